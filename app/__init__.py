@@ -1,0 +1,102 @@
+"""mitwirken: citizen participation and surveys for German cities and counties."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import PROJECT_ROOT, load_config
+
+CSP = {
+    "default-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Config → extensions → celery → blueprints → CLI."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    _init_logging()
+    _init_extensions(app)
+    _init_celery(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before use)
+    from app.accounts import auth  # noqa: F401  (registers the user loader)
+    from app.core import i18n_hooks
+    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        content_security_policy=CSP,
+        force_https=False,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        strict_transport_security=app.config["MITWIRKEN_ENV"] == "production",
+        referrer_policy="same-origin",
+    )
+    i18n_hooks.init_app(app)
+
+
+def _init_celery(app: Flask) -> None:
+    from app.queue import celery_init_app, install_session_hooks
+
+    celery_init_app(app)
+    install_session_hooks()
+    import app.results.tasks
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.core.views import bp as core_bp
+    from app.goals.views import bp as goals_bp
+    from app.processes.views import bp as processes_bp
+    from app.staff.views import bp as staff_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
+    app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
+
+
+def _register_cli(app: Flask) -> None:
+    from app.accounts.cli import users_cli
+    from app.demo.cli import demo_cli
+    from app.goals.cli import goals_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(goals_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _init_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("alembic.runtime.plugins", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

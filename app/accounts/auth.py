@@ -1,0 +1,19 @@
+"""Flask-Login wiring: how a session cookie becomes a user."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.extensions import db, login_manager
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))

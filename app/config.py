@@ -1,0 +1,121 @@
+"""Settings from the environment, with embedded defaults for `make run`.
+
+Every setting read here is listed in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; raised at start-up, never per request."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common `postgres(ql)://` form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when MITWIRKEN_ENV=production")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _mail_settings(instance_path: Path) -> dict[str, Any]:
+    server = os.environ.get("MAIL_SERVER")
+    common = {
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "mitwirken <noreply@localhost>"
+        ),
+    }
+    if not server:
+        return common | {
+            "MAIL_BACKEND": "file",
+            "MAIL_FILE_PATH": str(instance_path / "mail"),
+        }
+    return common | {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": server,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+    }
+
+
+def _celery_settings(redis_url: str | None) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "UTC",
+    }
+    if not redis_url:
+        return base | {
+            "broker_url": "memory://localhost/",
+            "task_always_eager": True,
+            "task_eager_propagates": True,
+        }
+    return base | {"broker_url": redis_url, "result_backend": redis_url}
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    production = os.environ.get("MITWIRKEN_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance_path / 'mitwirken.db'}"
+    redis_url = os.environ.get("REDIS_URL") or None
+    languages = os.environ.get("LANGUAGES", "de,en").split(",")
+    return {
+        "MITWIRKEN_ENV": "production" if production else "development",
+        "SECRET_KEY": _secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY": _celery_settings(redis_url),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LANGUAGES": [code.strip() for code in languages if code.strip()],
+        "BABEL_DEFAULT_LOCALE": languages[0].strip(),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Berlin"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "VENDOR_PATH": str(PROJECT_ROOT / "node_modules"),
+        "EXPORT_PATH": str(instance_path / "exports"),
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        **_mail_settings(instance_path),
+    }

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+goals_cli = AppGroup("goals")

@@ -1,0 +1,176 @@
+"""Changing the goal tree. Every text change is a new revision; nothing is overwritten.
+
+Functions add and flush; the caller (view, CLI, task) commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.extensions import db
+from app.goals.models import Goal, GoalRevision
+from app.goals.services import children, current_revision
+from app.processes.models import Process
+from app.results.tasks import schedule_process_recount
+
+logger = logging.getLogger(__name__)
+
+
+class GoalError(ValueError):
+    """A change to the tree that would break it; the message is user-facing."""
+
+
+@dataclass(frozen=True)
+class GoalTexts:
+    title: dict[str, str]
+    body: dict[str, str]
+    easy_body: dict[str, str]
+
+
+def _clean(texts: dict[str, str]) -> dict[str, str]:
+    return {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+
+
+def _parent_filter(parent_id: int | None) -> sa.ColumnElement[bool]:
+    return Goal.parent_id.is_(None) if parent_id is None else Goal.parent_id == parent_id
+
+
+def _next_position(process_id: int, parent_id: int | None) -> int:
+    highest = db.session.scalar(
+        sa.select(sa.func.max(Goal.position)).where(
+            Goal.process_id == process_id, _parent_filter(parent_id)
+        )
+    )
+    return 0 if highest is None else highest + 1
+
+
+def code_taken(process_id: int, code: str, except_goal_id: int | None = None) -> bool:
+    stmt = sa.select(Goal.id).where(Goal.process_id == process_id, Goal.code == code)
+    if except_goal_id is not None:
+        stmt = stmt.where(Goal.id != except_goal_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_goal(
+    process: Process,
+    *,
+    code: str,
+    texts: GoalTexts,
+    parent: Goal | None = None,
+    author: User | None = None,
+    change_note: str = "",
+) -> Goal:
+    if parent is not None and parent.process_id != process.id:
+        raise GoalError("parent goal belongs to another process")
+    if code_taken(process.id, code):
+        raise GoalError(f"code {code} is already used in this process")
+    goal = Goal(
+        process_id=process.id,
+        parent=parent,
+        parent_id=parent.id if parent else None,
+        level=parent.level + 1 if parent else 0,
+        code=code,
+        position=_next_position(process.id, parent.id if parent else None),
+    )
+    db.session.add(goal)
+    db.session.flush()
+    _add_revision(goal, 1, texts, author, change_note)
+    schedule_process_recount(process.id)
+    logger.info("goal %s created in process %s", code, process.slug)
+    return goal
+
+
+def _add_revision(
+    goal: Goal, number: int, texts: GoalTexts, author: User | None, change_note: str
+) -> GoalRevision:
+    revision = GoalRevision(
+        goal_id=goal.id,
+        number=number,
+        title=_clean(texts.title),
+        body=_clean(texts.body),
+        easy_body=_clean(texts.easy_body),
+        change_note=change_note.strip(),
+        author_id=author.id if author else None,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def revise_goal(
+    goal: Goal, *, texts: GoalTexts, author: User | None, change_note: str = ""
+) -> GoalRevision | None:
+    """Add a revision if any text changed; returns None when nothing did."""
+    current = current_revision(goal)
+    unchanged = (
+        current.title == _clean(texts.title)
+        and current.body == _clean(texts.body)
+        and current.easy_body == _clean(texts.easy_body)
+    )
+    if unchanged:
+        return None
+    revision = _add_revision(goal, current.number + 1, texts, author, change_note)
+    logger.info("goal %s revised to revision %s", goal.code, revision.number)
+    return revision
+
+
+def change_code(goal: Goal, code: str) -> None:
+    if code_taken(goal.process_id, code, except_goal_id=goal.id):
+        raise GoalError(f"code {code} is already used in this process")
+    goal.code = code
+    db.session.flush()
+
+
+def _set_level(goal: Goal, level: int) -> None:
+    goal.level = level
+    for child in children(goal):
+        _set_level(child, level + 1)
+
+
+def move_goal(goal: Goal, new_parent: Goal | None) -> None:
+    """Hang ``goal`` (with its subtree) below ``new_parent``, at the end."""
+    if new_parent is not None:
+        if new_parent.process_id != goal.process_id:
+            raise GoalError("parent goal belongs to another process")
+        cursor: Goal | None = new_parent
+        while cursor is not None:
+            if cursor.id == goal.id:
+                raise GoalError("a goal cannot be moved below itself")
+            cursor = cursor.parent
+    new_parent_id = new_parent.id if new_parent else None
+    if goal.parent_id == new_parent_id:
+        return
+    goal.position = _next_position(goal.process_id, new_parent_id)
+    goal.parent = new_parent
+    goal.parent_id = new_parent_id
+    _set_level(goal, new_parent.level + 1 if new_parent else 0)
+    db.session.flush()
+    schedule_process_recount(goal.process_id)
+
+
+def siblings(goal: Goal) -> list[Goal]:
+    return list(
+        db.session.scalars(
+            sa.select(Goal)
+            .where(Goal.process_id == goal.process_id, _parent_filter(goal.parent_id))
+            .order_by(Goal.position, Goal.code)
+        )
+    )
+
+
+def shift_goal(goal: Goal, offset: int) -> bool:
+    """Move a goal up (-1) or down (+1) among its siblings; False at either end."""
+    ordered = siblings(goal)
+    index = ordered.index(goal)
+    target = index + offset
+    if not 0 <= target < len(ordered):
+        return False
+    ordered.insert(target, ordered.pop(index))
+    for position, sibling in enumerate(ordered):
+        sibling.position = position
+    db.session.flush()
+    return True

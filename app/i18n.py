@@ -1,0 +1,102 @@
+"""Locale selection and the one mechanism for translatable content fields.
+
+UI strings go through gettext (Flask-Babel). Content that staff write (process
+titles, goal texts, ...) is stored as a JSON mapping ``{"de": "...", "en": "..."}``
+and read through :func:`localize`, which falls back to the content's default
+language and says so, so templates can mark fallback text with its own ``lang``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+LOCALE_COOKIE = "mitwirken_locale"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+LANGUAGE_NAMES = {
+    "de": "Deutsch",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "uk": "Українська",
+    "ru": "Русский",
+}
+
+
+def supported_languages() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def default_language() -> str:
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def best_request_language() -> str:
+    """The language for a request without one in the URL: user, cookie, browser."""
+    languages = supported_languages()
+    user_locale = getattr(current_user, "locale", None)
+    if current_user and current_user.is_authenticated and user_locale in languages:
+        return str(user_locale)
+    cookie = request.cookies.get(LOCALE_COOKIE)
+    if cookie in languages:
+        return str(cookie)
+    return request.accept_languages.best_match(languages) or default_language()
+
+
+def select_locale() -> str:
+    lang = g.get("lang_code")
+    if lang:
+        return str(lang)
+    try:
+        return best_request_language()
+    except RuntimeError:  # outside a request, e.g. a task rendering a mail
+        return default_language()
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if lang.split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    text: str
+    lang: str
+    is_fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def localize(value: dict[str, str] | None, lang: str, fallback: str) -> LocalizedText:
+    """Pick ``lang`` from a translated field, else the fallback language, else any."""
+    value = value or {}
+    if value.get(lang):
+        return LocalizedText(value[lang], lang, False)
+    if value.get(fallback):
+        return LocalizedText(value[fallback], fallback, fallback != lang)
+    for code, text in value.items():
+        if text:
+            return LocalizedText(text, code, True)
+    return LocalizedText("", lang, False)
+
+
+def current_lang() -> str:
+    return str(g.get("lang_code") or select_locale())
+
+
+def tr_text(value: dict[str, str] | None, fallback: str | None = None) -> str:
+    """Jinja filter: the plain text of a translated field (for attributes, titles)."""
+    return localize(value, current_lang(), fallback or default_language()).text
+
+
+def tr_markup(value: dict[str, str] | None, fallback: str | None = None) -> Markup:
+    """Jinja filter: escaped text; fallback text is wrapped with its own ``lang``."""
+    item = localize(value, current_lang(), fallback or default_language())
+    if not item.is_fallback:
+        return escape(item.text)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        item.lang, text_direction(item.lang), item.text
+    )

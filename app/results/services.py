@@ -1,0 +1,102 @@
+"""Build and read the stored aggregates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.db import utcnow
+from app.extensions import db
+from app.goals.models import Goal
+from app.results.models import Aggregate
+
+logger = logging.getLogger(__name__)
+
+PROCESS_SCOPE = "process"
+
+# Each counter returns {goal_id: {name: number}} for one process. Features that
+# collect input per goal (comments, ratings) register theirs here.
+GoalCounter = Callable[[int], dict[int, dict[str, Any]]]
+GOAL_COUNTERS: list[GoalCounter] = []
+
+
+def register_goal_counter(counter: GoalCounter) -> GoalCounter:
+    GOAL_COUNTERS.append(counter)
+    return counter
+
+
+def mark_dirty(scope: str, scope_id: int) -> None:
+    """Flag an aggregate for rebuilding; safe against a concurrent first insert."""
+    stmt = sa.update(Aggregate).where(
+        Aggregate.scope == scope, Aggregate.scope_id == scope_id, Aggregate.dirty_since.is_(None)
+    )
+    db.session.execute(stmt.values(dirty_since=utcnow()))
+    exists = db.session.scalar(
+        sa.select(Aggregate.id).where(Aggregate.scope == scope, Aggregate.scope_id == scope_id)
+    )
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Aggregate(scope=scope, scope_id=scope_id))
+        except IntegrityError:
+            logger.debug("aggregate %s/%s created concurrently", scope, scope_id)
+
+
+def _goal_counts(process_id: int) -> dict[str, Any]:
+    rows = db.session.execute(
+        sa.select(Goal.level, sa.func.count())
+        .where(Goal.process_id == process_id)
+        .group_by(Goal.level)
+    ).all()
+    by_level = {str(level): count for level, count in rows}
+    return {"goals": sum(by_level.values()), "goals_by_level": by_level}
+
+
+def compute_process_counts(process_id: int) -> dict[str, Any]:
+    per_goal: dict[str, dict[str, Any]] = {}
+    for counter in GOAL_COUNTERS:
+        for goal_id, numbers in counter(process_id).items():
+            per_goal.setdefault(str(goal_id), {}).update(numbers)
+    return _goal_counts(process_id) | {"per_goal": per_goal}
+
+
+def recompute_process(process_id: int) -> Aggregate:
+    """Rebuild the participation counts of one process; idempotent."""
+    mark_dirty(PROCESS_SCOPE, process_id)
+    aggregate = db.session.scalars(
+        sa.select(Aggregate)
+        .where(Aggregate.scope == PROCESS_SCOPE, Aggregate.scope_id == process_id)
+        .with_for_update()
+    ).one()
+    aggregate.data = compute_process_counts(process_id)
+    aggregate.version += 1
+    aggregate.computed_at = utcnow()
+    aggregate.dirty_since = None
+    db.session.flush()
+    logger.info("process %s counts rebuilt (version %s)", process_id, aggregate.version)
+    return aggregate
+
+
+def stale_scopes(limit: int = 100) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        sa.select(Aggregate.scope, Aggregate.scope_id)
+        .where(Aggregate.dirty_since.is_not(None))
+        .order_by(Aggregate.dirty_since)
+        .limit(limit)
+    ).all()
+    return [(scope, scope_id) for scope, scope_id in rows]
+
+
+def process_counts(process_id: int) -> Aggregate | None:
+    """The stored counts the process page shows (None until first computed)."""
+    return db.session.scalar(
+        sa.select(Aggregate).where(
+            Aggregate.scope == PROCESS_SCOPE,
+            Aggregate.scope_id == process_id,
+            Aggregate.computed_at.is_not(None),
+        )
+    )

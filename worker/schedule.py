@@ -1,0 +1,12 @@
+"""Beat schedule: periodic sweeps that catch up whatever a lost task missed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "refresh-stale-aggregates": {
+        "task": "app.results.tasks.refresh_stale_aggregates",
+        "schedule": 60.0,
+    },
+}
