@@ -164,3 +164,10 @@ def submit(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any) -
 
 def login(client: FlaskClient, email: str, password: str) -> Any:
     return submit(client, "/de/account/login", {"email": email, "password": password})
+
+
+def login_as(client: FlaskClient, user: Any) -> None:
+    """Sign ``user`` in without the form (for tests whose subject is not sign-in)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
