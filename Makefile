@@ -1,0 +1,61 @@
+# mitwirken – the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean
+
+run: install compile-translations  ## Serve the demo at http://127.0.0.1:5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install compile-translations check pytest  ## Lint, type-check and run the whole suite
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json $(wildcard package-lock.json)
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+compile-translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(PY_STAMP)
+	$(BIN)/pybabel compile -d translations -l $* -i $< -o $@
+
+translations: $(PY_STAMP)  ## Extract, update and compile the message catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+		--no-location --sort-output --project mitwirken app
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
+
+check: lint
+	$(BIN)/mypy
+
+lint:
+	$(BIN)/ruff check app tests worker bench
+	$(BIN)/ruff format --check app tests worker bench
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite:
+	$(BIN)/pytest -m "not worker" -p no:cacheprovider
+
+pytest-postgres:
+	MITWIRKEN_TEST_DB=postgresql $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

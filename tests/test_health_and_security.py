@@ -1,0 +1,78 @@
+"""Health endpoints, security headers and the template rules a strict CSP needs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from app import create_app
+from tests.conftest import BASE_CONFIG
+
+TEMPLATES = sorted(Path(__file__).resolve().parent.parent.glob("app/**/templates/**/*.html"))
+
+
+def test_healthz_answers_while_the_process_lives(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_when_the_database_answers(client: FlaskClient) -> None:
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_reports_an_unreachable_database(tmp_path: Path) -> None:
+    config = BASE_CONFIG | {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.db"}
+    response = create_app(config).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+    assert "database" in response.get_json()["reasons"]
+
+
+def test_readyz_reports_an_unreachable_redis(app_config: dict[str, Any]) -> None:
+    config = app_config | {"REDIS_URL": "redis://127.0.0.1:1/0"}
+    response = create_app(config).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert "redis" in response.get_json()["reasons"]
+
+
+def test_pages_send_a_strict_content_security_policy(client: FlaskClient) -> None:
+    csp = client.get("/de/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_kern_stylesheet_is_served_from_node_modules(client: FlaskClient) -> None:
+    response = client.get("/vendor/kern/kern.min.css")
+    assert response.status_code == 200
+    assert b".kern-btn" in response.data
+    assert client.get("/vendor/unknown/x.css").status_code == 404
+
+
+def test_templates_have_no_inline_scripts_styles_or_handlers() -> None:
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+    style_attr = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+    style_tag = re.compile(r"<style\b", re.IGNORECASE)
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = [
+        str(path)
+        for path in TEMPLATES
+        for pattern in (inline_script, style_attr, style_tag, handler)
+        if pattern.search(path.read_text())
+    ]
+    assert TEMPLATES and offenders == []
+
+
+def test_every_post_form_carries_a_csrf_token() -> None:
+    form = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.IGNORECASE | re.DOTALL)
+    missing = [
+        str(path)
+        for path in TEMPLATES
+        for body in form.findall(path.read_text())
+        if "csrf_token" not in body and "hidden_tag()" not in body
+    ]
+    assert missing == []
