@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean
+.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean add-language
 
 run: install compile-translations  ## Serve the demo at http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -38,9 +38,16 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 translations: $(PY_STAMP)  ## Extract, update and compile the message catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
-		--no-location --sort-output --project mitwirken app
+		--no-location --sort-output --project mitwirken .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/flask i18n fill-source en
 	$(BIN)/pybabel compile -d translations --statistics
+	-$(BIN)/flask i18n missing
+
+add-language: $(PY_STAMP)  ## make add-language LANG=tr: a new catalog to translate
+	@test -n "$(LANG)" || (echo "usage: make add-language LANG=xx" && exit 2)
+	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG)
+	@echo "Now translate translations/$(LANG)/LC_MESSAGES/messages.po and add $(LANG) to LANGUAGES."
 
 check: lint
 	$(BIN)/mypy

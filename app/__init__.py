@@ -67,7 +67,9 @@ def _init_celery(app: Flask) -> None:
 
     celery_init_app(app)
     install_session_hooks()
-    import app.results.tasks
+    # Importing the task modules registers their tasks with Celery.
+    from app import mail  # noqa: F401
+    from app.results import tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -86,10 +88,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
     from app.goals.cli import goals_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(i18n_cli)
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)
 

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask) -> Celery:
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
@@ -47,12 +47,15 @@ def enqueue_on_commit(task: Task, *args: Any) -> None:
     whatever was marked dirty in the database.
     """
     session = db.session()
+    session.connection()  # begin the transaction now, so a rollback drops the task
     pending: list[tuple[Task, tuple[Any, ...]]] = session.info.setdefault("on_commit", [])
     if (task, args) not in pending:
         pending.append((task, args))
 
 
 def _run_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released; the real commit is still to come
     pending = session.info.pop("on_commit", [])
     for task, args in pending:
         try:

@@ -18,7 +18,7 @@ class Role(enum.StrEnum):
     MODERATOR = "moderator"
 
 
-class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
         return f"<User {self.id} {self.display_name!r}>"
 
 
-class ProcessRole(db.Model):  # type: ignore[name-defined,misc]
+class ProcessRole(db.Model):  # type: ignore[name-defined]
     __tablename__ = "process_role"
     __table_args__ = (sa.UniqueConstraint("user_id", "process_id", "role"),)
 

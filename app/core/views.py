@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.extensions import csrf, db, limiter
 from app.i18n import best_request_language
@@ -35,7 +36,7 @@ VENDOR_DIRS = {
 
 
 @bp.route("/")
-def root() -> Response:
+def root() -> BaseResponse:
     return redirect(url_for("processes.home", lang_code=best_request_language()))
 
 

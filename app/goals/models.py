@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.extensions import db
 
 
-class Goal(db.Model):  # type: ignore[name-defined,misc]
+class Goal(db.Model):  # type: ignore[name-defined]
     """A node of the goal tree; its texts live in its revisions."""
 
     __tablename__ = "goal"
@@ -40,7 +40,7 @@ class Goal(db.Model):  # type: ignore[name-defined,misc]
         return f"<Goal {self.code}>"
 
 
-class GoalRevision(db.Model):  # type: ignore[name-defined,misc]
+class GoalRevision(db.Model):  # type: ignore[name-defined]
     """One immutable version of a goal's texts; the highest number is current."""
 
     __tablename__ = "goal_revision"

@@ -31,7 +31,7 @@ class ModerationMode(enum.StrEnum):
     POST = "post"
 
 
-class Process(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "process"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class Process(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<Process {self.slug}>"
 
 
-class Phase(db.Model):  # type: ignore[name-defined,misc]
+class Phase(db.Model):  # type: ignore[name-defined]
     __tablename__ = "phase"
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

@@ -12,7 +12,7 @@ from app.db import utcnow
 from app.extensions import db
 
 
-class Aggregate(db.Model):  # type: ignore[name-defined,misc]
+class Aggregate(db.Model):  # type: ignore[name-defined]
     """A versioned snapshot for one scope (e.g. a process), rebuilt by a task.
 
     ``dirty_since`` is set by the request that changed the underlying data; the
