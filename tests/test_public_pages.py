@@ -59,7 +59,7 @@ def test_goal_page_shows_text_easy_language_and_revision(app, client: FlaskClien
     page = client.get("/de/p/hf12/goals/12.2.2").get_data(as_text=True)
     assert "Digitale Angebote ausbauen" in page
     assert "Mehr Dinge gehen im Internet." in page
-    assert "Version 1" in page
+    assert "Fassung 1 vom" in page
 
 
 def test_untranslated_content_is_marked_with_its_language(app, client: FlaskClient) -> None:

@@ -6,6 +6,7 @@ Functions add and flush; the caller (view, CLI, task) commits once.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,6 +19,10 @@ from app.processes.models import Process
 from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
+
+CODE_MAX_LENGTH = 32  # Goal.code is a VARCHAR(32)
+# Codes appear in page addresses: no slashes, spaces or other special characters.
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class GoalError(ValueError):

@@ -1,0 +1,411 @@
+"""Forms of the staff area.
+
+Translated content gets one field per configured language, named
+``<prefix>_<lang>`` (``title_de``, ``title_en``, ...); the form classes are
+built per language list and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+
+from app.goals.editing import CODE_MAX_LENGTH, CODE_RE
+from app.goals.models import GoalRevision
+from app.i18n import LANGUAGE_NAMES
+from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
+from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
+
+MAX_LEVELS = 5
+TOP_LEVEL = 0  # the parent choice "no parent"
+
+
+def language_name(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def translated(form: FlaskForm, prefix: str, languages: list[str]) -> dict[str, str]:
+    """The non-empty values of ``<prefix>_<lang>`` fields as a translated dict."""
+    values = {lang: (form[f"{prefix}_{lang}"].data or "").strip() for lang in languages}
+    return {lang: text for lang, text in values.items() if text}
+
+
+def translated_data(prefix: str, value: dict[str, str] | None) -> dict[str, str]:
+    """Initial form data for ``<prefix>_<lang>`` fields from a translated dict."""
+    return {f"{prefix}_{lang}": text for lang, text in (value or {}).items()}
+
+
+LabelFactory = Callable[[str], Any]
+
+
+def _add_text_fields(
+    cls: type[FlaskForm],
+    prefix: str,
+    label: LabelFactory,
+    languages: tuple[str, ...],
+    long: bool = False,
+) -> None:
+    """One optional text field per language; ``label(lang)`` gives its (lazy) label."""
+    field_cls = TextAreaField if long else StringField
+    max_length = 20000 if long else 500
+    for lang in languages:
+        field = field_cls(label(lang), [Optional(), Length(max=max_length)])
+        setattr(cls, f"{prefix}_{lang}", field)
+
+
+def mark_required(form: FlaskForm, name: str) -> None:
+    """Show a conditionally required field as required (no "optional" hint)."""
+    if name in form:
+        form[name].flags.required = True
+
+
+def _require_text(form: FlaskForm, prefix: str, lang: str) -> bool:
+    """Add an error to ``<prefix>_<lang>`` if it is empty."""
+    field = form[f"{prefix}_{lang}"]
+    if (field.data or "").strip():
+        return True
+    field.errors.append(_l("Please enter a title in %(language)s.", language=language_name(lang)))
+    return False
+
+
+def _title_label(lang: str) -> Any:
+    return _l("Title (%(language)s)", language=language_name(lang))
+
+
+# --- processes ---------------------------------------------------------------
+
+PARTICIPATION_CHOICES = [
+    SelectChoice(ParticipationMode.ACCOUNT.value, _l("Only with a verified account")),
+    SelectChoice(
+        ParticipationMode.GUEST.value, _l("Also as a guest with a verified e-mail address")
+    ),
+    SelectChoice(ParticipationMode.ANONYMOUS.value, _l("Anonymously, without an account")),
+]
+MODERATION_CHOICES = [
+    SelectChoice(ModerationMode.POST.value, _l("Publish at once, moderate afterwards")),
+    SelectChoice(ModerationMode.PRE.value, _l("Moderate before publishing")),
+]
+
+
+class ProcessForm(FlaskForm):
+    slug = StringField(
+        _l("Web address (slug)"),
+        [
+            DataRequired(),
+            Length(max=80),
+            Regexp(
+                SLUG_RE.pattern,
+                message=_l("Use lower-case letters, digits and single hyphens only."),
+            ),
+        ],
+        filters=[_strip],
+        description=_l("Part of the page address, e.g. “mobility-2030”."),
+    )
+    default_locale = SelectField(_l("Main language of the content"), [InputRequired()])
+    is_published = BooleanField(
+        _l("Published"), description=_l("Unpublished processes are visible to staff only.")
+    )
+    participation_mode = RadioField(_l("Who may take part"), choices=PARTICIPATION_CHOICES)
+    moderation_mode = RadioField(_l("Moderation"), choices=MODERATION_CHOICES)
+    report_threshold = IntegerField(
+        _l("Reports before a comment is hidden"), [InputRequired(), NumberRange(min=1)]
+    )
+    comment_max_length = IntegerField(
+        _l("Maximum length of a comment (characters)"),
+        [InputRequired(), NumberRange(min=100, max=20000)],
+    )
+
+    languages: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.default_locale.data in self.languages:
+            valid = _require_text(self, "title", self.default_locale.data) and valid
+        if not self.level_names():
+            first = self[f"level_0_{self.languages[0]}"]
+            first.errors.append(_l("Please name at least one level of the goal tree."))
+            valid = False
+        return valid
+
+    def level_names(self) -> list[dict[str, str]]:
+        """The filled-in level rows, top level first; empty rows are dropped."""
+        rows = (translated(self, f"level_{i}", list(self.languages)) for i in range(MAX_LEVELS))
+        return [row for row in rows if row]
+
+    def settings(self) -> dict[str, Any]:
+        languages = list(self.languages)
+        return {
+            "slug": self.slug.data,
+            "title": translated(self, "title", languages),
+            "summary": translated(self, "summary", languages),
+            "default_locale": self.default_locale.data,
+            "is_published": bool(self.is_published.data),
+            "participation_mode": ParticipationMode(self.participation_mode.data),
+            "moderation_mode": ModerationMode(self.moderation_mode.data),
+            "report_threshold": self.report_threshold.data,
+            "comment_max_length": self.comment_max_length.data,
+            "level_names": self.level_names(),
+        }
+
+
+@cache
+def _process_form_class(languages: tuple[str, ...]) -> type[ProcessForm]:
+    cls = type("LocalizedProcessForm", (ProcessForm,), {"languages": languages})
+    _add_text_fields(cls, "title", _title_label, languages)
+    _add_text_fields(
+        cls,
+        "summary",
+        lambda lang: _l("Summary (%(language)s)", language=language_name(lang)),
+        languages,
+        long=True,
+    )
+    for level in range(MAX_LEVELS):
+        for lang in languages:
+            label = _l(
+                "Level %(number)d (%(language)s)", number=level + 1, language=language_name(lang)
+            )
+            setattr(cls, f"level_{level}_{lang}", StringField(label, [Optional(), Length(max=80)]))
+    return cls
+
+
+def process_form(languages: list[str], data: dict[str, Any] | None = None) -> ProcessForm:
+    form = _process_form_class(tuple(languages))(data=data)
+    form.default_locale.choices = [SelectChoice(lang, language_name(lang)) for lang in languages]
+    mark_required(form, f"title_{(data or {}).get('default_locale', languages[0])}")
+    return form
+
+
+def process_data(process: Process) -> dict[str, Any]:
+    """Initial form data for editing ``process``."""
+    data: dict[str, Any] = {
+        name: getattr(process, name)
+        for name in (
+            "slug",
+            "default_locale",
+            "is_published",
+            "report_threshold",
+            "comment_max_length",
+        )
+    }
+    data["participation_mode"] = process.participation_mode.value
+    data["moderation_mode"] = process.moderation_mode.value
+    data |= translated_data("title", process.title) | translated_data("summary", process.summary)
+    for level, names in enumerate(process.level_names[:MAX_LEVELS]):
+        data |= translated_data(f"level_{level}", names)
+    return data
+
+
+def new_process_data(languages: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "default_locale": languages[0],
+        "participation_mode": ParticipationMode.ACCOUNT.value,
+        "moderation_mode": ModerationMode.POST.value,
+        "report_threshold": 3,
+        "comment_max_length": 4000,
+    }
+    for level, names in enumerate(DEFAULT_LEVEL_NAMES):
+        data |= translated_data(f"level_{level}", names)
+    return data
+
+
+# --- phases ------------------------------------------------------------------
+
+PHASE_CHOICES = [
+    SelectChoice(PhaseKind.INFORMATION.value, _l("Information")),
+    SelectChoice(PhaseKind.PARTICIPATION.value, _l("Participation")),
+    SelectChoice(PhaseKind.EVALUATION.value, _l("Evaluation")),
+    SelectChoice(PhaseKind.RESULTS.value, _l("Results")),
+]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def local_timezone() -> tzinfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+class PhaseForm(FlaskForm):
+    kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
+    starts_at = DateTimeLocalField(
+        _l("Starts at"),
+        [InputRequired()],
+        format=DATETIME_FORMATS,
+        tz=local_timezone,
+        invalid_value_message=_l("Please enter a date and time."),
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends at"),
+        [InputRequired()],
+        format=DATETIME_FORMATS,
+        tz=local_timezone,
+        invalid_value_message=_l("Please enter a date and time."),
+    )
+
+    languages: tuple[str, ...] = ()
+
+
+@cache
+def _phase_form_class(languages: tuple[str, ...]) -> type[PhaseForm]:
+    cls = type("LocalizedPhaseForm", (PhaseForm,), {"languages": languages})
+    _add_text_fields(
+        cls,
+        "title",
+        lambda lang: _l("Own name of the phase (%(language)s)", language=language_name(lang)),
+        languages,
+    )
+    return cls
+
+
+def phase_form(languages: list[str], data: dict[str, Any] | None = None) -> PhaseForm:
+    return _phase_form_class(tuple(languages))(data=data)
+
+
+# --- goals -------------------------------------------------------------------
+
+
+class GoalForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        [
+            DataRequired(),
+            Length(max=CODE_MAX_LENGTH),
+            Regexp(
+                CODE_RE.pattern,
+                message=_l("Use letters, digits, dots, hyphens and underscores only."),
+            ),
+        ],
+        filters=[_strip],
+        description=_l("A short number such as “12.1.3”; it appears in the page address."),
+    )
+    change_note = TextAreaField(
+        _l("What changed?"),
+        [Optional(), Length(max=2000)],
+        description=_l("Shown to the public together with the new version."),
+    )
+
+    languages: tuple[str, ...] = ()
+    required_language: str = ""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        return _require_text(self, "title", self.required_language) and valid
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        languages = list(self.languages)
+        return {
+            "title": translated(self, "title", languages),
+            "body": translated(self, "body", languages),
+            "easy_body": translated(self, "easy", languages),
+        }
+
+
+class NewGoalForm(GoalForm):
+    parent = SelectField(_l("Parent goal"), [InputRequired()], coerce=int)
+
+
+class MoveGoalForm(FlaskForm):
+    parent = SelectField(_l("New parent goal"), [InputRequired()], coerce=int)
+
+
+@cache
+def _goal_form_class(base: type[GoalForm], languages: tuple[str, ...]) -> type[GoalForm]:
+    cls = type(f"Localized{base.__name__}", (base,), {"languages": languages})
+    _add_text_fields(cls, "title", _title_label, languages)
+    _add_text_fields(
+        cls,
+        "body",
+        lambda lang: _l("Goal text (%(language)s)", language=language_name(lang)),
+        languages,
+        long=True,
+    )
+    _add_text_fields(
+        cls,
+        "easy",
+        lambda lang: _l("Text in Easy Language (%(language)s)", language=language_name(lang)),
+        languages,
+        long=True,
+    )
+    return cls
+
+
+def goal_form(
+    languages: list[str],
+    required_language: str,
+    *,
+    new: bool = False,
+    data: dict[str, Any] | None = None,
+) -> GoalForm:
+    base = NewGoalForm if new else GoalForm
+    form = _goal_form_class(base, tuple(languages))(data=data)
+    form.required_language = required_language
+    mark_required(form, f"title_{required_language}")
+    return form
+
+
+def goal_data(code: str, revision: GoalRevision) -> dict[str, Any]:
+    return (
+        {"code": code}
+        | translated_data("title", revision.title)
+        | translated_data("body", revision.body)
+        | translated_data("easy", revision.easy_body)
+    )
+
+
+class ShiftGoalForm(FlaskForm):
+    direction = StringField(validators=[InputRequired(), AnyOf(["up", "down"])])
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but the CSRF token, for POST buttons."""
+
+
+# --- import ------------------------------------------------------------------
+
+IMPORT_EXTENSIONS = ["yaml", "yml", "csv"]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("File with goals"),
+        [
+            FileRequired(_l("Please choose a file.")),
+            FileAllowed(IMPORT_EXTENSIONS, _l("Please upload a YAML or CSV file.")),
+        ],
+        description=_l("YAML (.yaml, .yml) or CSV (.csv), UTF-8 encoded."),
+    )
+
+
+def field_error(field: Field, message: str) -> None:
+    """Show ``message`` next to ``field`` (for errors found after validation)."""
+    field.errors = [*field.errors, message]
