@@ -190,3 +190,18 @@ def test_cli_refuses_short_password(app: Flask, runner: Any) -> None:
     )
     assert result.exit_code != 0
     assert find_user_by_email("x@example.org") is None
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(app_config: dict[str, Any]) -> None:
+    from app import create_app
+
+    limited = create_app(app_config | {"RATELIMIT_ENABLED": True})
+    client = limited.test_client()
+    with limited.app_context():
+        make_user("anna@example.org")
+        statuses = [
+            submit(client, LOGIN, {"email": "anna@example.org", "password": "nope"}).status_code
+            for _ in range(11)
+        ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
