@@ -74,9 +74,13 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.comments.views import bp as comments_bp
     from app.core.views import bp as core_bp
     from app.goals.views import bp as goals_bp
+    from app.participation.services import set_participant_cookie
+    from app.participation.views import bp as participation_bp
     from app.processes.views import bp as processes_bp
+    from app.ratings.views import bp as ratings_bp
     from app.staff.views import bp as staff_bp
 
     app.register_blueprint(core_bp)
@@ -84,6 +88,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
+    app.register_blueprint(participation_bp, url_prefix="/<lang_code>/participate")
+    app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(comments_bp, url_prefix="/<lang_code>")
+    app.after_request(set_participant_cookie)
 
 
 def _register_cli(app: Flask) -> None:

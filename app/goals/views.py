@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.comments.views import goal_context as comment_context
 from app.core import policy
 from app.goals import services
 from app.processes.services import get_process_or_404
+from app.ratings.views import goal_context as rating_context
 
 bp = Blueprint("goals", __name__, template_folder="templates")
 
@@ -30,4 +32,6 @@ def detail(slug: str, code: str) -> str:
         subgoals=subgoals,
         revisions=revisions,
         revision_count=services.revision_count(goal),
+        **rating_context(process, goal),
+        **comment_context(process, goal),
     )

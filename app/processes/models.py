@@ -31,6 +31,20 @@ class ModerationMode(enum.StrEnum):
     POST = "post"
 
 
+class ResultsVisibility(enum.StrEnum):
+    LIVE = "live"  # right after rating
+    AFTER_PHASE = "after_phase"  # once the participation phase has ended
+    STAFF = "staff"  # only staff see the results
+
+
+DEFAULT_COMMENT_KINDS: list[dict[str, Any]] = [
+    {"key": "suggestion", "label": {"de": "Anregung", "en": "Suggestion"}},
+    {"key": "criticism", "label": {"de": "Kritik", "en": "Criticism"}},
+    {"key": "question", "label": {"de": "Frage", "en": "Question"}},
+    {"key": "approval", "label": {"de": "Zustimmung", "en": "Approval"}},
+]
+
+
 class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "process"
 
@@ -51,6 +65,14 @@ class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     report_threshold: so.Mapped[int] = so.mapped_column(default=3)
     comment_max_length: so.Mapped[int] = so.mapped_column(default=4000)
+    results_visibility: so.Mapped[ResultsVisibility] = so.mapped_column(
+        enum_column(ResultsVisibility, name="results_visibility"),
+        default=ResultsVisibility.LIVE,
+    )
+    # Kinds a participant picks for a comment: [{"key": ..., "label": {lang: text}}].
+    comment_kinds: so.Mapped[list[Any]] = so.mapped_column(
+        default=lambda: [dict(kind) for kind in DEFAULT_COMMENT_KINDS]
+    )
 
     phases: so.Mapped[list[Phase]] = so.relationship(
         back_populates="process",
@@ -67,6 +89,16 @@ class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     def current_phase(self, now: datetime | None = None) -> Phase | None:
         now = now or utcnow()
         return next((p for p in self.phases if p.contains(now)), None)
+
+    def participation_phase(self) -> Phase | None:
+        return next((p for p in self.phases if p.kind == PhaseKind.PARTICIPATION), None)
+
+    def participation_ended(self, now: datetime | None = None) -> bool:
+        phase = self.participation_phase()
+        return phase is not None and (now or utcnow()) >= phase.ends_at
+
+    def comment_kind_label(self, key: str) -> dict[str, str]:
+        return next((dict(k["label"]) for k in self.comment_kinds if k["key"] == key), {})
 
     def is_participation_open(self, now: datetime | None = None) -> bool:
         phase = self.current_phase(now)

@@ -1,0 +1,58 @@
+"""Who contributes: one participant per account, per guest e-mail or per anonymous browser."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from app.db import enum_column, utcnow
+from app.extensions import db
+
+
+class ParticipantKind(enum.StrEnum):
+    ACCOUNT = "account"
+    GUEST = "guest"
+    ANONYMOUS = "anonymous"
+
+
+class StakeholderGroup(enum.StrEnum):
+    CITIZEN = "citizen"  # Bürger:in / Stadtgesellschaft
+    COUNCIL = "council"  # Gemeinderat
+    ADMINISTRATION = "administration"  # Verwaltung
+    ORGANISATION = "organisation"  # Verein/Organisation
+
+
+class Participant(db.Model):  # type: ignore[name-defined]
+    """The author of ratings, comments, supports and reports.
+
+    Account participants are tied to a user. Guests are known by their e-mail
+    address, confirmed by a link; anonymous participants only by a browser cookie
+    whose SHA-256 is ``token_hash``. No IP address is ever stored.
+    """
+
+    __tablename__ = "participant"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[ParticipantKind] = so.mapped_column(
+        enum_column(ParticipantKind, name="participant_kind")
+    )
+    user_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True
+    )
+    pseudonym: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254), index=True)
+    token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    notify_replies: so.Mapped[bool] = so.mapped_column(default=False)
+    confirmed_at: so.Mapped[datetime | None]
+    blocked_at: so.Mapped[datetime | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user = so.relationship("User")
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.kind != ParticipantKind.GUEST or self.confirmed_at is not None

@@ -1,0 +1,243 @@
+"""Who is contributing, and may they? One place for the three participation modes.
+
+- account: a signed-in user with a confirmed e-mail address;
+- guest: a pseudonym and an e-mail address; contributions wait until the address
+  is confirmed by a link (no account is created);
+- anonymous: a pseudonym only; the browser is recognised by a cookie.
+
+Views call :func:`gate` before showing or accepting a form, and
+:func:`participant_for` to get (or create) the author of a contribution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.mail import external_url, queue_mail
+from app.participation.models import Participant, ParticipantKind
+from app.processes.models import ParticipationMode, Process
+
+PARTICIPANT_COOKIE = "mitwirken_participant"
+COOKIE_MAX_AGE = 180 * 24 * 3600
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+class ParticipationRefusedError(Exception):
+    """The contribution cannot be accepted; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a form must ask for: nothing, a pseudonym, or a pseudonym and e-mail."""
+
+    participant: Participant | None
+    needs_pseudonym: bool
+    needs_email: bool
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _signed_in_user() -> User | None:
+    return current_user if current_user and current_user.is_authenticated else None
+
+
+def _cookie_participant() -> Participant | None:
+    token = request.cookies.get(PARTICIPANT_COOKIE)
+    if not token:
+        return None
+    return db.session.scalar(sa.select(Participant).where(Participant.token_hash == _hash(token)))
+
+
+def current_participant() -> Participant | None:
+    """The participant behind this request, if one exists already."""
+    if "participant" in g:
+        return g.participant
+    user = _signed_in_user()
+    if user is not None:
+        found = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    else:
+        found = _cookie_participant()
+    g.participant = found
+    return found
+
+
+def identity(process: Process) -> Identity:
+    """What the contribution forms of ``process`` need to ask this visitor."""
+    if _signed_in_user() is not None or process.participation_mode == ParticipationMode.ACCOUNT:
+        return Identity(current_participant(), False, False)
+    participant = current_participant()
+    if participant is not None and participant.is_confirmed:
+        return Identity(participant, False, False)
+    guest = process.participation_mode == ParticipationMode.GUEST
+    return Identity(participant, True, guest)
+
+
+def gate(process: Process) -> str | None:
+    """Why this visitor cannot contribute to ``process`` now, or None if they can."""
+    if not process.is_participation_open():
+        return _("Contributions are only possible during the participation phase.")
+    user = _signed_in_user()
+    if user is not None and user.blocked_at is not None:
+        return _("Your account has been blocked from contributing.")
+    participant = current_participant()
+    if participant is not None and participant.blocked_at is not None:
+        return _("You have been blocked from contributing.")
+    if process.participation_mode == ParticipationMode.ACCOUNT:
+        if user is None:
+            return _("Please sign in to take part.")
+        if not user.is_verified:
+            return _("Please confirm your e-mail address before you take part.")
+    return None
+
+
+def _new_browser_participant(kind: ParticipantKind, pseudonym: str) -> Participant:
+    token = secrets.token_urlsafe(32)
+    participant = Participant(kind=kind, pseudonym=pseudonym, token_hash=_hash(token))
+    db.session.add(participant)
+    db.session.flush()
+    g.participant_cookie = token
+    g.participant = participant
+    return participant
+
+
+def _account_participant(user: User) -> Participant:
+    participant = current_participant()
+    if participant is None:
+        participant = Participant(
+            kind=ParticipantKind.ACCOUNT,
+            user_id=user.id,
+            pseudonym=user.display_name,
+            locale=user.locale,
+            confirmed_at=user.verified_at,
+        )
+        db.session.add(participant)
+        db.session.flush()
+        g.participant = participant
+    return participant
+
+
+def _guest_participant(pseudonym: str, email: str) -> Participant:
+    """A guest by e-mail. Another browser naming the same address gets a new,
+    unconfirmed participant: only the mailbox owner's link can publish its input."""
+    current = current_participant()
+    if current is not None and current.kind == ParticipantKind.GUEST and current.email == email:
+        return current
+    participant = _new_browser_participant(ParticipantKind.GUEST, pseudonym)
+    participant.email = email
+    participant.locale = g.get("lang_code")
+    return participant
+
+
+def participant_for(process: Process, pseudonym: str = "", email: str = "") -> Participant:
+    """The author of a new contribution; raises ParticipationRefusedError with a reason."""
+    refusal = gate(process)
+    if refusal:
+        raise ParticipationRefusedError(refusal)
+    user = _signed_in_user()
+    if user is not None:
+        return _account_participant(user)
+    needed = identity(process)
+    if not needed.needs_pseudonym and needed.participant is not None:
+        return needed.participant
+    if not pseudonym.strip():
+        raise ParticipationRefusedError(_("Please enter a pseudonym."))
+    if needed.needs_email:
+        if not email.strip():
+            raise ParticipationRefusedError(_("Please enter your e-mail address."))
+        return _guest_participant(pseudonym.strip(), email.strip().lower())
+    return needed.participant or _new_browser_participant(
+        ParticipantKind.ANONYMOUS, pseudonym.strip()
+    )
+
+
+def reporter() -> Participant:
+    """Anyone may report: the current participant, or a new anonymous one."""
+    user = _signed_in_user()
+    if user is not None:
+        return _account_participant(user)
+    return current_participant() or _new_browser_participant(ParticipantKind.ANONYMOUS, "")
+
+
+def confirm_guest(participant: Participant) -> None:
+    if participant.confirmed_at is None:
+        participant.confirmed_at = utcnow()
+        db.session.flush()
+
+
+def bind_browser(participant: Participant) -> None:
+    """Recognise this browser as ``participant`` (after a confirmation link)."""
+    token = secrets.token_urlsafe(32)
+    participant.token_hash = _hash(token)
+    g.participant_cookie = token
+    db.session.flush()
+
+
+def set_participant_cookie(response: object) -> object:
+    token = g.get("participant_cookie")
+    if token and hasattr(response, "set_cookie"):
+        response.set_cookie(
+            PARTICIPANT_COOKIE,
+            token,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+# Features whose contributions wait for a guest's confirmation register a function
+# here that publishes them (comments) or starts counting them (ratings).
+ConfirmHook = Callable[[Participant], None]
+CONFIRM_HOOKS: list[ConfirmHook] = []
+
+
+def on_guest_confirmed(hook: ConfirmHook) -> ConfirmHook:
+    CONFIRM_HOOKS.append(hook)
+    return hook
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="guest-confirm")
+
+
+def request_guest_confirmation(participant: Participant) -> None:
+    """Mail the guest a link that publishes what they contributed (after commit)."""
+    token = _confirm_serializer().dumps({"pid": participant.id})
+    link = external_url("participation.confirm", token=token)
+    queue_mail(
+        participant.email or "",
+        "guest_confirm",
+        participant.locale,
+        link=link,
+        pseudonym=participant.pseudonym,
+    )
+
+
+def participant_from_confirmation(token: str) -> Participant | None:
+    try:
+        data = _confirm_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        return None
+    return db.session.get(Participant, data.get("pid"))
+
+
+def confirm_and_publish(participant: Participant) -> None:
+    confirm_guest(participant)
+    for hook in CONFIRM_HOOKS:
+        hook(participant)
+    bind_browser(participant)
