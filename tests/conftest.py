@@ -21,7 +21,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("DATABASE_URL", None)
 
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -115,9 +115,20 @@ def app_config(database_url: str) -> dict[str, Any]:
     return BASE_CONFIG | {"SQLALCHEMY_DATABASE_URI": database_url}
 
 
+def _fresh_request_globals(sender: Flask, **extra: Any) -> None:
+    """Each test request starts with an empty ``g``, as in production.
+
+    The fixture keeps one app context open for the whole test, and Flask reuses it
+    for requests, so without this ``g`` (and Flask-Login's cached user) would leak
+    from one request into the next.
+    """
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
+    request_started.connect(_fresh_request_globals, application)
     with application.app_context():
         yield application
         db.session.remove()

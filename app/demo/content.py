@@ -52,6 +52,7 @@ class DemoProcess:
     goals: tuple[DemoGoal, ...]
     participation_mode: ParticipationMode = ParticipationMode.ACCOUNT
     moderation_mode: ModerationMode = ModerationMode.POST
+    with_discussion: bool = False  # demo comments, supports and ratings (app/demo/discussion.py)
 
 
 USERS: tuple[DemoUser, ...] = (
@@ -460,6 +461,7 @@ HF12_GOALS = (
 
 HF12 = DemoProcess(
     slug="hf12-verwaltung",
+    with_discussion=True,
     title={
         "de": "Stadtentwicklungskonzept – Handlungsfeld 12 Leistungsfähige und lernende Verwaltung",  # noqa: RUF001
         "en": "Urban development concept – Field of action 12: "  # noqa: RUF001

@@ -16,6 +16,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user, find_user_by_email, grant_role
 from app.db import utcnow
 from app.demo.content import DEMO_PASSWORD, PROCESSES, USERS, DemoGoal, DemoProcess, DemoUser
+from app.demo.discussion import load_discussion
 from app.extensions import db
 from app.goals.editing import GoalTexts, create_goal
 from app.goals.models import Goal
@@ -41,6 +42,7 @@ class ProcessReport:
     created: bool
     goals: int = 0
     goals_created: int = 0
+    discussion_added: bool = False
     phases_created: int = 0
     roles_granted: int = 0
 
@@ -53,7 +55,11 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         return any(login.created for login in self.logins) or any(
-            p.created or p.goals_created or p.phases_created or p.roles_granted
+            p.created
+            or p.goals_created
+            or p.phases_created
+            or p.roles_granted
+            or p.discussion_added
             for p in self.processes
         )
 
@@ -74,6 +80,9 @@ def load_demo(now: datetime | None = None) -> LoadReport:
     processes = [(demo, _ensure_process(demo, today, users)) for demo in PROCESSES]
     for demo, (process, process_report) in processes:
         _ensure_goals(demo, process, author, process_report)
+        if demo.with_discussion:
+            accounts = [user for _demo_user, user in users]
+            process_report.discussion_added = load_discussion(process, accounts)
         report.processes.append(process_report)
     logger.info("demo content loaded (changed: %s)", report.changed)
     return report
