@@ -66,3 +66,20 @@ def enum_column(enum_cls: type, **kwargs: Any) -> sa.Enum:
         validate_strings=True,
         **kwargs,
     )
+
+
+def enable_sqlite_savepoints(engine: sa.Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, begin transactions on SQLite.
+
+    pysqlite starts a transaction only at the first write, so a SAVEPOINT that is
+    the first write escapes the outer transaction and survives a rollback. This is
+    SQLAlchemy's documented recipe for "Serializable isolation / Savepoints".
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

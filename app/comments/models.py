@@ -70,6 +70,12 @@ class Comment(db.Model):  # type: ignore[name-defined]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     edited_at: so.Mapped[datetime | None]
     removed_at: so.Mapped[datetime | None]
+    # Moderation: why a moderator hid it (shown in place of the text), and when.
+    hidden_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    moderated_at: so.Mapped[datetime | None]
+    moderated_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     received_on: so.Mapped[date | None]  # offline input: when it reached the city
     entered_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL")

@@ -49,9 +49,16 @@ class Participant(db.Model):  # type: ignore[name-defined]
     notify_replies: so.Mapped[bool] = so.mapped_column(default=False)
     confirmed_at: so.Mapped[datetime | None]
     blocked_at: so.Mapped[datetime | None]
+    blocked_until: so.Mapped[datetime | None]  # None with blocked_at set: indefinitely
+    block_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     user = so.relationship("User")
+
+    def is_blocked(self, now: datetime | None = None) -> bool:
+        if self.blocked_at is None:
+            return False
+        return self.blocked_until is None or (now or utcnow()) < self.blocked_until
 
     @property
     def is_confirmed(self) -> bool:

@@ -21,6 +21,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.db import utcnow
@@ -80,9 +81,15 @@ def identity(process: Process) -> Identity:
     if _signed_in_user() is not None or process.participation_mode == ParticipationMode.ACCOUNT:
         return Identity(current_participant(), False, False)
     participant = current_participant()
-    if participant is not None and participant.is_confirmed:
-        return Identity(participant, False, False)
     guest = process.participation_mode == ParticipationMode.GUEST
+    # In guest mode only a confirmed guest counts; an anonymous browser participant
+    # (e.g. one that only reported a comment) must still give and confirm an address.
+    # A participant known only from a report has no pseudonym yet.
+    usable = participant is not None and participant.is_confirmed and bool(participant.pseudonym)
+    if usable and guest and participant is not None:
+        usable = participant.kind == ParticipantKind.GUEST
+    if usable:
+        return Identity(participant, False, False)
     return Identity(participant, True, guest)
 
 
@@ -94,7 +101,7 @@ def gate(process: Process) -> str | None:
     if user is not None and user.blocked_at is not None:
         return _("Your account has been blocked from contributing.")
     participant = current_participant()
-    if participant is not None and participant.blocked_at is not None:
+    if participant is not None and participant.is_blocked():
         return _("You have been blocked from contributing.")
     if process.participation_mode == ParticipationMode.ACCOUNT:
         if user is None:
@@ -116,17 +123,23 @@ def _new_browser_participant(kind: ParticipantKind, pseudonym: str) -> Participa
 
 def _account_participant(user: User) -> Participant:
     participant = current_participant()
-    if participant is None:
-        participant = Participant(
-            kind=ParticipantKind.ACCOUNT,
-            user_id=user.id,
-            pseudonym=user.display_name,
-            locale=user.locale,
-            confirmed_at=user.verified_at,
-        )
-        db.session.add(participant)
-        db.session.flush()
-        g.participant = participant
+    if participant is not None:
+        return participant
+    try:
+        with db.session.begin_nested():  # two first contributions at once: one row
+            participant = Participant(
+                kind=ParticipantKind.ACCOUNT,
+                user_id=user.id,
+                pseudonym=user.display_name,
+                locale=user.locale,
+                confirmed_at=user.verified_at,
+            )
+            db.session.add(participant)
+    except IntegrityError:
+        participant = db.session.scalars(
+            sa.select(Participant).where(Participant.user_id == user.id)
+        ).one()
+    g.participant = participant
     return participant
 
 
@@ -159,9 +172,10 @@ def participant_for(process: Process, pseudonym: str = "", email: str = "") -> P
         if not email.strip():
             raise ParticipationRefusedError(_("Please enter your e-mail address."))
         return _guest_participant(pseudonym.strip(), email.strip().lower())
-    return needed.participant or _new_browser_participant(
-        ParticipantKind.ANONYMOUS, pseudonym.strip()
-    )
+    if needed.participant is not None:
+        needed.participant.pseudonym = pseudonym.strip()
+        return needed.participant
+    return _new_browser_participant(ParticipantKind.ANONYMOUS, pseudonym.strip())
 
 
 def reporter() -> Participant:

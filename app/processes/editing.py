@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.processes.models import Phase, PhaseKind, Process
+from app.ratings.models import RatingQuestion, ScaleKind
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +21,30 @@ DEFAULT_LEVEL_NAMES: list[dict[str, str]] = [
     {"de": "Handlungsfeld", "en": "Field of action"},
     {"de": "Strategisches Ziel", "en": "Strategic goal"},
     {"de": "Operatives Ziel", "en": "Operative goal"},
+]
+# The questions every process asks about each goal unless told otherwise.
+DEFAULT_RATING_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "key": "direction",
+        "scale": ScaleKind.AGREEMENT,
+        "prompt": {"de": "Stimmt die Richtung?", "en": "Is the direction right?"},
+    },
+    {
+        "key": "importance",
+        "scale": ScaleKind.IMPORTANCE,
+        "prompt": {
+            "de": "Wie wichtig ist Ihnen dieses Ziel?",
+            "en": "How important is this goal to you?",
+        },
+    },
+    {
+        "key": "ambition",
+        "scale": ScaleKind.YES_NO_UNDECIDED,
+        "prompt": {
+            "de": "Sollte das Ziel mutiger formuliert werden?",
+            "en": "Should the goal be more ambitious?",
+        },
+    },
 ]
 
 
@@ -33,7 +59,14 @@ def slug_taken(slug: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def create_process(*, slug: str, title: dict[str, str], **settings: Any) -> Process:
+def create_process(
+    *,
+    slug: str,
+    title: dict[str, str],
+    rating_questions: list[dict[str, Any]] | None = None,
+    **settings: Any,
+) -> Process:
+    """A new process with its rating questions (the three defaults unless given)."""
     if not SLUG_RE.match(slug):
         raise ProcessError("invalid slug")
     if slug_taken(slug):
@@ -42,8 +75,48 @@ def create_process(*, slug: str, title: dict[str, str], **settings: Any) -> Proc
     process = Process(slug=slug, title=title, **settings)
     db.session.add(process)
     db.session.flush()
+    questions = DEFAULT_RATING_QUESTIONS if rating_questions is None else rating_questions
+    add_rating_questions(process, questions)
     logger.info("process %s created", slug)
     return process
+
+
+def add_rating_questions(process: Process, questions: list[dict[str, Any]]) -> list[RatingQuestion]:
+    """Add questions ``{"key", "scale", "prompt"}`` in the given order."""
+    added = [
+        RatingQuestion(
+            process_id=process.id,
+            key=spec["key"],
+            scale=ScaleKind(spec["scale"]),
+            prompt=dict(spec["prompt"]),
+            position=spec.get("position", index),
+        )
+        for index, spec in enumerate(questions)
+    ]
+    db.session.add_all(added)
+    db.session.flush()
+    return added
+
+
+def ensure_rating_questions(process: Process) -> bool:
+    """Give a process created before rating questions existed the defaults.
+
+    Returns True if questions were added. Safe against a concurrent request
+    doing the same (the unique key makes one of them back off).
+    """
+    exists = db.session.scalar(
+        sa.select(RatingQuestion.id).where(RatingQuestion.process_id == process.id).limit(1)
+    )
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            add_rating_questions(process, DEFAULT_RATING_QUESTIONS)
+    except IntegrityError:
+        logger.debug("rating questions of %s added concurrently", process.slug)
+        return False
+    logger.info("default rating questions added to process %s", process.slug)
+    return True
 
 
 def update_process(process: Process, **changes: Any) -> None:

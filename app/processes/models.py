@@ -65,6 +65,8 @@ class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     report_threshold: so.Mapped[int] = so.mapped_column(default=3)
     comment_max_length: so.Mapped[int] = so.mapped_column(default=4000)
+    # Consideration status and rationale become public in the results phase.
+    assessments_public: so.Mapped[bool] = so.mapped_column(default=True)
     results_visibility: so.Mapped[ResultsVisibility] = so.mapped_column(
         enum_column(ResultsVisibility, name="results_visibility"),
         default=ResultsVisibility.LIVE,

@@ -1,0 +1,172 @@
+"""Comment, report and delete forms; labels and messages are translated lazily."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from app.comments.models import Channel, ReportReason
+from app.comments.text import normalize
+from app.i18n import tr_text
+from app.participation.models import StakeholderGroup
+from app.participation.services import Identity
+from app.processes.models import Process
+
+STAKEHOLDER_LABELS = {
+    StakeholderGroup.CITIZEN: _l("Citizen"),
+    StakeholderGroup.COUNCIL: _l("Municipal council"),
+    StakeholderGroup.ADMINISTRATION: _l("Administration"),
+    StakeholderGroup.ORGANISATION: _l("Association/organisation"),
+}
+CHANNEL_LABELS = {
+    Channel.ONLINE: _l("Online"),
+    Channel.EVENT: _l("Event"),
+    Channel.WORKSHOP: _l("Workshop"),
+    Channel.LETTER: _l("Letter"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.PHONE: _l("Phone"),
+    Channel.PAPER: _l("Paper questionnaire"),
+}
+REPORT_REASON_LABELS = {
+    ReportReason.SPAM: _l("Spam or advertising"),
+    ReportReason.INSULT: _l("Insult or discrimination"),
+    ReportReason.OFF_TOPIC: _l("Off-topic"),
+    ReportReason.PERSONAL_DATA: _l("Personal data"),
+    ReportReason.OTHER: _l("Other reason"),
+}
+IDEMPOTENCY_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _normalize(value: Any) -> Any:
+    return normalize(value) if isinstance(value, str) else value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _length(max_length: int) -> Length:
+    # Length fills in %(max)d and %(length)d itself.
+    return Length(
+        max=max_length,
+        message=_l("The comment may be at most %(max)d characters long; it has %(length)d."),
+    )
+
+
+class BodyForm(FlaskForm):
+    """The text alone: editing a comment."""
+
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[_normalize],
+        validators=[DataRequired(_l("Please write your comment."))],
+    )
+
+    def __init__(self, process: Process, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body.validators = [*self.body.validators, _length(process.comment_max_length)]
+        self.body.render_kw = {"rows": 6, "maxlength": process.comment_max_length}
+        self.body.description = _l(
+            "Plain text, at most %(num)d characters. Links are shown as links.",
+            num=process.comment_max_length,
+        )
+
+
+class CommentForm(BodyForm):
+    """A new comment or reply; the identity fields are removed when not needed."""
+
+    kind = RadioField(_l("Type of comment"), validators=[InputRequired(_l("Please choose."))])
+    stakeholder_group = RadioField(
+        _l("I am writing as"),
+        choices=[SelectChoice(group.value, label) for group, label in STAKEHOLDER_LABELS.items()],
+        default=StakeholderGroup.CITIZEN.value,
+        validators=[InputRequired(_l("Please choose."))],
+    )
+    pseudonym = StringField(
+        _l("Name or pseudonym"),
+        filters=[_strip],
+        description=_l("Shown with your comment. You do not need to give your real name."),
+        validators=[DataRequired(_l("Please enter a pseudonym.")), Length(min=2, max=80)],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[_strip],
+        description=_l(
+            "Not published. We send you a link; your comment is published after you open it."
+        ),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    notify = BooleanField(_l("Notify me by e-mail when someone replies"))
+    idempotency_key = HiddenField(default=new_idempotency_key)
+
+    def __init__(
+        self,
+        process: Process,
+        needed: Identity,
+        offer_notify: bool,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(process, *args, **kwargs)
+        self.kind.choices = [
+            SelectChoice(kind["key"], tr_text(kind["label"], process.default_locale))
+            for kind in process.comment_kinds
+        ]
+        if not self.kind.choices:
+            del self.kind
+        elif not self.is_submitted() and self.kind.data is None:
+            self.kind.data = process.comment_kinds[0]["key"]
+        if not needed.needs_pseudonym:
+            del self.pseudonym
+        if not needed.needs_email:
+            del self.email
+        if not offer_notify:
+            del self.notify
+
+    @property
+    def key(self) -> str | None:
+        """The submitted idempotency key, if it is one we could have issued."""
+        value = self.idempotency_key.data or ""
+        return value if IDEMPOTENCY_RE.match(value) else None
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Why are you reporting this comment?"),
+        choices=[
+            SelectChoice(reason.value, label) for reason, label in REPORT_REASON_LABELS.items()
+        ],
+        validators=[InputRequired(_l("Please choose a reason."))],
+    )
+    text = TextAreaField(
+        _l("Details"),
+        filters=[_normalize],
+        description=_l("Optional. What should the moderators know?"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form: just the CSRF token (deleting a comment)."""

@@ -1,0 +1,274 @@
+"""Rating goals: the questions, saving answers (an upsert), counting and showing results.
+
+Functions flush, never commit. Pages show results only from the stored aggregate
+(``app.results``); :func:`count_ratings` is the counter that fills it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+
+from app.core import policy
+from app.db import utcnow
+from app.extensions import db
+from app.goals.models import Goal
+from app.participation.models import Participant
+from app.participation.services import on_guest_confirmed
+from app.processes.editing import ensure_rating_questions
+from app.processes.models import Process, ResultsVisibility
+from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
+from app.results.services import process_counts, register_goal_counter
+from app.results.tasks import schedule_process_recount
+
+logger = logging.getLogger(__name__)
+
+# UI labels of the answers, per scale and value.
+SCALE_LABELS: dict[ScaleKind, dict[int, Any]] = {
+    ScaleKind.AGREEMENT: {
+        1: _l("Strongly disagree"),
+        2: _l("Disagree"),
+        3: _l("Neutral"),
+        4: _l("Agree"),
+        5: _l("Strongly agree"),
+        NO_ANSWER: _l("No answer"),
+    },
+    ScaleKind.IMPORTANCE: {
+        1: _l("Not important"),
+        2: _l("Less important"),
+        3: _l("Moderately important"),
+        4: _l("Important"),
+        5: _l("Very important"),
+    },
+    ScaleKind.YES_NO_UNDECIDED: {1: _l("Yes"), 2: _l("No"), 3: _l("Undecided")},
+}
+AGREEMENT_MAX = 5
+
+
+class RatingError(ValueError):
+    """Answers that do not fit the process's questions."""
+
+
+# --- questions and answers -------------------------------------------------------------
+
+
+def rating_questions(process: Process) -> list[RatingQuestion]:
+    """The process's questions in order; older processes get the defaults (flushed)."""
+    ensure_rating_questions(process)
+    return list(
+        db.session.scalars(
+            sa.select(RatingQuestion)
+            .where(RatingQuestion.process_id == process.id)
+            .order_by(RatingQuestion.position, RatingQuestion.id)
+        )
+    )
+
+
+def current_answers(goal: Goal, participant: Participant | None) -> dict[int, int]:
+    """The participant's stored answers to ``goal``: question id → value."""
+    if participant is None or participant.id is None:
+        return {}
+    rows = db.session.execute(
+        sa.select(Rating.question_id, Rating.value).where(
+            Rating.goal_id == goal.id, Rating.participant_id == participant.id
+        )
+    )
+    return {question_id: value for question_id, value in rows}
+
+
+def _check(questions: list[RatingQuestion], answers: dict[int, int]) -> None:
+    by_id = {q.id: q for q in questions}
+    if not answers:
+        raise RatingError("no answer")
+    for question_id, value in answers.items():
+        question = by_id.get(question_id)
+        if question is None:
+            raise RatingError("unknown question")
+        if value not in SCALE_VALUES[question.scale]:
+            raise RatingError("invalid value")
+
+
+def _upsert(goal_id: int, question_id: int, participant_id: int, values: dict[str, Any]) -> None:
+    """Update the one row, else insert it; a concurrent insert makes us update instead."""
+    match = (
+        Rating.goal_id == goal_id,
+        Rating.question_id == question_id,
+        Rating.participant_id == participant_id,
+    )
+    update = sa.update(Rating).where(*match).values(**values)
+    result = cast(CursorResult[Any], db.session.execute(update))
+    if result.rowcount:
+        return
+    row = {"goal_id": goal_id, "question_id": question_id, "participant_id": participant_id}
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(Rating).values(**row, **values))
+    except IntegrityError:
+        logger.debug("rating %s inserted concurrently; updating", row)
+        db.session.execute(update)
+
+
+def save_ratings(
+    process: Process, goal: Goal, participant: Participant, answers: dict[int, int]
+) -> None:
+    """Store ``answers`` (question id → value) for ``goal``; one row per question.
+
+    Ratings of an unconfirmed guest are stored unconfirmed and not counted.
+    """
+    if goal.process_id != process.id:
+        raise RatingError("goal of another process")
+    _check(rating_questions(process), answers)
+    values = {"confirmed": participant.is_confirmed, "updated_at": utcnow()}
+    for question_id, value in answers.items():
+        _upsert(goal.id, question_id, participant.id, values | {"value": value})
+    db.session.flush()
+    schedule_process_recount(process.id)
+
+
+@on_guest_confirmed
+def count_confirmed_guest(participant: Participant) -> None:
+    """The guest confirmed the e-mail address: their ratings count from now on."""
+    process_ids = db.session.scalars(
+        sa.select(RatingQuestion.process_id)
+        .join(Rating, Rating.question_id == RatingQuestion.id)
+        .where(Rating.participant_id == participant.id, Rating.confirmed.is_(False))
+        .distinct()
+    ).all()
+    if not process_ids:
+        return
+    db.session.execute(
+        sa.update(Rating)
+        .where(Rating.participant_id == participant.id, Rating.confirmed.is_(False))
+        .values(confirmed=True)
+    )
+    for process_id in process_ids:
+        schedule_process_recount(process_id)
+
+
+# --- counting (for the stored aggregate) -----------------------------------------------
+
+
+SelectT = TypeVar("SelectT", bound="sa.Select[*tuple[Any, ...]]")
+
+
+def _confirmed_only(stmt: SelectT, process_id: int) -> SelectT:
+    return stmt.join(RatingQuestion, Rating.question_id == RatingQuestion.id).where(
+        RatingQuestion.process_id == process_id, Rating.confirmed.is_(True)
+    )
+
+
+def _mean_agreement(distribution: dict[str, int]) -> float | None:
+    answered = {int(v): n for v, n in distribution.items() if int(v) != NO_ANSWER}
+    total = sum(answered.values())
+    if not total:
+        return None
+    return round(sum(v * n for v, n in answered.items()) / total, 2)
+
+
+@register_goal_counter
+def count_ratings(process_id: int) -> dict[int, dict[str, Any]]:
+    """Per goal: raters, mean agreement and the answer distribution (two queries)."""
+    raters = db.session.execute(
+        _confirmed_only(
+            sa.select(Rating.goal_id, sa.func.count(sa.distinct(Rating.participant_id))),
+            process_id,
+        ).group_by(Rating.goal_id)
+    ).all()
+    answers = db.session.execute(
+        _confirmed_only(
+            sa.select(
+                Rating.goal_id,
+                RatingQuestion.key,
+                RatingQuestion.scale,
+                Rating.value,
+                sa.func.count(),
+            ),
+            process_id,
+        ).group_by(Rating.goal_id, RatingQuestion.key, RatingQuestion.scale, Rating.value)
+    ).all()
+    result: dict[int, dict[str, Any]] = {
+        goal_id: {"ratings": count, "mean_agreement": None, "distribution": {}}
+        for goal_id, count in raters
+    }
+    agreement: dict[int, dict[str, int]] = {}
+    for goal_id, key, scale, value, count in answers:
+        result[goal_id]["distribution"].setdefault(key, {})[str(value)] = count
+        if scale == ScaleKind.AGREEMENT:
+            bucket = agreement.setdefault(goal_id, {})
+            bucket[str(value)] = bucket.get(str(value), 0) + count
+    for goal_id, distribution in agreement.items():
+        result[goal_id]["mean_agreement"] = _mean_agreement(distribution)
+    return result
+
+
+# --- showing results -------------------------------------------------------------------
+
+
+def results_visible(process: Process, user: Any) -> bool:
+    """Whether ``user`` may see the rating results of ``process`` now."""
+    if policy.can_manage_process(user, process):
+        return True
+    if process.results_visibility == ResultsVisibility.LIVE:
+        return True
+    if process.results_visibility == ResultsVisibility.AFTER_PHASE:
+        return process.participation_ended()
+    return False
+
+
+def goal_numbers(process: Process, goal: Goal) -> dict[str, Any]:
+    """The stored numbers of one goal (empty until counted or without ratings)."""
+    aggregate = process_counts(process.id)
+    if aggregate is None:
+        return {}
+    return dict(aggregate.data.get("per_goal", {}).get(str(goal.id), {}))
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    label: str
+    count: int
+    percent: float  # 0..100
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: RatingQuestion
+    total: int
+    rows: list[AnswerRow]
+
+
+@dataclass(frozen=True)
+class GoalResults:
+    ratings: int
+    mean_agreement: float | None
+    questions: list[QuestionResult]
+
+
+def _question_result(question: RatingQuestion, counts: dict[str, int]) -> QuestionResult:
+    total = sum(counts.values())
+    rows = [
+        AnswerRow(
+            label=str(SCALE_LABELS[question.scale][value]),
+            count=counts.get(str(value), 0),
+            percent=100 * counts.get(str(value), 0) / total if total else 0.0,
+        )
+        for value in SCALE_VALUES[question.scale]
+    ]
+    return QuestionResult(question, total, rows)
+
+
+def goal_results(process: Process, goal: Goal, questions: list[RatingQuestion]) -> GoalResults:
+    """The results of one goal, read from the stored aggregate only."""
+    numbers = goal_numbers(process, goal)
+    distribution = numbers.get("distribution", {})
+    return GoalResults(
+        ratings=int(numbers.get("ratings", 0)),
+        mean_agreement=numbers.get("mean_agreement"),
+        questions=[_question_result(q, distribution.get(q.key, {})) for q in questions],
+    )
