@@ -9,4 +9,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "app.results.tasks.refresh_stale_aggregates",
         "schedule": 60.0,
     },
+    "open-and-close-surveys": {
+        "task": "app.surveys.tasks.open_and_close_surveys",
+        "schedule": 60.0,
+    },
 }

@@ -1,0 +1,42 @@
+"""`flask demo responses SLUG --count N [--seed S]`: synthetic responses in bulk."""
+
+from __future__ import annotations
+
+import time
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from app.demo.cli import demo_cli
+from app.demo.survey_content import SLUG as DEMO_SLUG
+from app.demo.survey_loader import demo_weights
+from app.extensions import db
+from app.surveys.models import Survey, SurveyState
+from app.surveys.synthetic import generate_responses
+
+
+@demo_cli.command("responses")
+@click.argument("slug")
+@click.option("--count", type=click.IntRange(1, 1_000_000), default=5867, show_default=True)
+@click.option("--seed", type=int, default=None, help="Same seed, same answers.")
+@click.option("--force", is_flag=True, help="Run even when MITWIRKEN_ENV=production.")
+def responses_command(slug: str, count: int, seed: int | None, force: bool) -> None:
+    """Add COUNT plausible synthetic responses to the survey SLUG."""
+    if current_app.config.get("MITWIRKEN_ENV") == "production" and not force:
+        raise click.ClickException(
+            "refusing to add synthetic responses in production (MITWIRKEN_ENV=production); "
+            "use --force if you really mean it"
+        )
+    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"no survey with the address {slug!r}")
+    if survey.state == SurveyState.DRAFT or not survey.questions:
+        raise click.ClickException("the survey is a draft or has no questions")
+    started = time.perf_counter()
+    weights = demo_weights(survey) if slug == DEMO_SLUG else None
+    generate_responses(survey, count, seed=seed, weights=weights)
+    db.session.commit()
+    click.echo(
+        f"{count} synthetic responses added to {slug} in {time.perf_counter() - started:.1f} s."
+    )

@@ -1,0 +1,1 @@
+"""Surveys: questionnaires with sections, codes, responses and answers."""

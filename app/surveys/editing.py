@@ -1,0 +1,291 @@
+"""Writing surveys: structure, copies and goal matrices. Flushes, never commits.
+
+Once a survey has responses its structure is fixed: anything that would change what
+an answer means (kinds, options, rows, conditions, order, settings, the access mode)
+raises :class:`StructureLockedError`. Texts (titles, prompts, help, labels, the unit
+of a number) can still be corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.surveys.models import (
+    CHOICE_KINDS,
+    MatrixRow,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    Section,
+    Survey,
+    SurveyState,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+SURVEY_TEXT_FIELDS = frozenset(
+    {"title", "intro", "thanks", "opens_at", "closes_at", "results_visibility", "process_id"}
+)
+SURVEY_FIELDS = SURVEY_TEXT_FIELDS | {"slug", "default_locale", "access_mode", "anonymised"}
+SECTION_TEXT_FIELDS = frozenset({"title", "intro"})
+QUESTION_TEXT_FIELDS = frozenset({"prompt", "help", "goal_id"})
+QUESTION_FIELDS = QUESTION_TEXT_FIELDS | {
+    "kind",
+    "position",
+    "required",
+    "is_demographic",
+    "settings",
+    "show_if",
+}
+SETTINGS_TEXT_KEYS = frozenset({"unit"})
+LABEL_FIELDS = frozenset({"label"})
+
+
+class SurveyError(ValueError):
+    """A change that cannot be made; the message is for the staff member."""
+
+
+class StructureLockedError(SurveyError):
+    pass
+
+
+# --- the lock ------------------------------------------------------------------------
+
+
+def has_responses(survey: Survey) -> bool:
+    found = db.session.scalar(
+        sa.select(Response.id).where(Response.survey_id == survey.id).limit(1)
+    )
+    return found is not None
+
+
+def _refuse_if_locked(survey: Survey) -> None:
+    if survey.id is not None and has_responses(survey):
+        raise StructureLockedError(_("This survey has responses; only texts can be changed now."))
+
+
+def _apply(
+    obj: Any, survey: Survey, changes: dict[str, Any], fields: frozenset[str], texts: frozenset[str]
+) -> None:
+    unknown = set(changes) - fields
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    structural = {k for k, v in changes.items() if k not in texts and getattr(obj, k) != v}
+    if structural:
+        _refuse_if_locked(survey)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+
+
+def _next_position(items: list[Any]) -> int:
+    return max((item.position for item in items), default=-1) + 1
+
+
+# --- surveys and sections ------------------------------------------------------------
+
+
+def create_survey(*, slug: str, title: dict[str, str], **fields: Any) -> Survey:
+    _check_slug(slug)
+    survey = Survey(slug=slug, title=title)
+    _apply(survey, survey, fields, SURVEY_FIELDS - {"slug"}, SURVEY_FIELDS)
+    _check_times(survey)
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def _check_slug(slug: str, except_id: int | None = None) -> None:
+    if not SLUG_RE.match(slug):
+        raise SurveyError(_("Use lower-case letters, digits and dashes for the address."))
+    taken = sa.select(Survey.id).where(Survey.slug == slug, Survey.id != (except_id or 0))
+    if db.session.scalar(taken) is not None:
+        raise SurveyError(_("This address is already used by another survey."))
+
+
+def _check_times(survey: Survey) -> None:
+    if survey.opens_at and survey.closes_at and survey.closes_at <= survey.opens_at:
+        raise SurveyError(_("The survey must close after it opens."))
+
+
+def update_survey(survey: Survey, **changes: Any) -> None:
+    if "slug" in changes and changes["slug"] != survey.slug:
+        _check_slug(changes["slug"], except_id=survey.id)
+    _apply(survey, survey, changes, SURVEY_FIELDS, SURVEY_TEXT_FIELDS | {"slug"})
+    _check_times(survey)
+    db.session.flush()
+
+
+def set_state(survey: Survey, state: SurveyState) -> None:
+    if state == SurveyState.OPEN and not survey.questions:
+        raise SurveyError(_("A survey needs at least one question before it can open."))
+    if state == SurveyState.DRAFT and has_responses(survey):
+        raise StructureLockedError(_("A survey with responses cannot go back to draft."))
+    survey.state = state
+    db.session.flush()
+
+
+def create_section(
+    survey: Survey, *, title: dict[str, str], intro: dict[str, str] | None = None
+) -> Section:
+    _refuse_if_locked(survey)
+    section = Section(title=title, intro=intro or {}, position=_next_position(survey.sections))
+    survey.sections.append(section)
+    db.session.flush()
+    return section
+
+
+def update_section(section: Section, **changes: Any) -> None:
+    fields = SECTION_TEXT_FIELDS | {"position"}
+    _apply(section, section.survey, changes, fields, SECTION_TEXT_FIELDS)
+    db.session.flush()
+
+
+def delete_section(section: Section) -> None:
+    _refuse_if_locked(section.survey)
+    section.survey.sections.remove(section)
+    db.session.flush()
+
+
+# --- questions -----------------------------------------------------------------------
+
+
+def create_question(
+    section: Section,
+    *,
+    kind: QuestionKind,
+    prompt: dict[str, str],
+    options: list[dict[str, Any]] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Question:
+    """A new question at the end of ``section``; ``options``/``rows`` as keyword dicts
+    for :func:`add_option` / :func:`add_row`."""
+    _refuse_if_locked(section.survey)
+    question = Question(kind=kind, prompt=prompt, position=_next_position(section.questions))
+    question.settings = {}
+    _apply(question, section.survey, fields, QUESTION_FIELDS, QUESTION_FIELDS)
+    section.questions.append(question)
+    db.session.flush()
+    for spec in options or []:
+        add_option(question, **spec)
+    for spec in rows or []:
+        add_row(question, **spec)
+    check_question(question)
+    return question
+
+
+def update_question(question: Question, **changes: Any) -> None:
+    survey = question.section.survey
+    settings = changes.get("settings")
+    if settings is not None and _only_text_settings_changed(question.settings, settings):
+        question.settings = dict(settings)
+        changes = {k: v for k, v in changes.items() if k != "settings"}
+    _apply(question, survey, changes, QUESTION_FIELDS, QUESTION_TEXT_FIELDS)
+    check_question(question)
+    db.session.flush()
+
+
+def _only_text_settings_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    keys = (set(old) | set(new)) - SETTINGS_TEXT_KEYS
+    return all(old.get(key) == new.get(key) for key in keys)
+
+
+def delete_question(question: Question) -> None:
+    _refuse_if_locked(question.section.survey)
+    question.section.questions.remove(question)
+    db.session.flush()
+
+
+def add_option(
+    question: Question,
+    *,
+    label: dict[str, str],
+    value: str | None = None,
+    is_other: bool = False,
+    is_no_answer: bool = False,
+) -> Option:
+    _refuse_if_locked(question.section.survey)
+    if question.kind not in CHOICE_KINDS:
+        raise SurveyError(_("Only choice questions have options."))
+    position = _next_position(question.options)
+    if value is None:
+        value = str(position + 1)
+    if any(option.value == value for option in question.options):
+        raise SurveyError(_("Each option needs its own value."))
+    option = Option(
+        label=label, value=value, is_other=is_other, is_no_answer=is_no_answer, position=position
+    )
+    question.options.append(option)
+    db.session.flush()
+    return option
+
+
+def update_option(option: Option, **changes: Any) -> None:
+    fields = LABEL_FIELDS | {"value", "position", "is_other", "is_no_answer"}
+    _apply(option, option.question.section.survey, changes, fields, LABEL_FIELDS)
+    db.session.flush()
+
+
+def delete_option(option: Option) -> None:
+    _refuse_if_locked(option.question.section.survey)
+    option.question.options.remove(option)
+    db.session.flush()
+
+
+def add_row(question: Question, *, label: dict[str, str], goal_id: int | None = None) -> MatrixRow:
+    _refuse_if_locked(question.section.survey)
+    if question.kind != QuestionKind.MATRIX:
+        raise SurveyError(_("Only matrix questions have rows."))
+    row = MatrixRow(label=label, goal_id=goal_id, position=_next_position(question.rows))
+    question.rows.append(row)
+    db.session.flush()
+    return row
+
+
+def update_row(row: MatrixRow, **changes: Any) -> None:
+    fields = LABEL_FIELDS | {"position", "goal_id"}
+    _apply(row, row.question.section.survey, changes, fields, LABEL_FIELDS)
+    db.session.flush()
+
+
+def delete_row(row: MatrixRow) -> None:
+    _refuse_if_locked(row.question.section.survey)
+    row.question.rows.remove(row)
+    db.session.flush()
+
+
+# --- consistency ---------------------------------------------------------------------
+
+
+def check_question(question: Question) -> None:
+    """Refuse settings and conditions that cannot work."""
+    settings = question.settings or {}
+    low, high = settings.get("min"), settings.get("max")
+    if low is not None and high is not None and low > high:
+        raise SurveyError(_("The minimum must not be larger than the maximum."))
+    low, high = settings.get("min_choices"), settings.get("max_choices")
+    if low and high and low > high:
+        raise SurveyError(_("The minimum must not be larger than the maximum."))
+    if settings.get("display", "radio") not in ("radio", "dropdown"):
+        raise SurveyError(_("Choose radio buttons or a drop-down list."))
+    if question.show_if:
+        _check_condition(question)
+
+
+def _check_condition(question: Question) -> None:
+    show_if = question.show_if or {}
+    survey = question.section.survey
+    earlier = [
+        q for s in survey.sections if s.position < question.section.position for q in s.questions
+    ]
+    target = next((q for q in earlier if q.id == show_if.get("question_id")), None)
+    if target is None:
+        raise SurveyError(_("A condition can only refer to a question on an earlier page."))
+    option_ids = {o.id for o in target.options}
+    if not set(show_if.get("option_ids", [])) <= option_ids:
+        raise SurveyError(_("The condition refers to an option of another question."))

@@ -1,0 +1,94 @@
+"""Reading surveys: lookups, what the public may see, links from processes and goals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+
+from app.core import policy
+from app.db import utcnow
+from app.extensions import db
+from app.processes.models import Process
+from app.surveys.models import (
+    MatrixRow,
+    Question,
+    ResultsVisibility,
+    Section,
+    Survey,
+    SurveyState,
+)
+
+PUBLIC_STATES = (SurveyState.OPEN, SurveyState.CLOSED)
+
+
+def get_survey_or_404(slug: str) -> Survey:
+    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def can_manage_survey(user: Any, survey: Survey) -> bool:
+    """Staff of the survey's process, or site admins for surveys without one."""
+    if survey.process is not None:
+        return policy.can_manage_process(user, survey.process)
+    return policy.is_admin(user)
+
+
+def can_view_survey(user: Any, survey: Survey) -> bool:
+    if survey.state == SurveyState.DRAFT:
+        return can_manage_survey(user, survey)
+    return survey.process is None or policy.can_view_process(user, survey.process)
+
+
+def results_visible(survey: Survey, user: Any, now: datetime | None = None) -> bool:
+    """Whether ``user`` may see the results (the results pages ask here)."""
+    if can_manage_survey(user, survey):
+        return True
+    if survey.state == SurveyState.DRAFT:
+        return False
+    if survey.results_visibility == ResultsVisibility.LIVE:
+        return True
+    if survey.results_visibility == ResultsVisibility.AFTER_CLOSE:
+        now = now or utcnow()
+        ended = survey.closes_at is not None and survey.closes_at <= now
+        return survey.state == SurveyState.CLOSED or ended
+    return False
+
+
+def _public() -> sa.Select[tuple[Survey]]:
+    return (
+        sa.select(Survey)
+        .outerjoin(Process, Survey.process_id == Process.id)
+        .where(
+            Survey.state.in_(PUBLIC_STATES),
+            sa.or_(Survey.process_id.is_(None), Process.is_published),
+        )
+        .order_by(Survey.state.desc(), Survey.opens_at.desc(), Survey.id.desc())
+    )
+
+
+def public_surveys() -> list[Survey]:
+    return list(db.session.scalars(_public()))
+
+
+def surveys_for_process(process_id: int) -> list[Survey]:
+    """Open and closed surveys of a process, open ones first."""
+    return list(db.session.scalars(_public().where(Survey.process_id == process_id)))
+
+
+def surveys_for_goal(goal_id: int) -> list[Survey]:
+    """Public surveys with a question or a matrix row about this goal."""
+    about_goal = sa.or_(
+        Question.goal_id == goal_id,
+        Question.id.in_(sa.select(MatrixRow.question_id).where(MatrixRow.goal_id == goal_id)),
+    )
+    ids = (
+        sa.select(Section.survey_id)
+        .join(Question, Question.section_id == Section.id)
+        .where(about_goal)
+    )
+    return list(db.session.scalars(_public().where(Survey.id.in_(ids))))
