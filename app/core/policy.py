@@ -38,6 +38,50 @@ def can_view_process(user: Any, process: Process) -> bool:
     return process.is_published or can_manage_process(user, process)
 
 
+def can_moderate(user: Any, process: Process) -> bool:
+    """Site admins, staff and moderators of the process moderate its contributions."""
+    account = _user(user)
+    if account is None or account.blocked_at is not None:
+        return False
+    return account.is_admin or account.has_role(process.id, Role.STAFF, Role.MODERATOR)
+
+
+def can_moderate_anywhere(user: Any) -> bool:
+    """May open the moderation area: an admin or staff/moderator of some process."""
+    account = _user(user)
+    if account is None or account.blocked_at is not None:
+        return False
+    return account.is_admin or any(r.role in (Role.STAFF, Role.MODERATOR) for r in account.roles)
+
+
+def moderated_process_ids(user: Any) -> set[int] | None:
+    """The processes ``user`` moderates; None means all of them (a site admin)."""
+    account = _user(user)
+    if account is None or account.blocked_at is not None:
+        return set()
+    if account.is_admin:
+        return None
+    return {r.process_id for r in account.roles if r.role in (Role.STAFF, Role.MODERATOR)}
+
+
+def can_view_audit(user: Any) -> bool:
+    """Admins see the whole audit log, staff the events of their processes."""
+    account = _user(user)
+    if account is None or account.blocked_at is not None:
+        return False
+    return account.is_admin or any(r.role == Role.STAFF for r in account.roles)
+
+
+def audited_process_ids(user: Any) -> set[int] | None:
+    """The processes whose audit events ``user`` sees; None means all (a site admin)."""
+    account = _user(user)
+    if account is None or account.blocked_at is not None:
+        return set()
+    if account.is_admin:
+        return None
+    return {r.process_id for r in account.roles if r.role == Role.STAFF}
+
+
 def can_enter_staff_area(user: Any) -> bool:
     account = _user(user)
     return bool(account and account.blocked_at is None and (account.is_admin or account.roles))

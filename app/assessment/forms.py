@@ -1,0 +1,86 @@
+"""Forms of the assessment workspace (Abwägung)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.assessment.models import Consideration
+from app.comments.forms import STAKEHOLDER_LABELS
+
+CONSIDERATION_LABELS = {
+    Consideration.CONSIDERED: _l("Considered"),
+    Consideration.PARTLY: _l("Partly considered"),
+    Consideration.NOT_CONSIDERED: _l("Not considered"),
+    Consideration.NOTED: _l("Noted"),
+    Consideration.ALREADY_INCLUDED: _l("Already included"),
+}
+NO_REVISION = 0
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes (works without JavaScript)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class AssessmentForm(FlaskForm):
+    consideration = RadioField(
+        _l("Consideration"),
+        choices=[SelectChoice(c.value, label) for c, label in CONSIDERATION_LABELS.items()],
+        validators=[InputRequired(_l("Please choose how the contribution was considered."))],
+    )
+    rationale = TextAreaField(
+        _l("Rationale"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Shown to the public in the results phase."),
+    )
+    stakeholder_group = SelectField(
+        _l("Stakeholder group"),
+        choices=[SelectChoice(g.value, label) for g, label in STAKEHOLDER_LABELS.items()],
+        validators=[InputRequired()],
+        description=_l("Confirm the group the author chose, or correct it."),
+    )
+    goal_revision = SelectField(
+        _l("Taken up in goal version"), coerce=int, default=NO_REVISION, validators=[Optional()]
+    )
+    tags = CheckboxListField(_l("Topics"), coerce=int, validators=[Optional()])
+    version = HiddenField(validators=[InputRequired()])
+
+
+class BulkTagForm(FlaskForm):
+    tag = SelectField(_l("Topic"), coerce=int, validators=[InputRequired()])
+    comments = SelectMultipleField(
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("Please select at least one contribution."))],
+    )
+
+
+class TagForm(FlaskForm):
+    name = StringField(
+        _l("Name of the topic"), filters=[_strip], validators=[DataRequired(), Length(max=80)]
+    )
+
+
+class ActionForm(FlaskForm):
+    """Nothing but the CSRF token, for POST buttons."""

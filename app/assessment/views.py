@@ -1,0 +1,372 @@
+"""The assessment workspace (Abwägung) of the staff area, per process.
+
+Every view: check permission → validate → call a service → audit → commit →
+redirect with a flash message. Services flush; only these views commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.accounts.models import User
+from app.assessment import forms, services
+from app.assessment.models import Assessment, Consideration, ProcessTag
+from app.audit.services import record
+from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
+from app.comments.models import Comment
+from app.core import policy
+from app.extensions import db, login_manager
+from app.goals.services import current_revisions, flatten, goal_tree
+from app.i18n import current_lang, localize
+from app.participation.models import StakeholderGroup
+from app.processes.models import Process
+from app.processes.services import get_process_or_404
+
+bp = Blueprint("assessment", __name__, template_folder="templates")
+
+TAG_ERRORS = {
+    "empty": _l("Please enter a name."),
+    "taken": _l("This topic already exists in this process."),
+}
+
+
+@bp.before_request
+def signed_in_only() -> ResponseReturnValue | None:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.app_template_global()
+def consideration_label(value: str | None) -> str:
+    """The translated name of a consideration status (for any template)."""
+    try:
+        return str(forms.CONSIDERATION_LABELS[Consideration(value)]) if value else ""
+    except ValueError:
+        return ""
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _managed_process(slug: str) -> Process:
+    process = get_process_or_404(slug)
+    policy.require(policy.can_manage_process(current_user, process))
+    return process
+
+
+def _actor() -> User | None:
+    user = current_user._get_current_object()
+    return user if isinstance(user, User) else None
+
+
+def _title(process: Process, value: dict[str, str]) -> str:
+    return localize(value, current_lang(), process.default_locale).text
+
+
+def _goal_choices(process: Process) -> list[SelectChoice]:
+    choices = [SelectChoice("", _("All goals"))]
+    for node in flatten(goal_tree(process.id)):
+        label = f"{'— ' * node.goal.level}{node.goal.code} {_title(process, node.revision.title)}"
+        choices.append(SelectChoice(str(node.goal.id), label))
+    return choices
+
+
+def _filter_choices(process: Process, tags: list[ProcessTag]) -> dict[str, list[SelectChoice]]:
+    kinds = [SelectChoice(k["key"], _title(process, k["label"])) for k in process.comment_kinds]
+    return {
+        "goal": _goal_choices(process),
+        "kind": [SelectChoice("", _("All kinds")), *kinds],
+        "group": [
+            SelectChoice("", _("All groups")),
+            *(SelectChoice(g.value, str(label)) for g, label in STAKEHOLDER_LABELS.items()),
+        ],
+        "channel": [
+            SelectChoice("", _("All channels")),
+            *(SelectChoice(c.value, str(label)) for c, label in CHANNEL_LABELS.items()),
+        ],
+        "state": [
+            SelectChoice("", _("Assessed and unassessed")),
+            SelectChoice("assessed", _("Assessed")),
+            SelectChoice("unassessed", _("Not yet assessed")),
+        ],
+        "consideration": [
+            SelectChoice("", _("Any consideration")),
+            *(SelectChoice(c.value, str(label)) for c, label in forms.CONSIDERATION_LABELS.items()),
+        ],
+        "tag": [
+            SelectChoice("", _("All topics")),
+            *(SelectChoice(str(t.id), t.name) for t in tags),
+        ],
+    }
+
+
+def _to_workspace(process: Process, filters: services.Filters) -> Response:
+    return redirect(url_for(".index", slug=process.slug, **filters.args()))
+
+
+# --- the workspace ---------------------------------------------------------------------
+
+
+@bp.route("/p/<slug>/")
+def index(slug: str) -> str:
+    process = _managed_process(slug)
+    filters = services.parse_filters(request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    tags = services.tags_of(process)
+    bulk = forms.BulkTagForm()
+    bulk.tag.choices = [SelectChoice(t.id, t.name) for t in tags]
+    listing = services.workspace(process, filters, page)
+    titles = current_revisions(listing.goals)
+    return render_template(
+        "assessment/index.html",
+        process=process,
+        filters=filters,
+        filter_args=filters.args(),
+        choices=_filter_choices(process, tags),
+        listing=listing,
+        titles=titles,
+        bulk=bulk,
+        tags=tags,
+    )
+
+
+@bp.route("/p/<slug>/bulk-tag", methods=["POST"])
+def bulk_tag(slug: str) -> Response:
+    process = _managed_process(slug)
+    filters = services.parse_filters(request.args)
+    form = forms.BulkTagForm()
+    form.tag.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
+    if not form.validate_on_submit():
+        flash(_("Please select at least one contribution and a topic."), "error")
+        return _to_workspace(process, filters)
+    tag = services.tag_or_none(process, form.tag.data)
+    if tag is None:
+        abort(400)
+    changed = services.add_tag(process, form.comments.data or [], tag)
+    for assessment, before in changed:
+        _audit("assessment.tag", assessment, process, before)
+    db.session.commit()
+    flash(
+        _("Topic “%(tag)s” added to %(num)d contributions.", tag=tag.name, num=len(changed)),
+        "success",
+    )
+    return _to_workspace(process, filters)
+
+
+def _audit(action: str, assessment: Assessment, process: Process, before: dict[str, Any]) -> None:
+    after = services.audit_snapshot(assessment)
+    record(action, assessment, actor=_actor(), process_id=process.id, before=before, after=after)
+
+
+# --- one contribution --------------------------------------------------------------------
+
+
+def _form_data(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "consideration": assessment.consideration.value if assessment.consideration else None,
+        "rationale": assessment.rationale,
+        "stakeholder_group": assessment.stakeholder_group.value,
+        "goal_revision": assessment.goal_revision_id or forms.NO_REVISION,
+        "tags": [tag.id for tag in assessment.tags],
+        "version": str(assessment.version or 0),
+    }
+
+
+def _assessment_form(
+    process: Process, comment: Comment, assessment: Assessment, *, fresh: bool = False
+) -> forms.AssessmentForm:
+    data = _form_data(assessment)
+    if fresh:  # after a conflict: the stored values, not the posted ones
+        form = forms.AssessmentForm(formdata=None, data=data)
+    else:
+        form = forms.AssessmentForm(data=data)
+    form.tags.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
+    form.goal_revision.choices = [SelectChoice(forms.NO_REVISION, _("Not linked to a version"))]
+    for revision in services.goal_revisions(comment.goal_id):
+        label = _(
+            "Version %(number)d of %(date)s: %(title)s",
+            number=revision.number,
+            date=format_date(revision.created_at, "medium"),
+            title=_title(process, revision.title),
+        )
+        form.goal_revision.choices.append(SelectChoice(revision.id, label))
+    return form
+
+
+def _input(form: forms.AssessmentForm) -> services.AssessmentInput:
+    revision = form.goal_revision.data or forms.NO_REVISION
+    return services.AssessmentInput(
+        stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
+        consideration=Consideration(form.consideration.data),
+        rationale=form.rationale.data or "",
+        goal_revision_id=None if revision == forms.NO_REVISION else revision,
+        tag_ids=list(form.tags.data or []),
+    )
+
+
+def _posted_version(form: forms.AssessmentForm) -> int:
+    value = str(form.version.data or "")
+    if not value.isdigit():
+        abort(400)
+    return int(value)
+
+
+def _contribution(process: Process, comment_id: int) -> tuple[Comment, Assessment]:
+    comment = services.contribution_or_none(process, comment_id)
+    if comment is None:
+        abort(404)
+    existing = services.assessments_for([comment.id]).get(comment.id)
+    return comment, existing or services.new_assessment(comment, process)
+
+
+def _after_save(process: Process, comment: Comment, filters: services.Filters) -> Response:
+    target_id = comment.id
+    if request.form.get("after") == "next":
+        following = services.next_unassessed(process, filters, comment.id)
+        if following is None:
+            flash(_("All contributions in this selection are assessed."), "info")
+            return _to_workspace(process, filters)
+        target_id = following.id
+    args = filters.args()
+    return redirect(url_for(".edit", slug=process.slug, comment_id=target_id, **args))
+
+
+def _save(
+    process: Process, comment: Comment, assessment: Assessment, form: forms.AssessmentForm
+) -> bool:
+    """Store the form; False on a conflict with somebody else's save."""
+    before = services.audit_snapshot(assessment if assessment.id else None)
+    try:
+        saved = services.save_assessment(
+            comment,
+            process,
+            _input(form),
+            expected_version=_posted_version(form),
+            assessor=_actor(),
+        )
+    except services.AssessmentConflictError:
+        db.session.rollback()
+        return False
+    except ValueError:
+        abort(400)
+    _audit("assessment.save", saved, process, before)
+    db.session.commit()
+    return True
+
+
+@bp.route("/p/<slug>/contributions/<int:comment_id>", methods=["GET", "POST"])
+def edit(slug: str, comment_id: int) -> ResponseReturnValue:
+    process = _managed_process(slug)
+    filters = services.parse_filters(request.args)
+    comment, assessment = _contribution(process, comment_id)
+    form = _assessment_form(process, comment, assessment)
+    conflict = False
+    if form.validate_on_submit():
+        if _save(process, comment, assessment, form):
+            flash(_("The assessment has been saved."), "success")
+            return _after_save(process, comment, filters)
+        conflict = True
+        db.session.expire_all()
+        comment, assessment = _contribution(process, comment_id)
+        form = _assessment_form(process, comment, assessment, fresh=True)
+    parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    revision = current_revisions([comment.goal_id])[comment.goal_id]
+    return render_template(
+        "assessment/edit.html",
+        process=process,
+        comment=comment,
+        parent=parent,
+        goal=revision.goal,
+        revision=revision,
+        form=form,
+        conflict=conflict,
+        filter_args=filters.args(),
+    ), (409 if conflict else 200)
+
+
+# --- the tag list ------------------------------------------------------------------------
+
+
+def _tag_or_404(process: Process, tag_id: int) -> ProcessTag:
+    tag = services.tag_or_none(process, tag_id)
+    if tag is None:
+        abort(404)
+    return tag
+
+
+def _tag_error(form: forms.TagForm, exc: services.TagError) -> None:
+    form.name.errors = [*form.name.errors, str(TAG_ERRORS.get(str(exc), str(exc)))]
+
+
+@bp.route("/p/<slug>/tags", methods=["GET", "POST"])
+def tags(slug: str) -> ResponseReturnValue:
+    process = _managed_process(slug)
+    form = forms.TagForm()
+    if form.validate_on_submit():
+        try:
+            tag = services.create_tag(process, form.name.data or "")
+        except services.TagError as exc:
+            _tag_error(form, exc)
+        else:
+            after = {"name": tag.name}
+            record("tag.create", tag, actor=_actor(), process_id=process.id, after=after)
+            db.session.commit()
+            flash(_("The topic “%(tag)s” has been added.", tag=tag.name), "success")
+            return redirect(url_for(".tags", slug=slug))
+    return render_template(
+        "assessment/tags.html",
+        process=process,
+        form=form,
+        tags=services.tags_of(process),
+        action_form=forms.ActionForm(),
+    )
+
+
+@bp.route("/p/<slug>/tags/<int:tag_id>/rename", methods=["POST"])
+def rename_tag(slug: str, tag_id: int) -> Response:
+    process = _managed_process(slug)
+    tag = _tag_or_404(process, tag_id)
+    form = forms.TagForm()
+    if not form.validate_on_submit():
+        flash(_("Please enter a name."), "error")
+        return redirect(url_for(".tags", slug=slug))
+    before = {"name": tag.name}
+    try:
+        services.rename_tag(tag, process, form.name.data or "")
+    except services.TagError as exc:
+        flash(str(TAG_ERRORS.get(str(exc), str(exc))), "error")
+        return redirect(url_for(".tags", slug=slug))
+    record(
+        "tag.rename",
+        tag,
+        actor=_actor(),
+        process_id=process.id,
+        before=before,
+        after={"name": tag.name},
+    )
+    db.session.commit()
+    flash(_("The topic has been renamed."), "success")
+    return redirect(url_for(".tags", slug=slug))
+
+
+@bp.route("/p/<slug>/tags/<int:tag_id>/delete", methods=["POST"])
+def delete_tag(slug: str, tag_id: int) -> Response:
+    process = _managed_process(slug)
+    tag = _tag_or_404(process, tag_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    record("tag.delete", tag, actor=_actor(), process_id=process.id, before={"name": tag.name})
+    services.delete_tag(tag)
+    db.session.commit()
+    flash(_("The topic has been deleted."), "success")
+    return redirect(url_for(".tags", slug=slug))

@@ -1,0 +1,180 @@
+"""Audit completeness: every staff and moderation POST route writes an audit event.
+
+Each route is driven with valid data; a ``request_finished`` receiver reads
+``g.audit_recorded``, which :func:`app.audit.services.record` sets. A new POST route
+in these blueprints without a driver here fails the suite.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g, request_finished
+from flask.testing import FlaskClient
+
+from app.accounts.models import Role
+from app.audit.models import AuditEvent
+from app.comments.models import Comment, CommentStatus
+from app.extensions import db
+from app.goals.models import Goal
+from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.processes.models import Phase, Process
+from tests.conftest import login_as, submit
+from tests.factories import make_goal, make_process, make_user
+from tests.test_staff import goal_form, phase_form, process_form
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AUDITED_BLUEPRINTS = ("staff", "moderation")
+STAFF = "/en/staff/p/hf12"
+MOD = "/en/moderation"
+
+
+def _comment_id() -> int:
+    return int(db.session.scalars(sa.select(Comment.id)).one())
+
+
+def _phase_id() -> int:
+    return int(db.session.scalars(sa.select(Phase.id)).first() or 0)
+
+
+def _goal_id(code: str) -> int:
+    return int(db.session.scalars(sa.select(Goal.id).where(Goal.code == code)).one())
+
+
+Driver = Callable[[FlaskClient], Any]
+
+
+def _detail(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
+    page = f"{MOD}/comments/{_comment_id()}"
+    return submit(client, f"{page}/{path}", data, form_url=page)
+
+
+def _unblock(client: FlaskClient) -> Any:
+    _detail(client, "block", {"duration": "1"})
+    return _detail(client, "unblock", {})
+
+
+def _import(client: FlaskClient) -> Any:
+    content = (FIXTURES / "goals.csv").read_bytes()
+    return submit(
+        client,
+        f"{STAFF}/import",
+        {"file": (io.BytesIO(content), "goals.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def _offline(client: FlaskClient) -> Any:
+    data = {
+        "goal": "2",
+        "channel": "letter",
+        "received_on": "2020-01-01",
+        "author_name": "Workshop",
+        "stakeholder_group": "organisation",
+        "kind": "criticism",
+        "body": "Per Brief",
+    }
+    return submit(client, f"{STAFF}/offline/new", data)
+
+
+DRIVERS: dict[str, Driver] = {
+    "staff.create_process": lambda c: submit(c, "/en/staff/new", process_form()),
+    "staff.edit_process": lambda c: submit(c, f"{STAFF}/settings", process_form(slug="hf12")),
+    "staff.add_phase": lambda c: submit(
+        c, f"{STAFF}/phases/new", phase_form("2031-01-01T00:00", "2031-02-01T00:00")
+    ),
+    "staff.edit_phase": lambda c: submit(
+        c,
+        f"{STAFF}/phases/{_phase_id()}/edit",
+        phase_form("2020-01-01T00:00", "2040-02-01T00:00"),
+    ),
+    "staff.delete_phase": lambda c: submit(
+        c, f"{STAFF}/phases/{_phase_id()}/delete", {}, form_url=f"{STAFF}/"
+    ),
+    "staff.add_goal": lambda c: submit(c, f"{STAFF}/goals/new", goal_form("3", parent="0")),
+    "staff.edit_goal": lambda c: submit(c, f"{STAFF}/goals/1/edit", goal_form("1", "Neu")),
+    "staff.move_goal": lambda c: submit(c, f"{STAFF}/goals/1.1/move", {"parent": "0"}),
+    "staff.shift_goal": lambda c: submit(
+        c, f"{STAFF}/goals/1/shift", {"direction": "down"}, form_url=f"{STAFF}/"
+    ),
+    "staff.import_goals": _import,
+    "staff.offline_new": _offline,
+    "moderation.bulk": lambda c: submit(
+        c,
+        f"{MOD}/bulk",
+        {"action": "approve", "comment_ids": [str(_comment_id())]},
+        form_url=f"{MOD}/",
+    ),
+    "moderation.add_note": lambda c: _detail(c, "notes", {"text": "Notiz"}),
+    "moderation.official_reply": lambda c: _detail(
+        c, "official-reply", {"author_label": "Verwaltung", "body": "Antwort"}
+    ),
+    "moderation.block": lambda c: _detail(c, "block", {"duration": "7"}),
+    "moderation.unblock": _unblock,
+}
+
+
+def test_every_audited_post_route_has_a_driver(app: Flask) -> None:
+    posts = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ()) and rule.endpoint.split(".")[0] in AUDITED_BLUEPRINTS
+    }
+    assert sorted(posts - DRIVERS.keys()) == []
+
+
+@pytest.fixture
+def audited(app: Flask) -> Iterator[list[tuple[str, bool]]]:
+    """(method path, wrote an audit event) for each finished request."""
+    seen: list[tuple[str, bool]] = []
+
+    def _finished(sender: Flask, response: Any, **extra: Any) -> None:
+        from flask import request
+
+        seen.append((f"{request.method} {request.path}", bool(g.get("audit_recorded"))))
+
+    request_finished.connect(_finished, app)
+    yield seen
+    request_finished.disconnect(_finished, app)
+
+
+@pytest.fixture
+def admin_client(client: FlaskClient) -> FlaskClient:
+    process: Process = make_process("hf12")
+    one = make_goal(process, "1", "Eins")
+    make_goal(process, "2", "Zwei")
+    make_goal(process, "1.1", "Unterziel", parent=one)
+    participant = Participant(kind=ParticipantKind.ANONYMOUS, pseudonym="Bernd")
+    db.session.add(participant)
+    db.session.flush()
+    db.session.add(
+        Comment(
+            goal_id=one.id,
+            participant_id=participant.id,
+            author_name="Bernd",
+            kind="suggestion",
+            stakeholder_group=StakeholderGroup.CITIZEN,
+            body="Text",
+            status=CommentStatus.PENDING,
+        )
+    )
+    db.session.commit()
+    make_user("mod@example.org", "Mod", process=process, role=Role.MODERATOR)
+    login_as(client, make_user("admin@example.org", "Admin", is_admin=True))
+    return client
+
+
+@pytest.mark.parametrize("endpoint", sorted(DRIVERS))
+def test_post_route_writes_an_audit_event(
+    admin_client: FlaskClient, audited: list[tuple[str, bool]], endpoint: str
+) -> None:
+    response = DRIVERS[endpoint](admin_client)
+    assert response.status_code == 302, (endpoint, response.get_data(as_text=True)[:2000])
+    posts = [(path, wrote) for path, wrote in audited if path.startswith("POST")]
+    assert posts and all(wrote for _, wrote in posts), (endpoint, posts)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
