@@ -16,6 +16,7 @@ CSP = {
     "style-src": "'self'",
     "script-src": "'self'",
     "font-src": "'self'",
+    "media-src": ["'self'", "https:"],
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
@@ -41,10 +42,14 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
     from app.accounts import auth  # noqa: F401  (registers the user loader)
     from app.core import i18n_hooks
+    from app.db import enable_sqlite_savepoints
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
     from app.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            enable_sqlite_savepoints(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -70,27 +75,42 @@ def _init_celery(app: Flask) -> None:
     # Importing the task modules registers their tasks with Celery.
     from app import mail  # noqa: F401
     from app.results import tasks  # noqa: F401
+    from app.surveys import tasks as survey_tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.assessment.public import bp as assessment_public_bp
+    from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
     from app.core.views import bp as core_bp
     from app.goals.views import bp as goals_bp
+    from app.moderation.views import bp as moderation_bp
+    from app.pages.views import bp as pages_bp
     from app.participation.services import set_participant_cookie
     from app.participation.views import bp as participation_bp
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
+    from app.staff import offline  # noqa: F401  (adds routes to the staff blueprint)
     from app.staff.views import bp as staff_bp
+    from app.surveys import paper, staff_presets, staff_questions  # noqa: F401  (builder)
+    from app.surveys.staff_views import bp as survey_staff_bp
+    from app.surveys.views import bp as surveys_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
+    app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/staff/assessment")
+    app.register_blueprint(assessment_public_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(moderation_bp, url_prefix="/<lang_code>/moderation")
     app.register_blueprint(participation_bp, url_prefix="/<lang_code>/participate")
     app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")
     app.register_blueprint(comments_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
+    app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
     app.after_request(set_participant_cookie)
 
 
@@ -98,12 +118,15 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
+    from app.demo.survey_cli import responses_command  # noqa: F401  (`flask demo responses`)
     from app.goals.cli import goals_cli
+    from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(survey_cli)
 
 
 def _init_logging() -> None:

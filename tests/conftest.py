@@ -25,7 +25,7 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 DB_KIND = os.environ.get("MITWIRKEN_TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,7 +33,8 @@ PG_ADMIN_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-PG_TEST_DB = "mitwirken_test"
+# One database per test run, so runs in parallel (two engineers, CI) never collide.
+PG_TEST_DB = f"mitwirken_test_{os.getpid()}"
 
 BASE_CONFIG: dict[str, Any] = {
     "TESTING": True,
@@ -42,6 +43,8 @@ BASE_CONFIG: dict[str, Any] = {
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
     "BASE_URL": "http://localhost",
+    # Cheap password hashes: the suite creates hundreds of users.
+    "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 
 
@@ -69,36 +72,48 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+def _pg_admin(statement: str) -> None:
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database: a file to copy (SQLite) or the test database (PostgreSQL)."""
     if DB_KIND == "postgresql":
-        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)"))
-                conn.execute(sa.text(f"CREATE DATABASE {PG_TEST_DB}"))
+            _pg_admin(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)")
+            _pg_admin(f"CREATE DATABASE {PG_TEST_DB}")
         except sa.exc.OperationalError:
             _service_missing("PostgreSQL")
-        finally:
-            admin.dispose()
         url = _pg_url(PG_TEST_DB)
         _migrate(url)
-        return url
+        yield url
+        _pg_admin(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)")
+        return
     path = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{path}")
-    return str(path)
+    yield str(path)
+
+
+@pytest.fixture(scope="session")
+def sqlite_test_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One path for every test's SQLite database, so the app can be reused."""
+    return tmp_path_factory.mktemp("work") / "test.db"
 
 
 @pytest.fixture
-def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+def database_url(template_database: str, sqlite_test_file: Path) -> Iterator[str]:
     if DB_KIND == "postgresql":
         yield template_database
         _truncate_all(template_database)
         return
-    target = tmp_path / "test.db"
-    shutil.copyfile(template_database, target)
-    yield f"sqlite:///{target}"
+    shutil.copyfile(template_database, sqlite_test_file)  # a fresh database per test
+    yield f"sqlite:///{sqlite_test_file}"
 
 
 def _truncate_all(url: str) -> None:
@@ -125,14 +140,34 @@ def _fresh_request_globals(sender: Flask, **extra: Any) -> None:
     g.__dict__.clear()
 
 
+_APPS: dict[str, Flask] = {}
+
+
+def _cached_app(config: dict[str, Any]) -> Flask:
+    """Building the app costs ~0.3 s (URL rules); tests with equal settings share one."""
+    key = repr(sorted((name, repr(value)) for name, value in config.items()))
+    if key not in _APPS:
+        application = create_app(config)
+        request_started.connect(_fresh_request_globals, application)
+        _APPS[key] = application
+    return _APPS[key]
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    application = create_app(app_config)
-    request_started.connect(_fresh_request_globals, application)
+    application = _cached_app(app_config)
+    celery_app = application.extensions["celery"]
+    celery_app.set_default()
+    celery_app.set_current()  # tasks run in the app context of this test's app
+    settings = dict(application.config)
     with application.app_context():
+        if application.config.get("RATELIMIT_ENABLED", True):
+            limiter.reset()
         yield application
         db.session.remove()
         db.engine.dispose()
+    application.config.clear()
+    application.config.update(settings)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import logging
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from app.accounts.models import ProcessRole, Role, User
 from app.db import utcnow
@@ -14,7 +15,17 @@ from app.extensions import db
 from app.processes.models import Process
 
 logger = logging.getLogger(__name__)
-_hasher = PasswordHasher()
+_HASHERS: dict[tuple[tuple[str, int], ...], PasswordHasher] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2 with the library's defaults; tests lower the cost via ARGON2_PARAMETERS."""
+    params = dict(current_app.config.get("ARGON2_PARAMETERS") or {})
+    key = tuple(sorted(params.items()))
+    if key not in _HASHERS:
+        _HASHERS[key] = PasswordHasher(**params)
+    return _HASHERS[key]
+
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -32,18 +43,18 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return True
 
 

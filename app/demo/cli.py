@@ -48,6 +48,8 @@ def _print_report(report: LoadReport, seconds: float) -> None:
             f"  {base_url}/de/p/{process.slug}/  ({state}; {process.goals} goals, "
             f"{process.goals_created} added)"
         )
+    if report.survey_created:
+        click.echo(f"  {base_url}/de/surveys/buergerbefragung-2035/  (new demo survey)")
     click.echo("")
     click.echo("Demo logins (for demonstrations only; the password is public):")
     width = max(len(login.email) for login in report.logins)

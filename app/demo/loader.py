@@ -17,6 +17,7 @@ from app.accounts.services import create_user, find_user_by_email, grant_role
 from app.db import utcnow
 from app.demo.content import DEMO_PASSWORD, PROCESSES, USERS, DemoGoal, DemoProcess, DemoUser
 from app.demo.discussion import load_discussion
+from app.demo.survey_loader import load_demo_survey
 from app.extensions import db
 from app.goals.editing import GoalTexts, create_goal
 from app.goals.models import Goal
@@ -51,16 +52,21 @@ class ProcessReport:
 class LoadReport:
     logins: list[DemoLogin] = field(default_factory=list)
     processes: list[ProcessReport] = field(default_factory=list)
+    survey_created: bool = False
 
     @property
     def changed(self) -> bool:
-        return any(login.created for login in self.logins) or any(
-            p.created
-            or p.goals_created
-            or p.phases_created
-            or p.roles_granted
-            or p.discussion_added
-            for p in self.processes
+        return (
+            self.survey_created
+            or any(login.created for login in self.logins)
+            or any(
+                p.created
+                or p.goals_created
+                or p.phases_created
+                or p.roles_granted
+                or p.discussion_added
+                for p in self.processes
+            )
         )
 
 
@@ -84,6 +90,7 @@ def load_demo(now: datetime | None = None) -> LoadReport:
             accounts = [user for _demo_user, user in users]
             process_report.discussion_added = load_discussion(process, accounts)
         report.processes.append(process_report)
+    report.survey_created = load_demo_survey()
     logger.info("demo content loaded (changed: %s)", report.changed)
     return report
 

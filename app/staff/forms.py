@@ -42,7 +42,13 @@ from app.goals.editing import CODE_MAX_LENGTH, CODE_RE
 from app.goals.models import GoalRevision
 from app.i18n import LANGUAGE_NAMES
 from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
-from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
+from app.processes.models import (
+    ModerationMode,
+    ParticipationMode,
+    PhaseKind,
+    Process,
+    ResultsVisibility,
+)
 
 MAX_LEVELS = 5
 TOP_LEVEL = 0  # the parent choice "no parent"
@@ -117,6 +123,11 @@ MODERATION_CHOICES = [
     SelectChoice(ModerationMode.POST.value, _l("Publish at once, moderate afterwards")),
     SelectChoice(ModerationMode.PRE.value, _l("Moderate before publishing")),
 ]
+RESULTS_CHOICES = [
+    SelectChoice(ResultsVisibility.LIVE.value, _l("Right after rating")),
+    SelectChoice(ResultsVisibility.AFTER_PHASE.value, _l("After the participation phase")),
+    SelectChoice(ResultsVisibility.STAFF.value, _l("Only staff")),
+]
 
 
 class ProcessForm(FlaskForm):
@@ -139,6 +150,17 @@ class ProcessForm(FlaskForm):
     )
     participation_mode = RadioField(_l("Who may take part"), choices=PARTICIPATION_CHOICES)
     moderation_mode = RadioField(_l("Moderation"), choices=MODERATION_CHOICES)
+    # Not required: a post without it keeps the current (or default) setting.
+    results_visibility = SelectField(
+        _l("Rating results are shown"),
+        choices=RESULTS_CHOICES,
+        default=ResultsVisibility.LIVE.value,
+        description=_l("When the public sees how the goals were rated. Staff always see them."),
+    )
+    assessments_public = BooleanField(
+        _l("Publish the assessment of contributions"),
+        description=_l("Consideration status and rationale are shown in the results phase."),
+    )
     report_threshold = IntegerField(
         _l("Reports before a comment is hidden"), [InputRequired(), NumberRange(min=1)]
     )
@@ -172,8 +194,10 @@ class ProcessForm(FlaskForm):
             "summary": translated(self, "summary", languages),
             "default_locale": self.default_locale.data,
             "is_published": bool(self.is_published.data),
+            "assessments_public": bool(self.assessments_public.data),
             "participation_mode": ParticipationMode(self.participation_mode.data),
             "moderation_mode": ModerationMode(self.moderation_mode.data),
+            "results_visibility": ResultsVisibility(self.results_visibility.data),
             "report_threshold": self.report_threshold.data,
             "comment_max_length": self.comment_max_length.data,
             "level_names": self.level_names(),
@@ -215,12 +239,14 @@ def process_data(process: Process) -> dict[str, Any]:
             "slug",
             "default_locale",
             "is_published",
+            "assessments_public",
             "report_threshold",
             "comment_max_length",
         )
     }
     data["participation_mode"] = process.participation_mode.value
     data["moderation_mode"] = process.moderation_mode.value
+    data["results_visibility"] = process.results_visibility.value
     data |= translated_data("title", process.title) | translated_data("summary", process.summary)
     for level, names in enumerate(process.level_names[:MAX_LEVELS]):
         data |= translated_data(f"level_{level}", names)
@@ -232,6 +258,8 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
         "default_locale": languages[0],
         "participation_mode": ParticipationMode.ACCOUNT.value,
         "moderation_mode": ModerationMode.POST.value,
+        "results_visibility": ResultsVisibility.LIVE.value,
+        "assessments_public": True,
         "report_threshold": 3,
         "comment_max_length": 4000,
     }

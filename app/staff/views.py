@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.accounts.models import User
+from app.audit.services import record, snapshot
 from app.core import policy
 from app.extensions import db, login_manager
 from app.goals import editing as goal_editing
@@ -51,6 +52,16 @@ PROCESS_ERRORS = {
         _l("The phase overlaps another phase of this process."),
     ),
 }
+PROCESS_FIELDS = (
+    "slug",
+    "title",
+    "is_published",
+    "participation_mode",
+    "moderation_mode",
+    "report_threshold",
+)
+PHASE_FIELDS = ("kind", "starts_at", "ends_at", "title")
+GOAL_FIELDS = ("code", "parent_id", "position", "level")
 GOAL_ERRORS = {
     "a goal cannot be moved below itself": _l(
         "A goal cannot be moved below itself or one of its sub-goals."
@@ -79,6 +90,11 @@ def _managed_process(slug: str) -> Process:
 def _author() -> User | None:
     user = current_user._get_current_object()
     return user if isinstance(user, User) else None
+
+
+def _audit(action: str, obj: Any, process: Process, **changes: dict[str, Any]) -> None:
+    """Leave an audit event for a staff change, in the same transaction."""
+    record(action, obj, actor=_author(), process_id=process.id, **changes)
 
 
 def _to_overview(process: Process, goal: Goal | None = None) -> Response:
@@ -115,6 +131,7 @@ def create_process() -> ResponseReturnValue:
         except ProcessError as exc:
             _process_error(form, exc)
         else:
+            _audit("process.create", process, process, after=snapshot(process, *PROCESS_FIELDS))
             db.session.commit()
             flash(_("The process has been created."), "success")
             return _to_overview(process)
@@ -138,11 +155,14 @@ def edit_process(slug: str) -> ResponseReturnValue:
     languages = supported_languages()
     form = forms.process_form(languages, forms.process_data(process))
     if form.validate_on_submit():
+        before = snapshot(process, *PROCESS_FIELDS)
         try:
             process_editing.update_process(process, **form.settings())
         except ProcessError as exc:
             _process_error(form, exc)
         else:
+            after = snapshot(process, *PROCESS_FIELDS)
+            _audit("process.update", process, process, before=before, after=after)
             db.session.commit()
             flash(_("The settings have been saved."), "success")
             return _to_overview(process)
@@ -174,8 +194,9 @@ def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
     languages = supported_languages()
     form = forms.phase_form(languages, _phase_data(phase) if phase else None)
     if form.validate_on_submit():
+        before = snapshot(phase, *PHASE_FIELDS) if phase else {}
         try:
-            process_editing.save_phase(
+            saved = process_editing.save_phase(
                 process,
                 kind=PhaseKind(form.kind.data),
                 starts_at=form.starts_at.data.astimezone(UTC),
@@ -186,6 +207,9 @@ def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
         except ProcessError as exc:
             _process_error(form, exc)
         else:
+            action = "phase.update" if phase else "phase.create"
+            after = snapshot(saved, *PHASE_FIELDS)
+            _audit(action, saved, process, before=before, after=after)
             db.session.commit()
             flash(_("The phase has been saved."), "success")
             return _to_overview(process)
@@ -211,6 +235,7 @@ def delete_phase(slug: str, phase_id: int) -> Response:
     phase = _phase_or_404(process, phase_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
+    _audit("phase.delete", phase, process, before=snapshot(phase, *PHASE_FIELDS))
     process_editing.delete_phase(phase)
     db.session.commit()
     flash(_("The phase has been deleted."), "success")
@@ -279,6 +304,7 @@ def add_goal(slug: str) -> ResponseReturnValue:
             author=_author(),
             change_note=form.change_note.data or "",
         )
+        _audit("goal.create", goal, process, after=snapshot(goal, *GOAL_FIELDS))
         db.session.commit()
         flash(_("Goal %(code)s has been created.", code=goal.code), "success")
         return _to_overview(process, goal)
@@ -311,7 +337,10 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
         supported_languages(), process.default_locale, data=forms.goal_data(goal.code, revision)
     )
     if form.validate_on_submit() and _code_is_free(form, process, goal):
+        before = snapshot(goal, *GOAL_FIELDS)
         if _save_goal(goal, form):
+            after = snapshot(goal, *GOAL_FIELDS)
+            _audit("goal.update", goal, process, before=before, after=after)
             db.session.commit()
             flash(_("Goal %(code)s has been saved.", code=goal.code), "success")
         else:
@@ -334,11 +363,14 @@ def move_goal(slug: str, code: str) -> ResponseReturnValue:
     form = forms.MoveGoalForm(data={"parent": goal.parent_id or forms.TOP_LEVEL})
     form.parent.choices = _parent_choices(process, moving=goal)
     if form.validate_on_submit():
+        before = snapshot(goal, *GOAL_FIELDS)
         try:
             goal_editing.move_goal(goal, _selected_parent(process, form.parent.data))
         except GoalError as exc:
             forms.field_error(form.parent, str(GOAL_ERRORS.get(str(exc), str(exc))))
         else:
+            after = snapshot(goal, *GOAL_FIELDS)
+            _audit("goal.move", goal, process, before=before, after=after)
             db.session.commit()
             flash(_("Goal %(code)s has been moved.", code=goal.code), "success")
             return _to_overview(process, goal)
@@ -352,7 +384,9 @@ def shift_goal(slug: str, code: str) -> Response:
     form = forms.ShiftGoalForm()
     if not form.validate_on_submit():
         abort(400)
+    before = snapshot(goal, *GOAL_FIELDS)
     if goal_editing.shift_goal(goal, -1 if form.direction.data == "up" else 1):
+        _audit("goal.shift", goal, process, before=before, after=snapshot(goal, *GOAL_FIELDS))
         db.session.commit()
         flash(_("The order has been changed."), "success")
     else:
@@ -375,8 +409,10 @@ def import_goals(slug: str) -> ResponseReturnValue:
         )
         errors = result.errors
         if result.ok:
-            db.session.commit()
             count = len(result.goals)
+            after = {"goals": [g.code for g in result.goals], "file": upload.filename or ""}
+            _audit("goal.import", process, process, after=after)
+            db.session.commit()
             flash(ngettext("%(num)d goal imported.", "%(num)d goals imported.", count), "success")
             return _to_overview(process)
         db.session.rollback()

@@ -54,8 +54,16 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+class LiveServer(str):
+    """The server's base URL; ``.app`` is the running app (for its url_map and data)."""
+
+    app: Any
+
+
 @pytest.fixture(scope="module")
-def live_server(template_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     path = tmp_path_factory.mktemp("live") / "live.db"
     shutil.copyfile(template_database, path)
     app = create_app(
@@ -66,7 +74,9 @@ def live_server(template_database: str, tmp_path_factory: pytest.TempPathFactory
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    url.app = app
+    yield url
     server.shutdown()
     with app.app_context():
         db.engine.dispose()

@@ -1,0 +1,70 @@
+"""Reading and editing the site pages; accessibility feedback with its due date."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.pages.defaults import default_body
+from app.pages.models import AccessibilityFeedback, PageKey, SitePage
+
+logger = logging.getLogger(__name__)
+ANSWER_WITHIN = relativedelta(months=1)
+
+
+def page(key: PageKey) -> SitePage:
+    """The stored page, or an unsaved one holding the default text."""
+    stored = db.session.scalar(sa.select(SitePage).where(SitePage.key == key))
+    return stored or SitePage(key=key, body=dict(default_body(key)), video_url=None)
+
+
+def save_page(key: PageKey, body: dict[str, str], video_url: str | None, editor: User) -> SitePage:
+    stored = db.session.scalar(sa.select(SitePage).where(SitePage.key == key))
+    if stored is None:
+        stored = SitePage(key=key)
+        db.session.add(stored)
+    stored.body = {lang: text.strip() for lang, text in body.items() if text.strip()}
+    stored.video_url = video_url or None
+    stored.updated_by_id = editor.id
+    db.session.flush()
+    logger.info("site page %s edited by user %s", key.value, editor.id)
+    return stored
+
+
+def submit_feedback(
+    message: str, page_url: str, contact: str | None, locale: str
+) -> AccessibilityFeedback:
+    today = date.today()
+    feedback = AccessibilityFeedback(
+        message=message.strip(),
+        page_url=page_url.strip()[:500],
+        contact=(contact or "").strip() or None,
+        locale=locale,
+        due_on=today + ANSWER_WITHIN,
+    )
+    db.session.add(feedback)
+    db.session.flush()
+    logger.info("accessibility feedback %s received, due %s", feedback.id, feedback.due_on)
+    return feedback
+
+
+def open_feedback() -> list[AccessibilityFeedback]:
+    return list(
+        db.session.scalars(
+            sa.select(AccessibilityFeedback)
+            .order_by(AccessibilityFeedback.resolved_at.is_not(None), AccessibilityFeedback.due_on)
+            .limit(200)
+        )
+    )
+
+
+def resolve_feedback(feedback: AccessibilityFeedback, note: str) -> None:
+    feedback.resolved_at = utcnow()
+    feedback.resolution_note = note.strip()
+    db.session.flush()
