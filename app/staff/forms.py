@@ -283,22 +283,24 @@ def local_timezone() -> tzinfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def local_datetime_field(
+    label: Any, validators: list[Any], description: Any = ""
+) -> DateTimeLocalField:
+    """A date-time input in the site's time zone (Europe/Berlin), read as aware UTC."""
+    return DateTimeLocalField(
+        label,
+        validators,
+        format=DATETIME_FORMATS,
+        tz=local_timezone,
+        invalid_value_message=_l("Please enter a date and time."),
+        description=description,
+    )
+
+
 class PhaseForm(FlaskForm):
     kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
-    starts_at = DateTimeLocalField(
-        _l("Starts at"),
-        [InputRequired()],
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends at"),
-        [InputRequired()],
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
-    )
+    starts_at = local_datetime_field(_l("Starts at"), [InputRequired()])
+    ends_at = local_datetime_field(_l("Ends at"), [InputRequired()])
 
     languages: tuple[str, ...] = ()
 

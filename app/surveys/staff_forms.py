@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     FloatField,
     IntegerField,
     SelectChoice,
@@ -25,10 +24,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.staff.forms import (
-    DATETIME_FORMATS,
     _add_text_fields,
     language_name,
-    local_timezone,
+    local_datetime_field,
     translated,
 )
 from app.surveys.builders import PRESETS
@@ -142,21 +140,15 @@ class SurveyForm(TranslatedForm):
         description=_l("Drops the link to account, code or browser and keeps only the day."),
     )
     results_visibility = SelectField(_l("Results are shown"), choices=RESULTS_CHOICES)
-    opens_at = DateTimeLocalField(
+    opens_at = local_datetime_field(
         _l("Opens at"),
         [Optional()],
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
-        description=_l("Local time (Europe/Berlin). Empty: when you open it."),
+        _l("Local time (Europe/Berlin). Empty: when you open it."),
     )
-    closes_at = DateTimeLocalField(
+    closes_at = local_datetime_field(
         _l("Closes at"),
         [Optional()],
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
-        description=_l("Local time (Europe/Berlin). Empty: when you close it."),
+        _l("Local time (Europe/Berlin). Empty: when you close it."),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
