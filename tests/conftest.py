@@ -27,6 +27,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db, limiter
 
+pytest_plugins = ["tests.worker"]  # the real-worker fixtures, loaded once
+
 DB_KIND = os.environ.get("MITWIRKEN_TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get(

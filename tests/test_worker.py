@@ -7,87 +7,25 @@ reads what the worker stored.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 import sqlalchemy as sa
 from flask import Flask
 
-from app.config import _celery_settings
 from app.extensions import db
 from app.results.models import Aggregate
-from tests.conftest import DB_KIND, IN_CI, REDIS_TEST_URL
 from tests.factories import make_goal, make_process
+from tests.worker import worker_app_config
 
 pytestmark = pytest.mark.worker
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    if DB_KIND != "postgresql":
-        pytest.skip("the real-worker tests run in the PostgreSQL pass")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).flushdb()
-    except redis.RedisError:
-        if IN_CI:
-            pytest.fail("Redis is not reachable; CI=true requires it", pytrace=False)
-        pytest.skip("Redis is not reachable")
-    return REDIS_TEST_URL
-
-
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    template_database: str, redis_url: str
-) -> Iterator[subprocess.Popen[bytes]]:
-    env = os.environ | {
-        "DATABASE_URL": template_database,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": "test-secret-key",
-    }
-    log = open(ROOT / "instance" / "test-worker.log", "wb")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "worker.celery_app",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=20)
-    log.close()
 
 
 @pytest.fixture
 def app_config(database_url: str, redis_url: str) -> dict[str, Any]:
-    from tests.conftest import BASE_CONFIG
-
-    return BASE_CONFIG | {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "REDIS_URL": redis_url,
-        "CELERY": _celery_settings(redis_url),
-    }
+    return worker_app_config(database_url, redis_url)
 
 
 def _wait_for_counts(process_id: int, timeout: float = 45.0) -> Aggregate:
