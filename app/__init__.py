@@ -74,6 +74,7 @@ def _init_celery(app: Flask) -> None:
     install_session_hooks()
     # Importing the task modules registers their tasks with Celery.
     from app import mail  # noqa: F401
+    from app.exports import tasks as export_tasks  # noqa: F401
     from app.results import tasks  # noqa: F401
     from app.surveys import tasks as survey_tasks  # noqa: F401
 
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
     from app.core.views import bp as core_bp
+    from app.exports.views import bp as exports_bp
     from app.goals.views import bp as goals_bp
     from app.moderation.views import bp as moderation_bp
     from app.pages.views import bp as pages_bp
@@ -96,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.surveys import paper, staff_presets, staff_questions  # noqa: F401  (builder)
     from app.surveys.staff_views import bp as survey_staff_bp
     from app.surveys.views import bp as surveys_bp
+    from app.translate.views import bp as translate_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
@@ -104,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/staff/assessment")
     app.register_blueprint(assessment_public_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(exports_bp, url_prefix="/<lang_code>/staff/exports")
+    app.register_blueprint(translate_bp, url_prefix="/<lang_code>/staff/translate")
     app.register_blueprint(moderation_bp, url_prefix="/<lang_code>/moderation")
     app.register_blueprint(participation_bp, url_prefix="/<lang_code>/participate")
     app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")

@@ -4,6 +4,7 @@ from app.accounts.models import ProcessRole, Role, User
 from app.assessment.models import Assessment, ProcessTag
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentVote, Report
+from app.exports.models import ExportJob
 from app.goals.models import Goal, GoalRevision
 from app.moderation.models import ModerationNote, OfficialReply
 from app.pages.models import AccessibilityFeedback, SitePage
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "CommentVote",
+    "ExportJob",
     "Goal",
     "GoalRevision",
     "InvitationCode",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,31 @@ from flask import Flask, g, request_finished
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role
+from app.assessment.models import ProcessTag
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.goals.models import Goal
+from app.pages.models import AccessibilityFeedback
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import Phase, Process
+from app.surveys.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseState,
+    Section,
+    Survey,
+)
 from tests.conftest import login_as, submit
 from tests.factories import make_goal, make_process, make_user
 from tests.test_staff import goal_form, phase_form, process_form
 
 FIXTURES = Path(__file__).parent / "fixtures"
-AUDITED_BLUEPRINTS = ("staff", "moderation")
+AUDITED_BLUEPRINTS = ("staff", "moderation", "exports", "translate", "assessment")
+# Staff POST routes in blueprints that also serve public pages.
+AUDITED_ENDPOINTS = ("pages.resolve_feedback",)
 STAFF = "/en/staff/p/hf12"
 MOD = "/en/moderation"
 
@@ -40,6 +54,10 @@ def _comment_id() -> int:
 
 def _phase_id() -> int:
     return int(db.session.scalars(sa.select(Phase.id)).first() or 0)
+
+
+def _process_id() -> int:
+    return int(db.session.scalars(sa.select(Process.id).where(Process.slug == "hf12")).one())
 
 
 def _goal_id(code: str) -> int:
@@ -116,14 +134,110 @@ DRIVERS: dict[str, Driver] = {
     ),
     "moderation.block": lambda c: _detail(c, "block", {"duration": "7"}),
     "moderation.unblock": _unblock,
+    "translate.edit": lambda c: submit(
+        c, "/en/staff/translate/p/hf12/en", {f"t_process_{_process_id()}_summary": "Draft"}
+    ),
+    "exports.start": lambda c: submit(
+        c,
+        "/en/staff/exports/p/hf12/",
+        {"kind": "assessment", "format": "csv", "language": "en"},
+    ),
 }
+
+
+ASSESS = "/en/staff/assessment/p/hf12"
+
+
+def _published_comment_id() -> int:
+    """The fixture's comment, published so that it joins the assessment table."""
+    comment = db.session.scalars(sa.select(Comment)).one()
+    comment.status = CommentStatus.PUBLISHED
+    db.session.commit()
+    return comment.id
+
+
+def _assessment_data() -> dict[str, str]:
+    return {
+        "consideration": "partly",
+        "rationale": "Teilweise",
+        "stakeholder_group": "citizen",
+        "goal_revision": "0",
+        "version": "0",
+        "after": "stay",
+    }
+
+
+def _survey_answer_id() -> int:
+    survey = Survey(process_id=_process_id(), slug="audit-umfrage", title={"de": "Umfrage"})
+    survey.sections = [Section(questions=[Question(kind=QuestionKind.LONG_TEXT, prompt={})])]
+    db.session.add(survey)
+    db.session.flush()
+    response = Response(survey_id=survey.id, state=ResponseState.SUBMITTED)
+    db.session.add(response)
+    db.session.flush()
+    answer = Answer(response_id=response.id, question_id=survey.questions[0].id, value_text="Ja")
+    db.session.add(answer)
+    db.session.commit()
+    return answer.id
+
+
+def _topic_id() -> int:
+    tag = ProcessTag(process_id=_process_id(), name="Personal")
+    db.session.add(tag)
+    db.session.commit()
+    return tag.id
+
+
+def _bulk_tag(client: FlaskClient) -> Any:
+    data = {
+        "tag": str(_topic_id()),
+        "comments": [str(_published_comment_id())],
+        "answers": [str(_survey_answer_id())],
+    }
+    return submit(client, f"{ASSESS}/bulk-tag", data, form_url=f"{ASSESS}/")
+
+
+def _resolve_feedback(client: FlaskClient) -> Any:
+    feedback = AccessibilityFeedback(message="Kontrast zu gering", due_on=date(2030, 1, 1))
+    db.session.add(feedback)
+    db.session.commit()
+    return submit(
+        client,
+        f"/en/staff/site/feedback/{feedback.id}/resolve",
+        {"note": "Behoben"},
+        form_url="/en/staff/site/feedback",
+    )
+
+
+DRIVERS.update(
+    {
+        "assessment.edit": lambda c: submit(
+            c, f"{ASSESS}/contributions/{_published_comment_id()}", _assessment_data()
+        ),
+        "assessment.edit_answer": lambda c: submit(
+            c, f"{ASSESS}/answers/{_survey_answer_id()}", _assessment_data()
+        ),
+        "assessment.bulk_tag": _bulk_tag,
+        "assessment.tags": lambda c: submit(c, f"{ASSESS}/tags", {"name": "Personal"}),
+        "assessment.rename_tag": lambda c: submit(
+            c, f"{ASSESS}/tags/{_topic_id()}/rename", {"name": "Team"}, form_url=f"{ASSESS}/tags"
+        ),
+        "assessment.delete_tag": lambda c: submit(
+            c, f"{ASSESS}/tags/{_topic_id()}/delete", {}, form_url=f"{ASSESS}/tags"
+        ),
+        "pages.resolve_feedback": _resolve_feedback,
+    }
+)
 
 
 def test_every_audited_post_route_has_a_driver(app: Flask) -> None:
     posts = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if "POST" in (rule.methods or ()) and rule.endpoint.split(".")[0] in AUDITED_BLUEPRINTS
+        if "POST" in (rule.methods or ())
+        and (
+            rule.endpoint.split(".")[0] in AUDITED_BLUEPRINTS or rule.endpoint in AUDITED_ENDPOINTS
+        )
     }
     assert sorted(posts - DRIVERS.keys()) == []
 

@@ -46,6 +46,7 @@ DECISIONS: dict[str, str] = {
     "processes.home": PUBLIC,
     "processes.detail": PUBLIC,  # unpublished: policy.can_view_process
     "goals.detail": PUBLIC,
+    "goals.easy_language": PUBLIC,  # a preference in the session
     "comments.create": PUBLIC,
     "comments.reply": PUBLIC,
     "comments.edit": PUBLIC,  # author only (comments.services.can_edit)
@@ -89,12 +90,21 @@ DECISIONS: dict[str, str] = {
     "staff.import_goals": STAFF,
     "staff.offline_new": STAFF,
     "staff.offline_list": STAFF,
+    "translate.report": STAFF,
+    "translate.edit": STAFF,
     "assessment.index": STAFF,
     "assessment.edit": STAFF,
+    "assessment.edit_answer": STAFF,
     "assessment.bulk_tag": STAFF,
     "assessment.tags": STAFF,
     "assessment.rename_tag": STAFF,
     "assessment.delete_tag": STAFF,
+    # exports (staff of the process: policy.can_manage_process)
+    "exports.index": STAFF,
+    "exports.start": STAFF,
+    "exports.job": STAFF,
+    "exports.status": STAFF,
+    "exports.download": STAFF,
     # the survey builder (survey_staff: staff area, policy.can_enter_staff_area)
     "survey_staff.add_preset": STAFF,
     "survey_staff.change_state": STAFF,
@@ -183,11 +193,14 @@ MATRIX: list[tuple[str, str]] = [
     ("/en/staff/p/hf12/import", STAFF),
     ("/en/staff/p/hf12/offline/new", STAFF),
     ("/en/staff/p/hf12/offline/", STAFF),
+    ("/en/staff/translate/p/hf12/", STAFF),
+    ("/en/staff/translate/p/hf12/en", STAFF),
+    ("/en/staff/exports/p/hf12/", STAFF),
     ("/en/staff/new", ADMIN),
     ("/en/moderation/p/hf12/", MODERATOR),
     ("/en/moderation/comments/{comment}", MODERATOR),
 ]
-# Not process-specific: everyone with some role enters, admins see all.
+# Not process-specific: moderation for every role, the staff area for staff and admins.
 OVERVIEWS: list[tuple[str, dict[str, str]]] = [
     (
         "/en/moderation/",
@@ -197,7 +210,15 @@ OVERVIEWS: list[tuple[str, dict[str, str]]] = [
         "/en/moderation/audit",
         {"citizen": DENIED, "other_moderator": DENIED, "moderator": DENIED},
     ),
-    ("/en/staff/", {"citizen": DENIED, "staff": OK, "admin": OK}),
+    (
+        "/en/staff/",
+        {"citizen": DENIED, "other_moderator": DENIED, "moderator": DENIED, "staff": OK},
+    ),
+    ("/en/staff/surveys/", {"citizen": DENIED, "other_moderator": DENIED, "moderator": DENIED}),
+    (
+        "/en/staff/site/feedback",
+        {"citizen": DENIED, "other_moderator": DENIED, "moderator": DENIED},
+    ),
 ]
 
 

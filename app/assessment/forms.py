@@ -69,11 +69,9 @@ class AssessmentForm(FlaskForm):
 
 class BulkTagForm(FlaskForm):
     tag = SelectField(_l("Topic"), coerce=int, validators=[InputRequired()])
-    comments = SelectMultipleField(
-        coerce=int,
-        validate_choice=False,
-        validators=[DataRequired(_l("Please select at least one contribution."))],
-    )
+    # Selected comments and survey answers; the view requires at least one.
+    comments = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
+    answers = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
 
 
 class TagForm(FlaskForm):

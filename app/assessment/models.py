@@ -45,13 +45,23 @@ class ProcessTag(db.Model):  # type: ignore[name-defined]
 
 
 class Assessment(db.Model):  # type: ignore[name-defined]
-    """One per contribution. ``version`` guards against silent concurrent overwrites."""
+    """One per contribution. ``version`` guards against silent concurrent overwrites.
+
+    A contribution is either a comment (online, reply or offline input) or a survey
+    open answer (a short or long text answer); exactly one of the two links is set.
+    """
 
     __tablename__ = "assessment"
+    __table_args__ = (
+        sa.CheckConstraint("(comment_id IS NULL) <> (answer_id IS NULL)", name="one_contribution"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    comment_id: so.Mapped[int] = so.mapped_column(
+    comment_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("comment.id", ondelete="CASCADE"), unique=True
+    )
+    answer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("survey_answer.id", ondelete="CASCADE"), unique=True
     )
     process_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("process.id", ondelete="CASCADE"), index=True

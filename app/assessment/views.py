@@ -25,6 +25,7 @@ from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Comment
 from app.core import policy
 from app.extensions import db, login_manager
+from app.goals.models import GoalRevision
 from app.goals.services import current_revisions, flatten, goal_tree
 from app.i18n import current_lang, localize
 from app.participation.models import StakeholderGroup
@@ -93,6 +94,7 @@ def _filter_choices(process: Process, tags: list[ProcessTag]) -> dict[str, list[
         "channel": [
             SelectChoice("", _("All channels")),
             *(SelectChoice(c.value, str(label)) for c, label in CHANNEL_LABELS.items()),
+            *_survey_choice(process),
         ],
         "state": [
             SelectChoice("", _("Assessed and unassessed")),
@@ -108,6 +110,12 @@ def _filter_choices(process: Process, tags: list[ProcessTag]) -> dict[str, list[
             *(SelectChoice(str(t.id), t.name) for t in tags),
         ],
     }
+
+
+def _survey_choice(process: Process) -> list[SelectChoice]:
+    if not process.assess_survey_answers:
+        return []
+    return [SelectChoice(services.SURVEY_CHANNEL, _("Survey (open answers)"))]
 
 
 def _to_workspace(process: Process, filters: services.Filters) -> Response:
@@ -146,13 +154,13 @@ def bulk_tag(slug: str) -> Response:
     filters = services.parse_filters(request.args)
     form = forms.BulkTagForm()
     form.tag.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not (form.comments.data or form.answers.data):
         flash(_("Please select at least one contribution and a topic."), "error")
         return _to_workspace(process, filters)
     tag = services.tag_or_none(process, form.tag.data)
     if tag is None:
         abort(400)
-    changed = services.add_tag(process, form.comments.data or [], tag)
+    changed = services.add_tag(process, form.comments.data or [], tag, form.answers.data or [])
     for assessment, before in changed:
         _audit("assessment.tag", assessment, process, before)
     db.session.commit()
@@ -166,6 +174,29 @@ def bulk_tag(slug: str) -> Response:
 def _audit(action: str, assessment: Assessment, process: Process, before: dict[str, Any]) -> None:
     after = services.audit_snapshot(assessment)
     record(action, assessment, actor=_actor(), process_id=process.id, before=before, after=after)
+
+
+# --- linking from the goal editor ----------------------------------------------------
+
+
+def ticked_candidates(candidates: list[services.Candidate]) -> set[int]:
+    """The assessment ids ticked in the goal editor's "takes up" list (known ones only)."""
+    known = {c.assessment.id for c in candidates}
+    posted = request.form.getlist("take_up")
+    return {int(v) for v in posted if v.isdigit() and int(v) in known}
+
+
+def link_taken_up(
+    process: Process,
+    candidates: list[services.Candidate],
+    ticked: set[int],
+    revision: GoalRevision,
+) -> int:
+    """Link the ticked assessments to the new goal version and audit each; no commit."""
+    changed = services.link_to_revision(candidates, ticked, revision)
+    for assessment, before in changed:
+        _audit("assessment.link", assessment, process, before)
+    return len(changed)
 
 
 # --- one contribution --------------------------------------------------------------------
@@ -182,8 +213,27 @@ def _form_data(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _revision_choices(process: Process, item: services.Item, assessment: Assessment) -> list[Any]:
+    choices = [SelectChoice(forms.NO_REVISION, _("Not linked to a version"))]
+    revisions = services.goal_revisions(item.goal_id)
+    linked = assessment.goal_revision_id
+    if linked and linked not in {r.id for r in revisions}:
+        # linked from the goal editor to a version of a parent goal
+        revision = db.session.get(GoalRevision, linked)
+        revisions += [revision] if revision is not None else []
+    for revision in revisions:
+        label = _(
+            "Version %(number)d of %(date)s: %(title)s",
+            number=revision.number,
+            date=format_date(revision.created_at, "medium"),
+            title=_title(process, revision.title),
+        )
+        choices.append(SelectChoice(revision.id, label))
+    return choices
+
+
 def _assessment_form(
-    process: Process, comment: Comment, assessment: Assessment, *, fresh: bool = False
+    process: Process, item: services.Item, assessment: Assessment, *, fresh: bool = False
 ) -> forms.AssessmentForm:
     data = _form_data(assessment)
     if fresh:  # after a conflict: the stored values, not the posted ones
@@ -191,15 +241,7 @@ def _assessment_form(
     else:
         form = forms.AssessmentForm(data=data)
     form.tags.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
-    form.goal_revision.choices = [SelectChoice(forms.NO_REVISION, _("Not linked to a version"))]
-    for revision in services.goal_revisions(comment.goal_id):
-        label = _(
-            "Version %(number)d of %(date)s: %(title)s",
-            number=revision.number,
-            date=format_date(revision.created_at, "medium"),
-            title=_title(process, revision.title),
-        )
-        form.goal_revision.choices.append(SelectChoice(revision.id, label))
+    form.goal_revision.choices = _revision_choices(process, item, assessment)
     return form
 
 
@@ -221,34 +263,43 @@ def _posted_version(form: forms.AssessmentForm) -> int:
     return int(value)
 
 
-def _contribution(process: Process, comment_id: int) -> tuple[Comment, Assessment]:
-    comment = services.contribution_or_none(process, comment_id)
-    if comment is None:
+def _item(process: Process, key: services.Key) -> tuple[services.Item, Assessment]:
+    item: services.Item | None
+    if key.source == services.Source.ANSWER:
+        item = services.answer_or_none(process, key.id)
+    else:
+        item = services.contribution_or_none(process, key.id)
+    if item is None:
         abort(404)
-    existing = services.assessments_for([comment.id]).get(comment.id)
-    return comment, existing or services.new_assessment(comment, process)
+    existing = services.assessment_of(item)
+    return item, existing or services.new_assessment(item, process)
 
 
-def _after_save(process: Process, comment: Comment, filters: services.Filters) -> Response:
-    target_id = comment.id
+def _edit_url(process: Process, key: services.Key, args: dict[str, Any]) -> str:
+    if key.source == services.Source.ANSWER:
+        return url_for(".edit_answer", slug=process.slug, answer_id=key.id, **args)
+    return url_for(".edit", slug=process.slug, comment_id=key.id, **args)
+
+
+def _after_save(process: Process, key: services.Key, filters: services.Filters) -> Response:
+    target = key
     if request.form.get("after") == "next":
-        following = services.next_unassessed(process, filters, comment.id)
+        following = services.next_unassessed(process, filters, key)
         if following is None:
             flash(_("All contributions in this selection are assessed."), "info")
             return _to_workspace(process, filters)
-        target_id = following.id
-    args = filters.args()
-    return redirect(url_for(".edit", slug=process.slug, comment_id=target_id, **args))
+        target = following
+    return redirect(_edit_url(process, target, filters.args()))
 
 
 def _save(
-    process: Process, comment: Comment, assessment: Assessment, form: forms.AssessmentForm
+    process: Process, item: services.Item, assessment: Assessment, form: forms.AssessmentForm
 ) -> bool:
     """Store the form; False on a conflict with somebody else's save."""
     before = services.audit_snapshot(assessment if assessment.id else None)
     try:
         saved = services.save_assessment(
-            comment,
+            item,
             process,
             _input(form),
             expected_version=_posted_version(form),
@@ -264,34 +315,53 @@ def _save(
     return True
 
 
-@bp.route("/p/<slug>/contributions/<int:comment_id>", methods=["GET", "POST"])
-def edit(slug: str, comment_id: int) -> ResponseReturnValue:
+def _context(process: Process, item: services.Item) -> dict[str, Any]:
+    """What the edit page shows about the contribution."""
+    if isinstance(item, services.AnswerItem):
+        revisions = current_revisions([item.goal_id] if item.goal_id else [])
+        revision = revisions.get(item.goal_id or 0)
+        return {"answer": item, "comment": None, "parent": None, "revision": revision}
+    parent = db.session.get(Comment, item.parent_id) if item.parent_id else None
+    revision = current_revisions([item.goal_id])[item.goal_id]
+    return {"answer": None, "comment": item, "parent": parent, "revision": revision}
+
+
+def _edit(slug: str, key: services.Key) -> ResponseReturnValue:
     process = _managed_process(slug)
     filters = services.parse_filters(request.args)
-    comment, assessment = _contribution(process, comment_id)
-    form = _assessment_form(process, comment, assessment)
+    item, assessment = _item(process, key)
+    form = _assessment_form(process, item, assessment)
     conflict = False
     if form.validate_on_submit():
-        if _save(process, comment, assessment, form):
+        if _save(process, item, assessment, form):
             flash(_("The assessment has been saved."), "success")
-            return _after_save(process, comment, filters)
+            return _after_save(process, key, filters)
         conflict = True
         db.session.expire_all()
-        comment, assessment = _contribution(process, comment_id)
-        form = _assessment_form(process, comment, assessment, fresh=True)
-    parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
-    revision = current_revisions([comment.goal_id])[comment.goal_id]
+        item, assessment = _item(process, key)
+        form = _assessment_form(process, item, assessment, fresh=True)
+    context = _context(process, item)
     return render_template(
         "assessment/edit.html",
         process=process,
-        comment=comment,
-        parent=parent,
-        goal=revision.goal,
-        revision=revision,
+        goal=context["revision"].goal if context["revision"] else None,
         form=form,
         conflict=conflict,
+        action=_edit_url(process, key, filters.args()),
         filter_args=filters.args(),
+        **context,
     ), (409 if conflict else 200)
+
+
+@bp.route("/p/<slug>/contributions/<int:comment_id>", methods=["GET", "POST"])
+def edit(slug: str, comment_id: int) -> ResponseReturnValue:
+    return _edit(slug, services.Key(services.Source.COMMENT, comment_id))
+
+
+@bp.route("/p/<slug>/answers/<int:answer_id>", methods=["GET", "POST"])
+def edit_answer(slug: str, answer_id: int) -> ResponseReturnValue:
+    """A survey open answer, assessed like a comment."""
+    return _edit(slug, services.Key(services.Source.ANSWER, answer_id))
 
 
 # --- the tag list ------------------------------------------------------------------------

@@ -83,8 +83,11 @@ def audited_process_ids(user: Any) -> set[int] | None:
 
 
 def can_enter_staff_area(user: Any) -> bool:
+    """Admins and staff of some process; moderators work in the moderation area."""
     account = _user(user)
-    return bool(account and account.blocked_at is None and (account.is_admin or account.roles))
+    if account is None or account.blocked_at is not None:
+        return False
+    return account.is_admin or any(r.role == Role.STAFF for r in account.roles)
 
 
 def require(allowed: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -18,15 +20,28 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import refresh as babel_refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.core import policy
 from app.extensions import csrf, db, limiter
 from app.i18n import best_request_language
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
+
+
+@bp.app_context_processor
+def _policy_helpers() -> dict[str, Any]:
+    """The header links (staff area, moderation, audit log) ask the policy."""
+    return {
+        "can_enter_staff_area": policy.can_enter_staff_area,
+        "can_moderate_anywhere": policy.can_moderate_anywhere,
+        "can_view_audit": policy.can_view_audit,
+    }
+
 
 # Only these folders of node_modules are served, under /vendor/<name>/.
 VENDOR_DIRS = {
@@ -87,6 +102,11 @@ def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
     code = exc.code or 500
     if request.path.startswith(("/healthz", "/readyz")):
         return exc
+    # A URL no route matched still names its language: /de/… answers in German.
+    prefix = request.path.split("/")[1]
+    if "lang_code" not in g and prefix in current_app.config["LANGUAGES"]:
+        g.lang_code = prefix
+        babel_refresh()
     template = "errors/error.html"
     return render_template(template, code=code, error=exc), code
 

@@ -71,7 +71,10 @@ class BlockForm(FlaskForm):
         default=BlockDuration.WEEK.value,
         validators=[DataRequired()],
     )
-    reason = TextAreaField(_l("Reason (internal)"), validators=[Optional(), Length(max=1000)])
+    # Its own id: the bulk form's "reason" select is on the same page.
+    reason = TextAreaField(
+        _l("Reason (internal)"), id="block-reason", validators=[Optional(), Length(max=1000)]
+    )
 
 
 class ActionForm(FlaskForm):

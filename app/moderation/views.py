@@ -46,15 +46,6 @@ TAB_LABELS = {
 Transition = Callable[[Comment, Process, User], bool]
 
 
-@bp.app_context_processor
-def _policy_helpers() -> dict[str, Any]:
-    """The header's "Moderation" link and the audit link ask the policy."""
-    return {
-        "can_moderate_anywhere": policy.can_moderate_anywhere,
-        "can_view_audit": policy.can_view_audit,
-    }
-
-
 @bp.before_request
 def moderators_only() -> ResponseReturnValue | None:
     """Signed-in admins, staff and moderators only, for every page of the blueprint."""

@@ -24,12 +24,15 @@ def page(key: PageKey) -> SitePage:
     return stored or SitePage(key=key, body=dict(default_body(key)), video_url=None)
 
 
-def save_page(key: PageKey, body: dict[str, str], video_url: str | None, editor: User) -> SitePage:
+def save_page(
+    key: PageKey, body: dict[str, str | None], video_url: str | None, editor: User
+) -> SitePage:
     stored = db.session.scalar(sa.select(SitePage).where(SitePage.key == key))
     if stored is None:
         stored = SitePage(key=key)
         db.session.add(stored)
-    stored.body = {lang: text.strip() for lang, text in body.items() if text.strip()}
+    texts = {lang: (text or "").strip() for lang, text in body.items()}
+    stored.body = {lang: text for lang, text in texts.items() if text}
     stored.video_url = video_url or None
     stored.updated_by_id = editor.id
     db.session.flush()

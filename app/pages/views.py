@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.audit.services import record
 from app.core import policy
 from app.extensions import db, limiter
 from app.i18n import current_lang, supported_languages
@@ -93,7 +94,10 @@ def feedback_list() -> str:
 def resolve_feedback(feedback_id: int) -> ResponseReturnValue:
     policy.require(policy.can_enter_staff_area(current_user))
     feedback = db.get_or_404(AccessibilityFeedback, feedback_id)
+    before = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
     services.resolve_feedback(feedback, request.form.get("note", ""))
+    after = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
+    record("feedback.resolve", feedback, actor=current_user, before=before, after=after)
     db.session.commit()
     flash(_("The feedback has been marked as answered."), "success")
     return redirect(url_for(".feedback_list"))

@@ -67,6 +67,10 @@ class Process(TimestampMixin, db.Model):  # type: ignore[name-defined]
     comment_max_length: so.Mapped[int] = so.mapped_column(default=4000)
     # Consideration status and rationale become public in the results phase.
     assessments_public: so.Mapped[bool] = so.mapped_column(default=True)
+    # Open answers of the process's surveys join the Abwägung table.
+    assess_survey_answers: so.Mapped[bool] = so.mapped_column(
+        default=True, server_default=sa.true()
+    )
     results_visibility: so.Mapped[ResultsVisibility] = so.mapped_column(
         enum_column(ResultsVisibility, name="results_visibility"),
         default=ResultsVisibility.LIVE,

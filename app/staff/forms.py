@@ -161,6 +161,10 @@ class ProcessForm(FlaskForm):
         _l("Publish the assessment of contributions"),
         description=_l("Consideration status and rationale are shown in the results phase."),
     )
+    assess_survey_answers = BooleanField(
+        _l("Assess open survey answers"),
+        description=_l("Text answers to the process's surveys join the assessment table."),
+    )
     report_threshold = IntegerField(
         _l("Reports before a comment is hidden"), [InputRequired(), NumberRange(min=1)]
     )
@@ -195,6 +199,7 @@ class ProcessForm(FlaskForm):
             "default_locale": self.default_locale.data,
             "is_published": bool(self.is_published.data),
             "assessments_public": bool(self.assessments_public.data),
+            "assess_survey_answers": bool(self.assess_survey_answers.data),
             "participation_mode": ParticipationMode(self.participation_mode.data),
             "moderation_mode": ModerationMode(self.moderation_mode.data),
             "results_visibility": ResultsVisibility(self.results_visibility.data),
@@ -240,6 +245,7 @@ def process_data(process: Process) -> dict[str, Any]:
             "default_locale",
             "is_published",
             "assessments_public",
+            "assess_survey_answers",
             "report_threshold",
             "comment_max_length",
         )
@@ -260,6 +266,7 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
         "moderation_mode": ModerationMode.POST.value,
         "results_visibility": ResultsVisibility.LIVE.value,
         "assessments_public": True,
+        "assess_survey_answers": True,
         "report_threshold": 3,
         "comment_max_length": 4000,
     }

@@ -20,13 +20,15 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.accounts.models import User
+from app.assessment import views as assessment_views
+from app.assessment.services import Candidate, link_candidates
 from app.audit.services import record, snapshot
 from app.core import policy
 from app.extensions import db, login_manager
 from app.goals import editing as goal_editing
 from app.goals import importer
 from app.goals.editing import GoalError, GoalTexts
-from app.goals.models import Goal
+from app.goals.models import Goal, GoalRevision
 from app.goals.services import (
     current_revision,
     flatten,
@@ -59,6 +61,8 @@ PROCESS_FIELDS = (
     "participation_mode",
     "moderation_mode",
     "report_threshold",
+    "assessments_public",
+    "assess_survey_answers",
 )
 PHASE_FIELDS = ("kind", "starts_at", "ends_at", "title")
 GOAL_FIELDS = ("code", "parent_id", "position", "level")
@@ -328,6 +332,28 @@ def _save_goal(goal: Goal, form: forms.GoalForm) -> bool:
     return code_changed or revision is not None
 
 
+def _link_taken_up(
+    process: Process, goal: Goal, old: GoalRevision, candidates: list[Candidate], ticked: set[int]
+) -> None:
+    """Link the ticked assessments to the new version, if the save created one."""
+    latest = current_revision(goal)
+    if latest.id == old.id:
+        if ticked:
+            flash(_("The texts did not change, so there is no new version to link."), "info")
+        return
+    if ticked:
+        count = assessment_views.link_taken_up(process, candidates, ticked, latest)
+        flash(
+            ngettext(
+                "%(num)d contribution linked to version %(number)d.",
+                "%(num)d contributions linked to version %(number)d.",
+                count,
+                number=latest.number,
+            ),
+            "success",
+        )
+
+
 @bp.route("/p/<slug>/goals/<code>/edit", methods=["GET", "POST"])
 def edit_goal(slug: str, code: str) -> ResponseReturnValue:
     process = _managed_process(slug)
@@ -336,14 +362,18 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
     form = forms.goal_form(
         supported_languages(), process.default_locale, data=forms.goal_data(goal.code, revision)
     )
+    candidates = link_candidates(process, goal)
+    ticked = assessment_views.ticked_candidates(candidates)
     if form.validate_on_submit() and _code_is_free(form, process, goal):
         before = snapshot(goal, *GOAL_FIELDS)
         if _save_goal(goal, form):
             after = snapshot(goal, *GOAL_FIELDS)
             _audit("goal.update", goal, process, before=before, after=after)
+            _link_taken_up(process, goal, revision, candidates, ticked)
             db.session.commit()
             flash(_("Goal %(code)s has been saved.", code=goal.code), "success")
         else:
+            _link_taken_up(process, goal, revision, candidates, ticked)
             flash(_("No changes"), "info")
         return _to_overview(process, goal)
     return render_template(
@@ -353,6 +383,8 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
         goal=goal,
         revision=revision,
         languages=supported_languages(),
+        candidates=candidates,
+        ticked=ticked,
     )
 
 

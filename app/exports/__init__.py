@@ -1,0 +1,1 @@
+"""Exports built in the background: the Abwägung table and survey data, as files."""

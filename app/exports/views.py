@@ -1,0 +1,154 @@
+"""Staff pages to start an export, follow its progress and download the file."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.core import policy
+from app.exports import services
+from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
+from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.extensions import db, login_manager
+from app.i18n import current_lang, localize, supported_languages
+from app.processes.models import Process
+from app.processes.services import get_process_or_404
+from app.surveys.models import Survey
+
+bp = Blueprint("exports", __name__, template_folder="templates")
+
+
+@bp.before_request
+def signed_in_only() -> ResponseReturnValue | None:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def _managed_process(slug: str) -> Process:
+    process = get_process_or_404(slug)
+    policy.require(policy.can_manage_process(current_user, process))
+    return process
+
+
+def _actor() -> User | None:
+    user = current_user._get_current_object()
+    return user if isinstance(user, User) else None
+
+
+def _job_or_404(process: Process, job_id: int) -> ExportJob:
+    job = services.job_or_none(process, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def _form(process: Process, surveys: list[Survey]) -> ExportForm:
+    form = ExportForm()
+    titles = [(s.id, localize(s.title, current_lang(), s.default_locale).text) for s in surveys]
+    form.set_choices(supported_languages(), titles)
+    if not form.is_submitted():
+        form.language.data = current_lang()
+        survey_id = request.args.get("survey", type=int)
+        if survey_id in {s.id for s in surveys}:
+            form.kind.data = ExportKind.SURVEY_RESPONSES.value
+            form.survey.data = str(survey_id)
+    return form
+
+
+def _index(process: Process, form: ExportForm, surveys: list[Survey]) -> str:
+    jobs = services.jobs_of(process)
+    return render_template(
+        "exports/index.html",
+        process=process,
+        form=form,
+        jobs=jobs,
+        sizes=services.file_sizes(jobs),
+        kind_labels=KIND_LABELS,
+        format_labels=FORMAT_LABELS,
+        survey_titles={s.id: localize(s.title, current_lang(), s.default_locale) for s in surveys},
+    )
+
+
+@bp.route("/p/<slug>/")
+def index(slug: str) -> str:
+    process = _managed_process(slug)
+    surveys = services.surveys_of(process)
+    return _index(process, _form(process, surveys), surveys)
+
+
+@bp.route("/p/<slug>/", methods=["POST"])
+def start(slug: str) -> ResponseReturnValue:
+    process = _managed_process(slug)
+    surveys = services.surveys_of(process)
+    form = _form(process, surveys)
+    if not form.validate_on_submit():
+        return _index(process, form, surveys), 400
+    kind = ExportKind(form.kind.data)
+    survey = next((s for s in surveys if str(s.id) == form.survey.data), None)
+    job, created = services.request_export(
+        process,
+        kind=kind,
+        fmt=ExportFormat(form.format.data),
+        locale=str(form.language.data),
+        options=form.options(),
+        survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
+        requested_by=_actor(),
+    )
+    after = {"kind": job.kind, "format": job.format, "locale": job.locale, "options": job.options}
+    action = "export.request" if created else "export.request_repeated"
+    record(action, job, actor=_actor(), process_id=process.id, after=after)
+    db.session.commit()
+    if created:
+        flash(_("The export has been started."), "success")
+    else:
+        flash(_("This export is already being built; here is its progress."), "info")
+    return redirect(url_for(".job", slug=slug, job_id=job.id))
+
+
+@bp.route("/p/<slug>/<int:job_id>")
+def job(slug: str, job_id: int) -> str:
+    process = _managed_process(slug)
+    export = _job_or_404(process, job_id)
+    return render_template(
+        "exports/job.html",
+        process=process,
+        job=export,
+        size=services.file_sizes([export]).get(export.id),
+        kind_labels=KIND_LABELS,
+        format_labels=FORMAT_LABELS,
+    )
+
+
+@bp.route("/p/<slug>/<int:job_id>/status")
+def status(slug: str, job_id: int) -> str:
+    """The progress fragment that htmx polls while the job is queued or running."""
+    process = _managed_process(slug)
+    export = _job_or_404(process, job_id)
+    return render_template("exports/_status.html", process=process, job=export, oob=True)
+
+
+@bp.route("/p/<slug>/<int:job_id>/download")
+def download(slug: str, job_id: int) -> Response:
+    process = _managed_process(slug)
+    export = _job_or_404(process, job_id)
+    if export.status != ExportStatus.DONE or export.content is None:
+        abort(404)
+    record(
+        "export.download",
+        export,
+        actor=_actor(),
+        process_id=process.id,
+        after={"kind": export.kind, "filename": export.filename},
+    )
+    content, filename, content_type = export.content, export.filename, export.content_type
+    db.session.commit()
+    response = Response(content, mimetype=None, content_type=content_type)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
