@@ -92,7 +92,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     production = os.environ.get("MITWIRKEN_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'mitwirken.db'}"
     redis_url = os.environ.get("REDIS_URL") or None
-    languages = os.environ.get("LANGUAGES", "de,en").split(",")
+    languages = os.environ.get("LANGUAGES", "de,en,tr,ar,uk,ru").split(",")
     return {
         "MITWIRKEN_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),

@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,9 +97,25 @@ def page(browser: Any) -> Iterator[Any]:
     assert violations == [], "the page broke its Content-Security-Policy"
 
 
+@contextmanager
+def in_app(server: LiveServer) -> Iterator[None]:
+    """An app context of the running server, to seed data or check the database."""
+    with server.app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
+def sent_mails(server: LiveServer) -> list[Any]:
+    """Mails the running server sent (Flask-Mailman's locmem backend)."""
+    mailman = server.app.extensions["mailman"]
+    return list(getattr(mailman, "outbox", []))
+
+
 def screenshot(tab: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(target), full_page=True)
     return target
 

@@ -1,48 +1,64 @@
-"""axe-core (WCAG 2.1 A/AA) on every reachable page template, in German.
+"""axe-core (WCAG 2.1 A/AA) on every reachable page template, in German and in
+Arabic (right to left).
 
-Public, participant and listed staff pages must also fit a 375 px screen without
-horizontal scrolling (WCAG 1.4.10). Staff,
-moderation, assessment and survey-builder pages are looked up in the running
-app's url_map, so pages that do not exist (yet) are skipped and new ones are
-swept up by `test_every_other_staff_page_has_no_axe_violations`.
+Public, participant and listed staff pages must also reflow without horizontal
+scrolling (WCAG 1.4.10) at 375 px, at 320 px and at 200 % zoom. 200 % zoom is
+emulated as a 640 x 400 CSS-pixel viewport: that is what Chromium lays out when
+a 1280 x 800 window is zoomed to 200 % (page zoom itself cannot be set from
+Playwright without a script in the page). Data tables may scroll inside their
+own `.table-wrap` box (the WCAG 1.4.10 exception for tables); the page may not.
+
+Staff, moderation, assessment and survey-builder pages are looked up in the
+running app's url_map, so pages that do not exist (yet) are skipped and new ones
+are swept up by `test_every_other_staff_page_has_no_axe_violations`.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from app.comments.models import Comment, CommentStatus
+from app.db import utcnow
 from app.extensions import db
-from tests.browser.conftest import LiveServer, axe_violations, screenshot
+from app.goals.models import Goal
+from app.participation.models import StakeholderGroup
+from tests.browser.conftest import LiveServer, axe_violations, in_app, screenshot
 
 PASSWORD = "mitwirken-demo"
 HF12 = "hf12-verwaltung"
 COUNTY = "landkreis-strategie-2035"
 SURVEY = "buergerbefragung-2035"
 GOAL = f"/de/p/{HF12}/goals/12.2.2"
+LANGUAGES = ["de", "ar"]  # German, and Arabic for right to left
 
-# home, HF12 process and goal 12.2.2 are also checked at both widths in
-# test_public_journey.py; the goal page with comments again below, with screenshots.
+# Paths after the language prefix. home, HF12 process and goal 12.2.2 are also
+# checked in test_public_journey.py; the goal page with comments again below.
 PUBLIC = {
-    "home": "/de/",
-    "process": f"/de/p/{HF12}/",
-    "county-process": f"/de/p/{COUNTY}/",
-    "county-goal": f"/de/p/{COUNTY}/goals/1.1",
-    "easy-language": "/de/leichte-sprache",
-    "sign-language": "/de/gebaerdensprache",
-    "accessibility-statement": "/de/barrierefreiheit",
-    "survey-list": "/de/surveys/",
-    "survey-intro": f"/de/surveys/{SURVEY}/",
-    "login": "/de/account/login",
-    "register": "/de/account/register",
-    "forgot-password": "/de/account/forgot-password",
-    "not-found": "/de/diese-seite-gibt-es-nicht",
+    "home": "/",
+    "process": f"/p/{HF12}/",
+    "county-process": f"/p/{COUNTY}/",
+    "county-goal": f"/p/{COUNTY}/goals/1.1",
+    "easy-language": "/leichte-sprache",
+    "sign-language": "/gebaerdensprache",
+    "accessibility-statement": "/barrierefreiheit",
+    "survey-list": "/surveys/",
+    "survey-intro": f"/surveys/{SURVEY}/",
+    "login": "/account/login",
+    "register": "/account/register",
+    "forgot-password": "/account/forgot-password",
+    "not-found": "/diese-seite-gibt-es-nicht",
 }
+# Reflow (WCAG 1.4.10): CSS viewport sizes. "200 % zoom" is a 1280 x 800 window
+# at 200 % page zoom, which Chromium lays out as a 640 x 400 CSS-pixel viewport.
+REFLOW = {"375 px": (375, 900), "320 px": (320, 640), "200 % zoom": (640, 400)}
 
 # Staff pages by endpoint; the values in ids() fill their URL parameters.
 STAFF = [
@@ -125,12 +141,12 @@ def ids(app: Any) -> dict[str, Any]:
         }
 
 
-def staff_url(app: Any, endpoint: str) -> str | None:
-    """The page's German URL, or None if the endpoint is missing or not a GET page."""
+def staff_url(app: Any, endpoint: str, lang: str = "de") -> str | None:
+    """The page's URL in ``lang``, or None if the endpoint is missing or not a GET page."""
     rule = next((r for r in app.url_map.iter_rules() if r.endpoint == endpoint), None)
     if rule is None or "GET" not in rule.methods:
         return None
-    values = ids(app)
+    values = ids(app) | {"lang_code": lang}
     if any(values.get(arg) is None for arg in rule.arguments):
         return None
     with app.test_request_context():
@@ -188,36 +204,50 @@ def visit(page: Any, url: str) -> None:
     assert response is not None and response.status < 500, f"{url}: {response and response.status}"
 
 
-def assert_fits_375(page: Any, name: str) -> None:
-    page.set_viewport_size({"width": 375, "height": 900})
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name} scrolls horizontally by {overflow} px at 375 px"
+def assert_reflows(page: Any, name: str) -> None:
+    """No horizontal page scrolling at 375 px, 320 px and 200 % zoom (see REFLOW)."""
+    problems = []
+    for label, (width, height) in REFLOW.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{name} scrolls horizontally by {overflow} px at {label}")
     page.set_viewport_size({"width": 1280, "height": 900})
+    assert problems == []
 
 
+def assert_language(page: Any, lang: str) -> None:
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PUBLIC))
-def test_public_page_has_no_axe_violations_and_fits_375px(
-    tab: Any, live_server: LiveServer, name: str
+def test_public_page_has_no_axe_violations_and_reflows(
+    tab: Any, live_server: LiveServer, name: str, lang: str
 ) -> None:
     page = tab("anonymous")
-    visit(page, live_server + PUBLIC[name])
-    assert page.locator("html").get_attribute("lang") == "de"
+    visit(page, f"{live_server}/{lang}{PUBLIC[name]}")
+    assert_language(page, lang)
     assert axe_violations(page) == []
-    assert_fits_375(page, name)
+    assert_reflows(page, name)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("step", ["page-1", "review"])
-def test_survey_page_has_no_axe_violations_and_fits_375px(
-    page: Any, live_server: LiveServer, step: str
+def test_survey_page_has_no_axe_violations_and_reflows(
+    page: Any, live_server: LiveServer, step: str, lang: str
 ) -> None:
-    visit(page, live_server + PUBLIC["survey-intro"])
+    visit(page, f"{live_server}/{lang}{PUBLIC['survey-intro']}")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     assert page.url.endswith("/page/1")
     if step == "review":
-        visit(page, f"{live_server}/de/surveys/{SURVEY}/review")
+        visit(page, f"{live_server}/{lang}/surveys/{SURVEY}/review")
+    assert_language(page, lang)
     assert axe_violations(page) == []
-    assert_fits_375(page, f"survey {step}")
+    assert_reflows(page, f"survey {step}")
 
 
 def test_goal_page_with_comments_screenshots_at_1280_and_375(
@@ -233,36 +263,43 @@ def test_goal_page_with_comments_screenshots_at_1280_and_375(
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("link", ["goal", "reply", "report"])
 def test_participant_page_has_no_axe_violations(
-    tab: Any, live_server: LiveServer, link: str
+    tab: Any, live_server: LiveServer, link: str, lang: str
 ) -> None:
     page = tab("buergerin")
-    visit(page, live_server + GOAL)
+    visit(page, live_server + GOAL.replace("/de/", f"/{lang}/"))
     assert page.locator("#body").count() == 1, "the citizen is not signed in"
     if link != "goal":
         href = page.locator(f"#comment-list a[href$='/{link}']").first.get_attribute("href")
         visit(page, live_server + href)
         assert page.locator("main form").count() >= 1
+    assert_language(page, lang)
     assert axe_violations(page) == []
-    assert_fits_375(page, f"participant {link}")
+    assert_reflows(page, f"participant {link}")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("endpoint", STAFF)
-def test_staff_page_has_no_axe_violations_and_fits_375px(
-    tab: Any, live_server: LiveServer, endpoint: str
+def test_staff_page_has_no_axe_violations_and_reflows(
+    tab: Any, live_server: LiveServer, endpoint: str, lang: str
 ) -> None:
-    url = staff_url(live_server.app, endpoint)
+    url = staff_url(live_server.app, endpoint, lang)
     if url is None:
         pytest.skip(f"{endpoint} does not exist (yet) or has no demo data")
     page = tab("admin")
     visit(page, live_server + url)
     assert "/account/login" not in page.url
+    assert_language(page, lang)
     assert axe_violations(page) == []
-    assert_fits_375(page, endpoint)
+    assert_reflows(page, endpoint)
 
 
-def test_every_other_staff_page_has_no_axe_violations(tab: Any, live_server: LiveServer) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_other_staff_page_has_no_axe_violations(
+    tab: Any, live_server: LiveServer, lang: str
+) -> None:
     """Pages added later under /staff/ or /moderation/ are checked here until listed."""
     app = live_server.app
     others = sorted(
@@ -279,7 +316,7 @@ def test_every_other_staff_page_has_no_axe_violations(tab: Any, live_server: Liv
     page = tab("admin")
     found = {}
     for endpoint in others:
-        url = staff_url(app, endpoint)
+        url = staff_url(app, endpoint, lang)
         if url is None:
             continue
         response = page.goto(live_server + url)
@@ -288,3 +325,46 @@ def test_every_other_staff_page_has_no_axe_violations(tab: Any, live_server: Liv
         if violations := axe_violations(page):
             found[endpoint] = violations
     assert found == {}
+
+
+def test_load_more_announces_the_new_comments_in_a_live_region(
+    tab: Any, live_server: LiveServer
+) -> None:
+    """htmx swaps in the next comments and, out of band, a message for screen readers."""
+    with in_app(live_server):
+        goal = db.session.scalar(sa.select(Goal).where(Goal.code == "12.4.1"))
+        assert goal is not None
+        start = utcnow()
+        db.session.execute(
+            sa.insert(Comment),
+            [
+                {
+                    "goal_id": goal.id,
+                    "author_name": f"Person {n}",
+                    "kind": "suggestion",
+                    "stakeholder_group": StakeholderGroup.CITIZEN,
+                    "body": f"Live-Region {n}",
+                    "status": CommentStatus.PUBLISHED,
+                    "created_at": start - timedelta(minutes=n),
+                }
+                for n in range(25)
+            ],
+        )
+        db.session.commit()
+    page = tab("anonymous")
+    visit(page, f"{live_server}/en/p/{HF12}/goals/12.4.1?sort=newest")
+    status = page.locator("#comments-status")
+    assert status.get_attribute("role") == "status"  # aria-live="polite" implied
+    assert status.inner_text() == ""
+    articles = page.locator("#comment-list > article.comment")
+    before = articles.count()
+    assert before == 20
+    assert not page.get_by_text("Live-Region 24").count()
+    page.locator("#comment-list a.comments__more").click()
+    page.wait_for_function("document.getElementById('comments-status').textContent.trim() !== ''")
+    message = status.inner_text().strip()
+    assert re.fullmatch(r"\d+ more comments? loaded\.", message), message
+    assert articles.count() - before == int(message.split()[0]) >= 5
+    assert page.get_by_text("Live-Region 24").is_visible()
+    assert page.locator("#comments-status").count() == 1  # swapped into, not duplicated
+    assert "/goals/12.4.1" in page.url and "after=" not in page.url  # no page load
