@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import abort
 from flask_login import current_user
 
 from app.accounts.models import Role, User
-from app.processes.models import Process
+from app.db import utcnow
+from app.processes.models import Process, ResultsVisibility
+from app.surveys.models import ResultsVisibility as SurveyResultsVisibility
+from app.surveys.models import Survey, SurveyState
 
 
 def _user(user: Any) -> User | None:
@@ -88,6 +92,48 @@ def can_enter_staff_area(user: Any) -> bool:
     if account is None or account.blocked_at is not None:
         return False
     return account.is_admin or any(r.role == Role.STAFF for r in account.roles)
+
+
+# --- results and surveys ---------------------------------------------------------
+
+
+def can_see_rating_results(user: Any, process: Process) -> bool:
+    """Whether ``user`` may see the rating results of ``process`` now."""
+    if can_manage_process(user, process):
+        return True
+    if process.results_visibility == ResultsVisibility.LIVE:
+        return True
+    if process.results_visibility == ResultsVisibility.AFTER_PHASE:
+        return process.participation_ended()
+    return False
+
+
+def can_manage_survey(user: Any, survey: Survey) -> bool:
+    """Staff of the survey's process, or site admins for surveys without one."""
+    if survey.process is not None:
+        return can_manage_process(user, survey.process)
+    return is_admin(user)
+
+
+def can_view_survey(user: Any, survey: Survey) -> bool:
+    if survey.state == SurveyState.DRAFT:
+        return can_manage_survey(user, survey)
+    return survey.process is None or can_view_process(user, survey.process)
+
+
+def can_see_survey_results(user: Any, survey: Survey, now: datetime | None = None) -> bool:
+    """Whether ``user`` may see the results of ``survey`` (the results pages ask here)."""
+    if can_manage_survey(user, survey):
+        return True
+    if survey.state == SurveyState.DRAFT:
+        return False
+    if survey.results_visibility == SurveyResultsVisibility.LIVE:
+        return True
+    if survey.results_visibility == SurveyResultsVisibility.AFTER_CLOSE:
+        now = now or utcnow()
+        ended = survey.closes_at is not None and survey.closes_at <= now
+        return survey.state == SurveyState.CLOSED or ended
+    return False
 
 
 def require(allowed: bool) -> None:

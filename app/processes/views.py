@@ -9,7 +9,6 @@ from app.core import policy
 from app.db import utcnow
 from app.goals.services import goal_tree
 from app.processes.services import get_process_or_404, published_processes
-from app.ratings.services import results_visible
 from app.results.services import process_counts
 
 bp = Blueprint("processes", __name__, template_folder="templates")
@@ -33,5 +32,5 @@ def detail(slug: str) -> str:
         counts=counts.data if counts else None,
         now=utcnow(),
         can_manage=policy.can_manage_process(current_user, process),
-        results_visible=results_visible(process, current_user),
+        results_visible=policy.can_see_rating_results(current_user, process),
     )

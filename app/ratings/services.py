@@ -15,14 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
-from app.core import policy
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant
 from app.participation.services import on_guest_confirmed
 from app.processes.editing import ensure_rating_questions
-from app.processes.models import Process, ResultsVisibility
+from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
 from app.results.services import process_counts, register_goal_counter
 from app.results.tasks import schedule_process_recount
@@ -208,17 +207,6 @@ def count_ratings(process_id: int) -> dict[int, dict[str, Any]]:
 
 
 # --- showing results -------------------------------------------------------------------
-
-
-def results_visible(process: Process, user: Any) -> bool:
-    """Whether ``user`` may see the rating results of ``process`` now."""
-    if policy.can_manage_process(user, process):
-        return True
-    if process.results_visibility == ResultsVisibility.LIVE:
-        return True
-    if process.results_visibility == ResultsVisibility.AFTER_PHASE:
-        return process.participation_ended()
-    return False
 
 
 def goal_numbers(process: Process, goal: Goal) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
     form = None
     if refusal is None:
         form = g.pop("rating_form", None) or _display_form(process, goal, questions)
-    visible = services.results_visible(process, current_user)
+    visible = policy.can_see_rating_results(current_user, process)
     return {
         "rating_form": form,
         "rating_refusal": refusal,

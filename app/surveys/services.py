@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 import sqlalchemy as sa
 from flask import abort
 
-from app.core import policy
-from app.db import utcnow
 from app.extensions import db
 from app.processes.models import Process
 from app.surveys.models import (
     MatrixRow,
     Question,
-    ResultsVisibility,
     Section,
     Survey,
     SurveyState,
@@ -29,34 +23,6 @@ def get_survey_or_404(slug: str) -> Survey:
     if survey is None:
         abort(404)
     return survey
-
-
-def can_manage_survey(user: Any, survey: Survey) -> bool:
-    """Staff of the survey's process, or site admins for surveys without one."""
-    if survey.process is not None:
-        return policy.can_manage_process(user, survey.process)
-    return policy.is_admin(user)
-
-
-def can_view_survey(user: Any, survey: Survey) -> bool:
-    if survey.state == SurveyState.DRAFT:
-        return can_manage_survey(user, survey)
-    return survey.process is None or policy.can_view_process(user, survey.process)
-
-
-def results_visible(survey: Survey, user: Any, now: datetime | None = None) -> bool:
-    """Whether ``user`` may see the results (the results pages ask here)."""
-    if can_manage_survey(user, survey):
-        return True
-    if survey.state == SurveyState.DRAFT:
-        return False
-    if survey.results_visibility == ResultsVisibility.LIVE:
-        return True
-    if survey.results_visibility == ResultsVisibility.AFTER_CLOSE:
-        now = now or utcnow()
-        ended = survey.closes_at is not None and survey.closes_at <= now
-        return survey.state == SurveyState.CLOSED or ended
-    return False
 
 
 def _public() -> sa.Select[tuple[Survey]]:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core import policy
 from app.extensions import db
 from app.surveys import editing
 from app.surveys.editing import SurveyError
@@ -24,7 +25,6 @@ from app.surveys.models import (
     Section,
     Survey,
 )
-from app.surveys.services import can_manage_survey
 from app.surveys.validation import Answers, Errors, FormData, validate_page
 
 
@@ -35,7 +35,7 @@ class Positioned(Protocol):
 
 def managed_surveys(user: Any) -> list[Survey]:
     surveys = db.session.scalars(sa.select(Survey).order_by(Survey.id.desc()))
-    return [survey for survey in surveys if can_manage_survey(user, survey)]
+    return [survey for survey in surveys if policy.can_manage_survey(user, survey)]
 
 
 # --- order ---------------------------------------------------------------------------

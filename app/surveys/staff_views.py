@@ -37,7 +37,6 @@ from app.surveys.models import (
     Survey,
     SurveyState,
 )
-from app.surveys.services import can_manage_survey
 from app.surveys.staff_forms import (
     KIND_CHOICES,
     NO_PROCESS,
@@ -86,7 +85,7 @@ def managed_survey(survey_id: int) -> Survey:
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         abort(404)
-    policy.require(can_manage_survey(current_user, survey))
+    policy.require(policy.can_manage_survey(current_user, survey))
     return survey
 
 
@@ -226,7 +225,7 @@ def settings(survey_id: int) -> ResponseReturnValue:
             db.session.rollback()
             error = str(exc)
         else:
-            policy.require(can_manage_survey(current_user, survey))
+            policy.require(policy.can_manage_survey(current_user, survey))
             audit("update", survey, survey)
             db.session.commit()
             flash(_("The settings have been saved."), "success")

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from app.core import policy
 from app.extensions import db, limiter
 from app.surveys import browser, codes, services
 from app.surveys import tasks as _tasks  # noqa: F401  (registers the beat task)
@@ -81,7 +82,7 @@ def surveys_for_goal(goal_id: int) -> list[Survey]:
 
 def _survey(slug: str) -> Survey:
     survey = services.get_survey_or_404(slug)
-    if not services.can_view_survey(current_user, survey):
+    if not policy.can_view_survey(current_user, survey):
         abort(404)
     return survey
 
@@ -295,7 +296,7 @@ def thanks(slug: str) -> str:
     return render_template(
         "surveys/thanks.html",
         survey=survey,
-        results=services.results_visible(survey, current_user),
+        results=policy.can_see_survey_results(current_user, survey),
     )
 
 
