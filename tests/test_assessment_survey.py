@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -29,7 +27,7 @@ from app.surveys.models import (
     Section,
     Survey,
 )
-from tests.conftest import login_as, submit
+from tests.conftest import counting_queries, login_as, submit
 from tests.factories import make_goal, make_process, make_user
 from tests.test_assessment import comment, tag, text
 from tests.test_staff import goal_form, process_form
@@ -319,20 +317,6 @@ def _answer_row(item: Answer) -> tuple[Any, ...]:
 # --- query count ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _counting_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _fill(process: Process, goal: Goal, survey: Survey, comments: int, answers: int) -> None:
     """Add tagged comments and answers; the numbers go on from those already there."""
     topic = tag(process, f"Thema {comments}-{answers}")
@@ -347,7 +331,7 @@ def _fill(process: Process, goal: Goal, survey: Survey, comments: int, answers: 
 
 
 def _table_queries(client: FlaskClient, query: str = "") -> int:
-    with _counting_queries() as statements:
+    with counting_queries() as statements:
         response = client.get(f"{BASE}/{query}")
     assert response.status_code == 200
     return len(statements)

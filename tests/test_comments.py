@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +22,7 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
-from tests.conftest import csrf_token, login_as, submit
+from tests.conftest import counting_queries, csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
 
 GOAL = "/en/p/hf12/goals/1.1"
@@ -636,22 +634,8 @@ def test_offline_comment_shows_its_label_and_channel(app: Flask, client: FlaskCl
     assert "Received via: Workshop" in page
 
 
-@contextmanager
-def _counting_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _render_goal_page(client: FlaskClient) -> int:
-    with _counting_queries() as statements:
+    with counting_queries() as statements:
         assert client.get(GOAL).status_code == 200
     return len(statements)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from app.goals.services import current_revision
 from app.processes.models import Process
 from app.surveys import editing as survey_editing
 from app.surveys.models import Option, QuestionKind, Survey
-from tests.conftest import login_as, submit
+from tests.conftest import counting_queries, login_as, submit
 from tests.factories import make_goal, make_process, make_user
 
 REPORT = "/en/staff/translate/p/hf12/"
@@ -104,23 +102,9 @@ def test_report_queries_do_not_grow_with_the_number_of_goals(
     assert small == large
 
 
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _count_queries(client: FlaskClient, url: str) -> int:
     db.session.expire_all()
-    with _counting() as statements:
+    with counting_queries() as statements:
         assert client.get(url).status_code == 200
     return len(statements)
 

@@ -13,38 +13,29 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts.models import User
 from app.assessment import forms, services
 from app.assessment.models import Assessment, Consideration, ProcessTag
 from app.audit.services import record
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Comment
-from app.core import policy
-from app.extensions import db, login_manager
+from app.core.staff_area import acting_user, managed_process, staff_only
+from app.extensions import db
 from app.goals.models import GoalRevision
 from app.goals.services import current_revisions, flatten, goal_tree
 from app.i18n import current_lang, localize
 from app.participation.models import StakeholderGroup
 from app.processes.models import Process
-from app.processes.services import get_process_or_404
 
 bp = Blueprint("assessment", __name__, template_folder="templates")
+bp.before_request(staff_only)
 
 TAG_ERRORS = {
     "empty": _l("Please enter a name."),
     "taken": _l("This topic already exists in this process."),
 }
-
-
-@bp.before_request
-def signed_in_only() -> ResponseReturnValue | None:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
 
 
 @bp.app_template_global()
@@ -57,17 +48,6 @@ def consideration_label(value: str | None) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _managed_process(slug: str) -> Process:
-    process = get_process_or_404(slug)
-    policy.require(policy.can_manage_process(current_user, process))
-    return process
-
-
-def _actor() -> User | None:
-    user = current_user._get_current_object()
-    return user if isinstance(user, User) else None
 
 
 def _title(process: Process, value: dict[str, str]) -> str:
@@ -127,7 +107,7 @@ def _to_workspace(process: Process, filters: services.Filters) -> Response:
 
 @bp.route("/p/<slug>/")
 def index(slug: str) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     filters = services.parse_filters(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     tags = services.tags_of(process)
@@ -150,7 +130,7 @@ def index(slug: str) -> str:
 
 @bp.route("/p/<slug>/bulk-tag", methods=["POST"])
 def bulk_tag(slug: str) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     filters = services.parse_filters(request.args)
     form = forms.BulkTagForm()
     form.tag.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
@@ -173,7 +153,8 @@ def bulk_tag(slug: str) -> Response:
 
 def _audit(action: str, assessment: Assessment, process: Process, before: dict[str, Any]) -> None:
     after = services.audit_snapshot(assessment)
-    record(action, assessment, actor=_actor(), process_id=process.id, before=before, after=after)
+    actor = acting_user()
+    record(action, assessment, actor=actor, process_id=process.id, before=before, after=after)
 
 
 # --- linking from the goal editor ----------------------------------------------------
@@ -303,7 +284,7 @@ def _save(
             process,
             _input(form),
             expected_version=_posted_version(form),
-            assessor=_actor(),
+            assessor=acting_user(),
         )
     except services.AssessmentConflictError:
         db.session.rollback()
@@ -327,7 +308,7 @@ def _context(process: Process, item: services.Item) -> dict[str, Any]:
 
 
 def _edit(slug: str, key: services.Key) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     filters = services.parse_filters(request.args)
     item, assessment = _item(process, key)
     form = _assessment_form(process, item, assessment)
@@ -380,7 +361,7 @@ def _tag_error(form: forms.TagForm, exc: services.TagError) -> None:
 
 @bp.route("/p/<slug>/tags", methods=["GET", "POST"])
 def tags(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     form = forms.TagForm()
     if form.validate_on_submit():
         try:
@@ -389,7 +370,7 @@ def tags(slug: str) -> ResponseReturnValue:
             _tag_error(form, exc)
         else:
             after = {"name": tag.name}
-            record("tag.create", tag, actor=_actor(), process_id=process.id, after=after)
+            record("tag.create", tag, actor=acting_user(), process_id=process.id, after=after)
             db.session.commit()
             flash(_("The topic “%(tag)s” has been added.", tag=tag.name), "success")
             return redirect(url_for(".tags", slug=slug))
@@ -404,7 +385,7 @@ def tags(slug: str) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/tags/<int:tag_id>/rename", methods=["POST"])
 def rename_tag(slug: str, tag_id: int) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     tag = _tag_or_404(process, tag_id)
     form = forms.TagForm()
     if not form.validate_on_submit():
@@ -419,7 +400,7 @@ def rename_tag(slug: str, tag_id: int) -> Response:
     record(
         "tag.rename",
         tag,
-        actor=_actor(),
+        actor=acting_user(),
         process_id=process.id,
         before=before,
         after={"name": tag.name},
@@ -431,11 +412,11 @@ def rename_tag(slug: str, tag_id: int) -> Response:
 
 @bp.route("/p/<slug>/tags/<int:tag_id>/delete", methods=["POST"])
 def delete_tag(slug: str, tag_id: int) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     tag = _tag_or_404(process, tag_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    record("tag.delete", tag, actor=_actor(), process_id=process.id, before={"name": tag.name})
+    record("tag.delete", tag, actor=acting_user(), process_id=process.id, before={"name": tag.name})
     services.delete_tag(tag)
     db.session.commit()
     flash(_("The topic has been deleted."), "success")

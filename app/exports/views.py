@@ -5,40 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.accounts.models import User
 from app.audit.services import record
-from app.core import policy
+from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.i18n import current_lang, localize, supported_languages
 from app.processes.models import Process
-from app.processes.services import get_process_or_404
 from app.surveys.models import Survey
 
 bp = Blueprint("exports", __name__, template_folder="templates")
-
-
-@bp.before_request
-def signed_in_only() -> ResponseReturnValue | None:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
-
-
-def _managed_process(slug: str) -> Process:
-    process = get_process_or_404(slug)
-    policy.require(policy.can_manage_process(current_user, process))
-    return process
-
-
-def _actor() -> User | None:
-    user = current_user._get_current_object()
-    return user if isinstance(user, User) else None
+bp.before_request(staff_only)
 
 
 def _job_or_404(process: Process, job_id: int) -> ExportJob:
@@ -77,14 +57,14 @@ def _index(process: Process, form: ExportForm, surveys: list[Survey]) -> str:
 
 @bp.route("/p/<slug>/")
 def index(slug: str) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     surveys = services.surveys_of(process)
     return _index(process, _form(process, surveys), surveys)
 
 
 @bp.route("/p/<slug>/", methods=["POST"])
 def start(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     surveys = services.surveys_of(process)
     form = _form(process, surveys)
     if not form.validate_on_submit():
@@ -98,11 +78,11 @@ def start(slug: str) -> ResponseReturnValue:
         locale=str(form.language.data),
         options=form.options(),
         survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
-        requested_by=_actor(),
+        requested_by=acting_user(),
     )
     after = {"kind": job.kind, "format": job.format, "locale": job.locale, "options": job.options}
     action = "export.request" if created else "export.request_repeated"
-    record(action, job, actor=_actor(), process_id=process.id, after=after)
+    record(action, job, actor=acting_user(), process_id=process.id, after=after)
     db.session.commit()
     if created:
         flash(_("The export has been started."), "success")
@@ -113,7 +93,7 @@ def start(slug: str) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/<int:job_id>")
 def job(slug: str, job_id: int) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     export = _job_or_404(process, job_id)
     return render_template(
         "exports/job.html",
@@ -128,21 +108,21 @@ def job(slug: str, job_id: int) -> str:
 @bp.route("/p/<slug>/<int:job_id>/status")
 def status(slug: str, job_id: int) -> str:
     """The progress fragment that htmx polls while the job is queued or running."""
-    process = _managed_process(slug)
+    process = managed_process(slug)
     export = _job_or_404(process, job_id)
     return render_template("exports/_status.html", process=process, job=export, oob=True)
 
 
 @bp.route("/p/<slug>/<int:job_id>/download")
 def download(slug: str, job_id: int) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     export = _job_or_404(process, job_id)
     if export.status != ExportStatus.DONE or export.content is None:
         abort(404)
     record(
         "export.download",
         export,
-        actor=_actor(),
+        actor=acting_user(),
         process_id=process.id,
         after={"kind": export.kind, "filename": export.filename},
     )

@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 
 from app.audit.services import snapshot
 from app.comments.models import Channel
+from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.goals.services import flatten, get_goal_or_404, goal_tree
 from app.i18n import current_lang, localize
@@ -22,7 +23,7 @@ from app.participation.models import StakeholderGroup
 from app.processes.models import Process
 from app.staff import offline_forms
 from app.staff import offline_services as services
-from app.staff.views import _audit, _author, _managed_process, bp
+from app.staff.views import _audit, bp
 
 
 def _goal_choices(process: Process) -> list[SelectChoice]:
@@ -50,7 +51,7 @@ def _new_form_data(process: Process) -> dict[str, Any]:
 
 
 def _store(process: Process, form: offline_forms.OfflineForm) -> None:
-    user = _author()
+    user = acting_user()
     assert user is not None  # the staff blueprint admits signed-in users only
     comment = services.enter_offline_comment(
         process,
@@ -73,7 +74,7 @@ def _store(process: Process, form: offline_forms.OfflineForm) -> None:
 
 @bp.route("/p/<slug>/offline/new", methods=["GET", "POST"])
 def offline_new(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     form = offline_forms.offline_form(process, _goal_choices(process), _new_form_data(process))
     if form.validate_on_submit():
         _store(process, form)
@@ -87,7 +88,7 @@ def offline_new(slug: str) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/offline/")
 def offline_list(slug: str) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     page = request.args.get("page", 1, type=int) or 1
     listing = services.offline_comments(process, max(page, 1))
     return render_template(

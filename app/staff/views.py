@@ -19,12 +19,12 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts.models import User
 from app.assessment import views as assessment_views
 from app.assessment.services import Candidate, link_candidates
 from app.audit.services import record, snapshot
 from app.core import policy
-from app.extensions import db, login_manager
+from app.core.staff_area import acting_user, managed_process, staff_only
+from app.extensions import db
 from app.goals import editing as goal_editing
 from app.goals import importer
 from app.goals.editing import GoalError, GoalTexts
@@ -39,10 +39,11 @@ from app.i18n import current_lang, localize, supported_languages
 from app.processes import editing as process_editing
 from app.processes.editing import ProcessError
 from app.processes.models import Phase, PhaseKind, Process
-from app.processes.services import all_processes, get_process_or_404
+from app.processes.services import all_processes
 from app.staff import forms
 
 bp = Blueprint("staff", __name__, template_folder="templates")
+bp.before_request(staff_only)
 
 # ProcessError messages of app.processes.editing → (field, translated message)
 PROCESS_ERRORS = {
@@ -73,32 +74,12 @@ GOAL_ERRORS = {
 }
 
 
-@bp.before_request
-def staff_only() -> ResponseReturnValue | None:
-    """Signed-in staff and admins only, for every page of the blueprint."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    policy.require(policy.can_enter_staff_area(current_user))
-    return None
-
-
 # --- helpers ---------------------------------------------------------------------
-
-
-def _managed_process(slug: str) -> Process:
-    process = get_process_or_404(slug)
-    policy.require(policy.can_manage_process(current_user, process))
-    return process
-
-
-def _author() -> User | None:
-    user = current_user._get_current_object()
-    return user if isinstance(user, User) else None
 
 
 def _audit(action: str, obj: Any, process: Process, **changes: dict[str, Any]) -> None:
     """Leave an audit event for a staff change, in the same transaction."""
-    record(action, obj, actor=_author(), process_id=process.id, **changes)
+    record(action, obj, actor=acting_user(), process_id=process.id, **changes)
 
 
 def _to_overview(process: Process, goal: Goal | None = None) -> Response:
@@ -144,7 +125,7 @@ def create_process() -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/")
 def process(slug: str) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     return render_template(
         "staff/process.html",
         process=process,
@@ -155,7 +136,7 @@ def process(slug: str) -> str:
 
 @bp.route("/p/<slug>/settings", methods=["GET", "POST"])
 def edit_process(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     languages = supported_languages()
     form = forms.process_form(languages, forms.process_data(process))
     if form.validate_on_submit():
@@ -224,18 +205,18 @@ def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/phases/new", methods=["GET", "POST"])
 def add_phase(slug: str) -> ResponseReturnValue:
-    return _phase_page(_managed_process(slug), None)
+    return _phase_page(managed_process(slug), None)
 
 
 @bp.route("/p/<slug>/phases/<int:phase_id>/edit", methods=["GET", "POST"])
 def edit_phase(slug: str, phase_id: int) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     return _phase_page(process, _phase_or_404(process, phase_id))
 
 
 @bp.route("/p/<slug>/phases/<int:phase_id>/delete", methods=["POST"])
 def delete_phase(slug: str, phase_id: int) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     phase = _phase_or_404(process, phase_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -289,7 +270,7 @@ def _goal_texts(form: forms.GoalForm) -> GoalTexts:
 
 @bp.route("/p/<slug>/goals/new", methods=["GET", "POST"])
 def add_goal(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     preselected = request.args.get("parent", "")
     parent_goal = get_goal_or_404(process.id, preselected) if preselected else None
     form = forms.goal_form(
@@ -305,7 +286,7 @@ def add_goal(slug: str) -> ResponseReturnValue:
             code=form.code.data,
             texts=_goal_texts(form),
             parent=_selected_parent(process, form["parent"].data),
-            author=_author(),
+            author=acting_user(),
             change_note=form.change_note.data or "",
         )
         _audit("goal.create", goal, process, after=snapshot(goal, *GOAL_FIELDS))
@@ -327,7 +308,7 @@ def _save_goal(goal: Goal, form: forms.GoalForm) -> bool:
     if code_changed:
         goal_editing.change_code(goal, form.code.data)
     revision = goal_editing.revise_goal(
-        goal, texts=_goal_texts(form), author=_author(), change_note=form.change_note.data or ""
+        goal, texts=_goal_texts(form), author=acting_user(), change_note=form.change_note.data or ""
     )
     return code_changed or revision is not None
 
@@ -356,7 +337,7 @@ def _link_taken_up(
 
 @bp.route("/p/<slug>/goals/<code>/edit", methods=["GET", "POST"])
 def edit_goal(slug: str, code: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
     revision = current_revision(goal)
     form = forms.goal_form(
@@ -390,7 +371,7 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/goals/<code>/move", methods=["GET", "POST"])
 def move_goal(slug: str, code: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
     form = forms.MoveGoalForm(data={"parent": goal.parent_id or forms.TOP_LEVEL})
     form.parent.choices = _parent_choices(process, moving=goal)
@@ -411,7 +392,7 @@ def move_goal(slug: str, code: str) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/goals/<code>/shift", methods=["POST"])
 def shift_goal(slug: str, code: str) -> Response:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
     form = forms.ShiftGoalForm()
     if not form.validate_on_submit():
@@ -431,13 +412,13 @@ def shift_goal(slug: str, code: str) -> Response:
 
 @bp.route("/p/<slug>/import", methods=["GET", "POST"])
 def import_goals(slug: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     form = forms.ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
         result = importer.import_file(
-            process, upload.read(), upload.filename or "", author=_author()
+            process, upload.read(), upload.filename or "", author=acting_user()
         )
         errors = result.errors
         if result.ok:

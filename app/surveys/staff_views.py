@@ -22,7 +22,8 @@ from werkzeug.wrappers import Response
 
 from app.audit.services import record
 from app.core import policy
-from app.extensions import db, login_manager
+from app.core.staff_area import staff_only
+from app.extensions import db
 from app.i18n import supported_languages, tr_text
 from app.processes.services import all_processes
 from app.staff.forms import local_timezone, translated_data
@@ -48,16 +49,9 @@ from app.surveys.staff_forms import (
 from app.surveys.validation import max_length, top_n
 
 bp = Blueprint("survey_staff", __name__, template_folder="templates")
+bp.before_request(staff_only)
 SURVEY_SETTINGS = ("slug", "default_locale", "access_mode", "anonymised", "results_visibility")
 FOCUS_RE = re.compile(r"<(input|select|textarea)\b")
-
-
-@bp.before_request
-def staff_only() -> ResponseReturnValue | None:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    policy.require(policy.can_enter_staff_area(current_user))
-    return None
 
 
 def autofocus_first(html: Markup) -> Markup:

@@ -8,15 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
-from app.accounts.models import User
 from app.audit.services import record
-from app.core import policy
-from app.extensions import db, login_manager
+from app.core.staff_area import acting_user, managed_process, staff_only
+from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 from app.processes.models import Process
-from app.processes.services import get_process_or_404
 from app.translate import services
 from app.translate.forms import (
     FIELD_PREFIX,
@@ -29,31 +26,12 @@ from app.translate.forms import (
 from app.translate.services import PER_PAGE, TextField, fingerprint
 
 bp = Blueprint("translate", __name__, template_folder="templates")
-
-
-@bp.before_request
-def staff_only() -> ResponseReturnValue | None:
-    """Signed-in staff and admins only; each view then asks about its process."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    policy.require(policy.can_enter_staff_area(current_user))
-    return None
-
-
-def _managed_process(slug: str) -> Process:
-    process = get_process_or_404(slug)
-    policy.require(policy.can_manage_process(current_user, process))
-    return process
-
-
-def _author() -> User | None:
-    user = current_user._get_current_object()
-    return user if isinstance(user, User) else None
+bp.before_request(staff_only)
 
 
 @bp.route("/p/<slug>/")
 def report(slug: str) -> str:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     fields = services.collect(process)
     languages = services.report_languages(process, supported_languages(), fields)
     return render_template(
@@ -101,7 +79,7 @@ def _changes(
 
 @bp.route("/p/<slug>/<target_lang>", methods=["GET", "POST"])
 def edit(slug: str, target_lang: str) -> ResponseReturnValue:
-    process = _managed_process(slug)
+    process = managed_process(slug)
     if target_lang not in supported_languages():
         abort(404)
     only_missing = request.args.get("show", "missing") != "all"
@@ -153,11 +131,11 @@ def _save(
     if not changes:
         flash(_("No changes"), "info")
         return redirect(target)
-    before, after = services.save_translations(process, lang, changes, _author())
+    before, after = services.save_translations(process, lang, changes, acting_user())
     record(
         "content.translate",
         process,
-        actor=_author(),
+        actor=acting_user(),
         process_id=process.id,
         before={"language": lang, "texts": before},
         after={"language": lang, "texts": after},
