@@ -8,6 +8,7 @@ of a number) can still be corrected.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -44,6 +45,22 @@ QUESTION_FIELDS = QUESTION_TEXT_FIELDS | {
 }
 SETTINGS_TEXT_KEYS = frozenset({"unit"})
 LABEL_FIELDS = frozenset({"label"})
+# Kinds whose options (or texts) mean the same in each other; a change between them
+# keeps the options.
+KIND_FAMILIES = (
+    frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING}),
+    frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}),
+)
+KIND_SETTINGS: dict[QuestionKind, frozenset[str]] = {
+    QuestionKind.SINGLE_CHOICE: frozenset({"display"}),
+    QuestionKind.MULTIPLE_CHOICE: frozenset({"min_choices", "max_choices"}),
+    QuestionKind.RANKING: frozenset({"top_n"}),
+    QuestionKind.NUMBER: frozenset({"min", "max", "decimal", "unit"}),
+    QuestionKind.SHORT_TEXT: frozenset({"max_length"}),
+    QuestionKind.LONG_TEXT: frozenset({"max_length"}),
+    QuestionKind.DATE: frozenset({"min_date", "max_date"}),
+}
+KIND_SPECIFIC_KEYS = frozenset().union(*KIND_SETTINGS.values())
 
 
 class SurveyError(ValueError):
@@ -201,6 +218,39 @@ def delete_question(question: Question) -> None:
     db.session.flush()
 
 
+def same_family(old: QuestionKind, new: QuestionKind) -> bool:
+    return old == new or any(old in family and new in family for family in KIND_FAMILIES)
+
+
+def change_kind(
+    question: Question, kind: QuestionKind, *, display: str = "radio", drop_items: bool = False
+) -> None:
+    """Another kind (and, for single choice, display) before the survey has responses.
+
+    Options stay within a family of kinds (:data:`KIND_FAMILIES`); otherwise options
+    and rows are removed, which ``drop_items`` must confirm. Settings of other kinds
+    are dropped.
+    """
+    _refuse_if_locked(question.section.survey)
+    if not same_family(question.kind, kind) and (question.options or question.rows):
+        if not drop_items:
+            raise SurveyError(_("Please confirm that the options and rows will be removed."))
+        question.options.clear()
+        question.rows.clear()
+    settings = {
+        key: value
+        for key, value in (question.settings or {}).items()
+        if key not in KIND_SPECIFIC_KEYS or key in KIND_SETTINGS.get(kind, frozenset())
+    }
+    settings.pop("display", None)
+    if kind == QuestionKind.SINGLE_CHOICE and display == "dropdown":
+        settings["display"] = "dropdown"
+    question.kind = kind
+    question.settings = settings
+    check_question(question)
+    db.session.flush()
+
+
 def add_option(
     question: Question,
     *,
@@ -289,3 +339,36 @@ def _check_condition(question: Question) -> None:
     option_ids = {o.id for o in target.options}
     if not set(show_if.get("option_ids", [])) <= option_ids:
         raise SurveyError(_("The condition refers to an option of another question."))
+    bounds = [show_if[key] for key in ("min", "max") if key in show_if]
+    if not all(isinstance(bound, int | float) for bound in bounds):
+        raise SurveyError(_("The value of the condition does not fit the question it refers to."))
+    values = [*show_if.get("values", []), *(number_key(bound) for bound in bounds)]
+    if not all(value_fits(target, str(value)) for value in values):
+        raise SurveyError(_("The value of the condition does not fit the question it refers to."))
+
+
+def number_key(number: float) -> str:
+    """A number as answers are compared with ``show_if`` values: ``18``, ``2.5``."""
+    return str(int(number)) if float(number).is_integer() else str(float(number))
+
+
+def scale_points(question: Question) -> list[float]:
+    return [score for option in question.options if (score := option.score) is not None]
+
+
+def value_fits(target: Question, value: str) -> bool:
+    """Whether an answer to ``target`` can have this value (numbers and scales)."""
+    if target.kind == QuestionKind.SCALE:
+        return value in {number_key(point) for point in scale_points(target)}
+    if target.kind != QuestionKind.NUMBER:
+        return True
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    if not math.isfinite(number):
+        return False
+    low, high = target.setting("min"), target.setting("max")
+    if (low is not None and number < low) or (high is not None and number > high):
+        return False
+    return bool(target.setting("decimal")) or number.is_integer()

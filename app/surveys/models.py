@@ -155,9 +155,11 @@ class Question(db.Model):  # type: ignore[name-defined]
     (``radio``/``dropdown``, single choice), ``min_date``/``max_date`` (ISO dates),
     ``preset`` (demographic preset key).
 
-    ``show_if`` = ``{"question_id": id, "option_ids": [...]}`` or
-    ``{"question_id": id, "values": [...]}``: shown only if that earlier question was
-    answered so.
+    ``show_if`` = ``{"question_id": id, "option_ids": [...]}``,
+    ``{"question_id": id, "values": [...]}`` or ``{"question_id": id, "min": v}`` /
+    ``{"max": v}`` (a number answer at least / at most ``v``; both may be given): shown
+    only if that earlier question was answered so. The builder adds ``compare`` and
+    ``value`` (its wording) to ``values`` it computed, e.g. a scale's points.
     """
 
     __tablename__ = "survey_question"

@@ -30,10 +30,18 @@ from app.staff.forms import (
     translated,
 )
 from app.surveys.builders import PRESETS
-from app.surveys.editing import SLUG_RE
-from app.surveys.models import AccessMode, QuestionKind, ResultsVisibility
+from app.surveys.editing import KIND_SETTINGS, SLUG_RE
+from app.surveys.models import (
+    CHOICE_KINDS,
+    AccessMode,
+    Question,
+    QuestionKind,
+    ResultsVisibility,
+)
+from app.surveys.staff_services import DROPDOWN, drops_items, kind_choice
 
 NO_PROCESS = 0
+NO_CONDITION = 0
 ACCESS_CHOICES = [
     SelectChoice(AccessMode.OPEN.value, _l("Anyone (one response per browser)")),
     SelectChoice(AccessMode.ACCOUNT.value, _l("Signed-in users (one response per account)")),
@@ -55,10 +63,36 @@ KIND_CHOICES = [
     SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
     SelectChoice(QuestionKind.DATE.value, _l("Date")),
 ]
+DROPDOWN_LABEL = _l("Drop-down list (single choice)")
+COMPARE_CHOICES = [
+    SelectChoice("equals", _l("equals")),
+    SelectChoice("at_least", _l("is at least")),
+    SelectChoice("at_most", _l("is at most")),
+]
 DISPLAY_CHOICES = [
     SelectChoice("radio", _l("Radio buttons")),
     SelectChoice("dropdown", _l("Drop-down list")),
 ]
+# The settings of each kind, in the order the question form shows them.
+SETTING_FIELDS: dict[QuestionKind, tuple[str, ...]] = {
+    QuestionKind.SINGLE_CHOICE: ("display",),
+    QuestionKind.MULTIPLE_CHOICE: ("min_choices", "max_choices"),
+    QuestionKind.RANKING: ("top_n",),
+    QuestionKind.NUMBER: ("min", "max", "decimal", "unit"),
+    QuestionKind.SHORT_TEXT: ("max_length",),
+    QuestionKind.LONG_TEXT: ("max_length",),
+    QuestionKind.DATE: ("min_date", "max_date"),
+}
+assert {kind: set(names) for kind, names in SETTING_FIELDS.items()} == KIND_SETTINGS
+SETTING_NAMES = frozenset().union(*SETTING_FIELDS.values())
+# What a new question of a kind starts with: options, matrix rows, "Other", "No answer".
+ITEM_FIELDS: dict[str, frozenset[QuestionKind]] = {
+    "options": CHOICE_KINDS,
+    "rows": frozenset({QuestionKind.MATRIX}),
+    "other_option": frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}),
+    "no_answer": frozenset({QuestionKind.SCALE, QuestionKind.MATRIX}),
+}
+PER_LANGUAGE = frozenset({"unit", "options", "rows"})
 PRESET_CHOICES = [
     SelectChoice("age_band", _l("Age band")),
     SelectChoice("gender", _l("Gender")),
@@ -230,9 +264,17 @@ class QuestionForm(TranslatedForm):
     )
     min_date = DateField(_l("Earliest date (date)"), [Optional()])
     max_date = DateField(_l("Latest date (date)"), [Optional()])
+    condition_question = SelectField(
+        _l("Question (number or scale)"), coerce=int, default=NO_CONDITION
+    )
+    condition_compare = SelectField(_l("Comparison"), choices=COMPARE_CHOICES, default="equals")
+    condition_value = StringField(_l("Value"), [Length(max=32)], filters=[_strip])
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        if self.condition_question.data and not self.condition_value.data:
+            self.condition_value.errors.append(_l("Please enter the value to compare with."))
+            valid = False
         return self.require("prompt", self.languages[0]) and valid
 
 
@@ -248,8 +290,86 @@ def _question_form_class(languages: tuple[str, ...]) -> Any:
     return _localized(QuestionForm, languages, **texts)
 
 
-def question_form(languages: list[str], data: dict[str, Any] | None = None) -> QuestionForm:
-    form: QuestionForm = _question_form_class(tuple(languages))(data=data)
+def question_form(
+    languages: list[str],
+    kind: QuestionKind,
+    data: dict[str, Any] | None = None,
+    value_targets: list[tuple[int, str]] | None = None,
+    *,
+    new: bool = False,
+    **kwargs: Any,
+) -> QuestionForm:
+    """The form for a question of ``kind`` (a ``new`` one also gets its options and
+    rows); fields of other kinds are removed, so they are neither shown nor validated.
+    ``value_targets`` (id, prompt): the questions a value condition may refer to;
+    ``kwargs`` go to the form (``formdata=None`` shows it unbound)."""
+    form: QuestionForm = _question_form_class(tuple(languages))(data=data, **kwargs)
+    form.kind.data = kind.value
+    form.condition_question.choices = [SelectChoice(NO_CONDITION, _l("No value condition"))] + [
+        SelectChoice(qid, prompt) for qid, prompt in value_targets or []
+    ]
+    kept = set(SETTING_FIELDS.get(kind, ()))
+    kept |= {name for name, kinds in ITEM_FIELDS.items() if new and kind in kinds}
+    for name in {*SETTING_NAMES, *ITEM_FIELDS} - kept:
+        for field in [f"{name}_{lang}" for lang in languages] if name in PER_LANGUAGE else [name]:
+            del form[field]
+    return form
+
+
+class KindChoiceForm(FlaskForm):
+    """The first step of a new question: its kind (sent with GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind of question"), choices=KIND_CHOICES)
+
+
+def kind_choice_form(formdata: Any) -> KindChoiceForm:
+    """``formdata`` with a ``kind`` is checked; without one the form starts empty."""
+    form = KindChoiceForm(formdata=formdata if "kind" in formdata else None)
+    if "kind" in formdata:
+        form.validate()
+    return form
+
+
+class KindForm(FlaskForm):
+    kind = SelectField(_l("New kind of question"), [InputRequired()])
+    confirm = BooleanField(_l("Remove the options and rows of this question"))
+
+
+def kind_form(question: Question) -> KindForm:
+    """The kinds ``question`` may change to, those that keep its options first; the
+    fields are named ``change-…``."""
+    labels = {choice.value: choice.label for choice in KIND_CHOICES} | {DROPDOWN: DROPDOWN_LABEL}
+    order = [QuestionKind.SINGLE_CHOICE.value, DROPDOWN, *(c.value for c in KIND_CHOICES[1:])]
+    current = kind_choice(question)
+    values = sorted((v for v in order if v != current), key=lambda v: drops_items(question, v))
+    form = KindForm(prefix="change")
+    form.kind.choices = [
+        SelectChoice(value, _kind_label(labels[value], drops_items(question, value)))
+        for value in values
+    ]
+    return form
+
+
+def _kind_label(label: Any, drops: bool) -> Any:
+    return _l("%(kind)s (removes the options and rows)", kind=label) if drops else label
+
+
+class RowForm(TranslatedForm):
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        return self.require("label", self.languages[0]) and valid
+
+
+@cache
+def _row_form_class(languages: tuple[str, ...]) -> Any:
+    return _localized(RowForm, languages, label=(_l("Row"), False))
+
+
+def row_form(languages: list[str], data: dict[str, Any] | None = None) -> RowForm:
+    form: RowForm = _row_form_class(tuple(languages))(data=data)
     return form
 
 

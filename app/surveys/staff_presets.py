@@ -1,4 +1,5 @@
-"""The survey builder: demographic presets and matrices from the goals of a process.
+"""The survey builder: demographic presets, matrices from the goals of a process, and
+the rows of matrices.
 
 Routes of the ``survey_staff`` blueprint (see :mod:`app.surveys.staff_views`).
 """
@@ -10,19 +11,29 @@ from flask import abort, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from app.core import policy
 from app.extensions import db
 from app.goals.models import Goal
 from app.goals.services import flatten, goal_tree
-from app.i18n import tr_text
+from app.i18n import supported_languages, tr_text
 from app.processes.models import Process
 from app.processes.services import all_processes
-from app.surveys import builders
+from app.staff.forms import translated_data
+from app.surveys import builders, editing, staff_services
 from app.surveys.editing import SurveyError
-from app.surveys.models import Survey
-from app.surveys.staff_forms import GoalMatrixForm, PresetForm
-from app.surveys.staff_views import audit, bp, managed_survey, section_of, to_survey
+from app.surveys.models import MatrixRow, Question, QuestionKind, Survey
+from app.surveys.staff_forms import GoalMatrixForm, PresetForm, row_form
+from app.surveys.staff_views import (
+    audit,
+    bp,
+    managed_survey,
+    refused,
+    section_of,
+    step,
+    to_survey,
+)
 
 
 def _anchor(question_id: int) -> str:
@@ -110,3 +121,87 @@ def goal_matrix(survey_id: int, section_id: int) -> ResponseReturnValue:
             return to_survey(survey, _anchor(question.id))
     context = {"form": form, "survey": survey, "section": section, "error": error}
     return render_template("surveys/staff/goal_matrix.html", **context)
+
+
+# --- matrix rows ---------------------------------------------------------------------
+
+ROW_URL = "/<int:survey_id>/questions/<int:matrix_id>/rows"
+
+
+def _matrix_of(survey: Survey, matrix_id: int) -> Question:
+    question = next((q for q in survey.questions if q.id == matrix_id), None)
+    if question is None or question.kind != QuestionKind.MATRIX:
+        abort(404)
+    return question
+
+
+def _row_of(question: Question, row_id: int) -> MatrixRow:
+    row = next((r for r in question.rows if r.id == row_id), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _row_page(survey: Survey, question: Question, row: MatrixRow | None) -> ResponseReturnValue:
+    form = row_form(supported_languages(), translated_data("label", row.label) if row else None)
+    error = None
+    if form.validate_on_submit():
+        try:
+            if row is None:
+                row = editing.add_row(question, label=form.texts("label"))
+            else:
+                editing.update_row(row, label=form.texts("label"))
+        except SurveyError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            audit("row.save", row, survey)
+            db.session.commit()
+            flash(_("The row has been saved."), "success")
+            return to_survey(survey, _anchor(question.id))
+    context = {"form": form, "survey": survey, "question": question, "row": row, "error": error}
+    context["locked"] = editing.has_responses(survey)
+    return render_template("surveys/staff/row_form.html", **context)
+
+
+@bp.route(f"{ROW_URL}/new", methods=["GET", "POST"])
+def new_row(survey_id: int, matrix_id: int) -> ResponseReturnValue:
+    survey = managed_survey(survey_id)
+    return _row_page(survey, _matrix_of(survey, matrix_id), None)
+
+
+@bp.route(f"{ROW_URL}/<int:row_id>/edit", methods=["GET", "POST"])
+def edit_row(survey_id: int, matrix_id: int, row_id: int) -> ResponseReturnValue:
+    survey = managed_survey(survey_id)
+    question = _matrix_of(survey, matrix_id)
+    return _row_page(survey, question, _row_of(question, row_id))
+
+
+@bp.route(f"{ROW_URL}/<int:row_id>/move", methods=["POST"])
+def move_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
+    survey = managed_survey(survey_id)
+    question = _matrix_of(survey, matrix_id)
+    row = _row_of(question, row_id)
+    try:
+        staff_services.move(question.rows, row, step(), editing.update_row)
+    except SurveyError as exc:
+        return refused(exc, survey, _anchor(question.id))
+    audit("row.move", row, survey)
+    db.session.commit()
+    flash(_("The row has been moved."), "success")
+    return to_survey(survey, _anchor(question.id))
+
+
+@bp.route(f"{ROW_URL}/<int:row_id>/delete", methods=["POST"])
+def delete_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
+    survey = managed_survey(survey_id)
+    question = _matrix_of(survey, matrix_id)
+    row = _row_of(question, row_id)
+    audit("row.delete", row, survey)
+    try:
+        staff_services.delete_row(row)
+    except SurveyError as exc:
+        return refused(exc, survey, _anchor(question.id))
+    db.session.commit()
+    flash(_("The row has been deleted."), "success")
+    return to_survey(survey, _anchor(question.id))

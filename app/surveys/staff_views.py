@@ -90,8 +90,9 @@ def section_of(survey: Survey, section_id: int) -> Section:
     return section
 
 
-def audit(action: str, obj: Any, survey: Survey) -> None:
-    record(f"survey.{action}", obj, actor=current_user, process_id=survey.process_id)
+def audit(action: str, obj: Any, survey: Survey, **changes: dict[str, Any]) -> None:
+    """An audit event ``survey.<action>``; ``changes`` may give ``before``/``after``."""
+    record(f"survey.{action}", obj, actor=current_user, process_id=survey.process_id, **changes)
 
 
 def to_survey(survey: Survey, anchor: str | None = None) -> Response:

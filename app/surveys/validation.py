@@ -65,15 +65,27 @@ class InvalidAnswerError(ValueError):
 
 
 def condition_met(show_if: Mapping[str, Any] | None, known: Answers) -> bool:
-    """Whether a question with this condition is shown, given the answers so far."""
+    """Whether a question with this condition is shown, given the answers so far: one
+    of the ``option_ids`` chosen, a number within ``min``/``max``, or one of ``values``."""
     if not show_if:
         return True
     rows = known.get(int(show_if.get("question_id") or 0), [])
     if "option_ids" in show_if:
         wanted = {int(i) for i in show_if["option_ids"]}
         return any(row.option_id in wanted for row in rows)
+    if "min" in show_if or "max" in show_if:
+        return any(
+            _in_range(row.value_number, show_if.get("min"), show_if.get("max")) for row in rows
+        )
     values = {str(v) for v in show_if.get("values", [])}
     return any(_row_value(row) in values for row in rows)
+
+
+def _in_range(number: float | None, low: float | None, high: float | None) -> bool:
+    """Whether a number answer meets ``min``/``max`` (either may be missing)."""
+    if number is None:
+        return False
+    return (low is None or number >= low) and (high is None or number <= high)
 
 
 def _row_value(row: AnswerRow) -> str:

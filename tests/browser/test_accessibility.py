@@ -102,6 +102,8 @@ STAFF = [
     "survey_staff.edit_question",
     "survey_staff.new_option",
     "survey_staff.edit_option",
+    "survey_staff.new_row",
+    "survey_staff.edit_row",
     "survey_staff.add_preset",
     "survey_staff.goal_matrix",
 ]
@@ -163,6 +165,11 @@ def ids(app: Any) -> dict[str, Any]:
             " ORDER BY q.id",
             survey=survey,
         )
+        matrix = one(
+            "SELECT q.id FROM survey_question q JOIN survey_section s ON s.id = q.section_id"
+            " WHERE s.survey_id = :survey AND q.kind = 'matrix' ORDER BY q.id",
+            survey=survey,
+        )
         return {
             "lang_code": "de",
             "slug": HF12,
@@ -179,6 +186,10 @@ def ids(app: Any) -> dict[str, Any]:
             "question_id": question,
             "option_id": one(
                 "SELECT id FROM survey_option WHERE question_id = :q ORDER BY id", q=question
+            ),
+            "matrix_id": matrix,
+            "row_id": one(
+                "SELECT id FROM survey_matrix_row WHERE question_id = :q ORDER BY id", q=matrix
             ),
             "phase_id": one("SELECT id FROM phase ORDER BY id"),
             "key": one("SELECT key FROM site_page ORDER BY id") or "accessibility",
