@@ -39,9 +39,23 @@ from app.surveys.models import (
 from tests.conftest import login_as, submit
 from tests.factories import make_goal, make_process, make_user
 from tests.test_staff import goal_form, phase_form, process_form
+from tests.test_surveys_fixtures import (
+    Sink,
+    kitchen_sink,
+    page_one_data,
+    page_three_data,
+    page_two_data,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
-AUDITED_BLUEPRINTS = ("staff", "moderation", "exports", "translate", "assessment")
+AUDITED_BLUEPRINTS = (
+    "staff",
+    "moderation",
+    "exports",
+    "translate",
+    "assessment",
+    "survey_staff",
+)
 # Staff POST routes in blueprints that also serve public pages.
 AUDITED_ENDPOINTS = ("pages.resolve_feedback",)
 STAFF = "/en/staff/p/hf12"
@@ -226,6 +240,129 @@ DRIVERS.update(
             c, f"{ASSESS}/tags/{_topic_id()}/delete", {}, form_url=f"{ASSESS}/tags"
         ),
         "pages.resolve_feedback": _resolve_feedback,
+    }
+)
+
+
+# --- the survey builder and paper entry (survey_staff) -------------------------------
+
+SURVEYS = "/en/staff/surveys"
+DOWN = {"direction": "down"}
+SinkPath = Callable[[Sink], str]
+SinkData = Callable[[Sink], dict[str, Any]]
+
+
+def _texts(prefix: str, text: str) -> dict[str, str]:
+    return {f"{prefix}_de": text, f"{prefix}_en": text}
+
+
+def _survey_form(slug: str) -> dict[str, str]:
+    return {
+        "slug": slug,
+        **_texts("title", "Umfrage"),
+        "process_id": str(_process_id()),
+        "default_locale": "de",
+        "access_mode": "open",
+        "results_visibility": "after_close",
+        "opens_at": "",
+        "closes_at": "",
+    }
+
+
+def _on_sink(path: SinkPath, data: SinkData | None = None, *, button: bool = False) -> Driver:
+    """A driver: build the kitchen-sink survey of hf12 (open, every kind, no responses),
+    then post ``data`` to ``path`` below its staff page. A ``button`` (a POST-only route)
+    takes its CSRF token from the survey page, a form from its own page."""
+
+    def drive(client: FlaskClient) -> Any:
+        sink = kitchen_sink(process_id=_process_id())
+        base = f"{SURVEYS}/{sink.survey.id}"
+        url = f"{base}/{path(sink)}"
+        payload = data(sink) if data else {}
+        return submit(client, url, payload, form_url=f"{base}/" if button else url)
+
+    return drive
+
+
+def _fixed(data: dict[str, Any]) -> SinkData:
+    return lambda sink: data
+
+
+def _survey_path(tail: str) -> SinkPath:
+    return lambda sink: tail
+
+
+def _section(tail: str, number: int = 0) -> SinkPath:
+    return lambda sink: f"sections/{sink.survey.sections[number].id}/{tail}"
+
+
+def _question(key: str, tail: str) -> SinkPath:
+    return lambda sink: f"questions/{sink.q[key].id}/{tail}"
+
+
+def _option(tail: str) -> SinkPath:
+    return lambda sink: f"questions/{sink.q['multi'].id}/options/{sink.oid('multi', 'x')}/{tail}"
+
+
+def _row(tail: str) -> SinkPath:
+    return lambda sink: f"questions/{sink.q['matrix'].id}/rows/{sink.q['matrix'].rows[0].id}/{tail}"
+
+
+def _paper_answers(sink: Sink) -> dict[str, Any]:
+    return page_one_data(sink) | page_two_data(sink) | page_three_data(sink)
+
+
+DRIVERS.update(
+    {
+        "survey_staff.create": lambda c: submit(c, f"{SURVEYS}/new", _survey_form("neu")),
+        "survey_staff.settings": _on_sink(
+            _survey_path("settings"), lambda sink: _survey_form(sink.survey.slug)
+        ),
+        "survey_staff.change_state": _on_sink(
+            _survey_path("state"), _fixed({"state": "closed"}), button=True
+        ),
+        "survey_staff.copy": _on_sink(_survey_path("copy"), _fixed({"slug": "kopie"}), button=True),
+        "survey_staff.new_section": _on_sink(
+            _survey_path("sections/new"), _fixed(_texts("title", "Neu"))
+        ),
+        "survey_staff.edit_section": _on_sink(_section("edit"), _fixed(_texts("title", "Start"))),
+        "survey_staff.move_section": _on_sink(_section("move"), _fixed(DOWN), button=True),
+        "survey_staff.delete_section": _on_sink(_section("delete", 1), button=True),
+        "survey_staff.add_preset": _on_sink(_section("preset"), _fixed({"preset": "age_band"})),
+        "survey_staff.goal_matrix": _on_sink(
+            _section("goal-matrix"), lambda sink: {"process_id": str(_process_id()), "root_id": "0"}
+        ),
+        "survey_staff.new_question": _on_sink(
+            _section("questions/new"), _fixed({"kind": "short_text", **_texts("prompt", "Neu")})
+        ),
+        "survey_staff.edit_question": _on_sink(
+            _question("short", "edit"), _fixed(_texts("prompt", "Kurz"))
+        ),
+        "survey_staff.change_kind": _on_sink(
+            _question("short", "kind"), _fixed({"change-kind": "long_text"}), button=True
+        ),
+        "survey_staff.move_question": _on_sink(
+            _question("multi", "move"), _fixed(DOWN), button=True
+        ),
+        "survey_staff.delete_question": _on_sink(_question("date", "delete"), button=True),
+        "survey_staff.new_option": _on_sink(
+            _question("multi", "options/new"), _fixed(_texts("label", "Neu"))
+        ),
+        "survey_staff.edit_option": _on_sink(
+            _option("edit"), _fixed(_texts("label", "Iks") | {"value": "x"})
+        ),
+        "survey_staff.move_option": _on_sink(_option("move"), _fixed(DOWN), button=True),
+        "survey_staff.delete_option": _on_sink(_option("delete"), button=True),
+        "survey_staff.new_row": _on_sink(
+            _question("matrix", "rows/new"), _fixed(_texts("label", "Drei"))
+        ),
+        "survey_staff.edit_row": _on_sink(_row("edit"), _fixed(_texts("label", "Eins"))),
+        "survey_staff.move_row": _on_sink(_row("move"), _fixed(DOWN), button=True),
+        "survey_staff.delete_row": _on_sink(_row("delete"), button=True),
+        "survey_staff.paper_start": _on_sink(_survey_path("paper"), _fixed({"batch": "Box 1"})),
+        "survey_staff.paper_entry": _on_sink(
+            _survey_path("paper/entry?batch=Box+1"), _paper_answers
+        ),
     }
 )
 
