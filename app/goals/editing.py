@@ -5,6 +5,7 @@ Functions add and flush; the caller (view, CLI, task) commits once.
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 from dataclasses import dataclass
@@ -25,8 +26,46 @@ CODE_MAX_LENGTH = 32  # Goal.code is a VARCHAR(32)
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+class GoalErrorCode(enum.StrEnum):
+    """Why a change to the tree was refused; views map these to a translated message."""
+
+    PARENT_IN_OTHER_PROCESS = "parent_in_other_process"
+    CODE_TAKEN = "code_taken"
+    MOVED_BELOW_ITSELF = "moved_below_itself"
+
+
 class GoalError(ValueError):
-    """A change to the tree that would break it; the message is user-facing."""
+    """A change to the tree that would break it.
+
+    ``code`` says why (views map it, never the message), ``field`` names the
+    argument at fault and ``goal_code`` the goal code concerned, if any. The message
+    is plain English for logs and the command line.
+    """
+
+    def __init__(
+        self, code: GoalErrorCode, message: str, *, field: str, goal_code: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.goal_code = goal_code
+
+
+def _other_process() -> GoalError:
+    return GoalError(
+        GoalErrorCode.PARENT_IN_OTHER_PROCESS,
+        "parent goal belongs to another process",
+        field="parent",
+    )
+
+
+def _code_taken(code: str) -> GoalError:
+    return GoalError(
+        GoalErrorCode.CODE_TAKEN,
+        f"code {code} is already used in this process",
+        field="code",
+        goal_code=code,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,9 +109,9 @@ def create_goal(
     change_note: str = "",
 ) -> Goal:
     if parent is not None and parent.process_id != process.id:
-        raise GoalError("parent goal belongs to another process")
+        raise _other_process()
     if code_taken(process.id, code):
-        raise GoalError(f"code {code} is already used in this process")
+        raise _code_taken(code)
     goal = Goal(
         process_id=process.id,
         parent=parent,
@@ -125,7 +164,7 @@ def revise_goal(
 
 def change_code(goal: Goal, code: str) -> None:
     if code_taken(goal.process_id, code, except_goal_id=goal.id):
-        raise GoalError(f"code {code} is already used in this process")
+        raise _code_taken(code)
     goal.code = code
     db.session.flush()
 
@@ -140,11 +179,16 @@ def move_goal(goal: Goal, new_parent: Goal | None) -> None:
     """Hang ``goal`` (with its subtree) below ``new_parent``, at the end."""
     if new_parent is not None:
         if new_parent.process_id != goal.process_id:
-            raise GoalError("parent goal belongs to another process")
+            raise _other_process()
         cursor: Goal | None = new_parent
         while cursor is not None:
             if cursor.id == goal.id:
-                raise GoalError("a goal cannot be moved below itself")
+                raise GoalError(
+                    GoalErrorCode.MOVED_BELOW_ITSELF,
+                    "a goal cannot be moved below itself",
+                    field="parent",
+                    goal_code=goal.code,
+                )
             cursor = cursor.parent
     new_parent_id = new_parent.id if new_parent else None
     if goal.parent_id == new_parent_id:

@@ -28,7 +28,14 @@ from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.accounts.models import User
-from app.goals.editing import CODE_MAX_LENGTH, CODE_RE, GoalError, GoalTexts, create_goal
+from app.goals.editing import (
+    CODE_MAX_LENGTH,
+    CODE_RE,
+    GoalError,
+    GoalErrorCode,
+    GoalTexts,
+    create_goal,
+)
 from app.goals.models import Goal
 from app.goals.services import process_goals
 from app.processes.models import Process
@@ -306,6 +313,12 @@ def _code_problems(row: ImportRow, existing: set[str], seen: dict[str, int]) -> 
     return []
 
 
+def _write_problem(exc: GoalError) -> str:
+    if exc.code == GoalErrorCode.CODE_TAKEN:
+        return _("code %(code)s already exists in this process", code=exc.goal_code)
+    return str(exc)
+
+
 def write_rows(rows: list[ImportRow], process: Process, author: User | None) -> ImportResult:
     """Create the checked rows in file order, so parents exist before children."""
     by_code = {goal.code: goal for goal in process_goals(process.id)}
@@ -321,7 +334,7 @@ def write_rows(rows: list[ImportRow], process: Process, author: User | None) -> 
                 change_note=IMPORT_NOTE,
             )
         except GoalError as exc:  # only if the tree changed while importing
-            result.problems.append(ImportProblem(row.line, str(exc)))
+            result.problems.append(ImportProblem(row.line, _write_problem(exc)))
             return result
         by_code[row.code] = goal
         result.goals.append(goal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 from datetime import datetime
@@ -48,8 +49,34 @@ DEFAULT_RATING_QUESTIONS: list[dict[str, Any]] = [
 ]
 
 
+class ProcessErrorCode(enum.StrEnum):
+    """Why a change was refused; views map these to a translated message."""
+
+    INVALID_SLUG = "invalid_slug"
+    SLUG_TAKEN = "slug_taken"
+    PHASE_ENDS_BEFORE_START = "phase_ends_before_start"
+    PHASE_OVERLAPS = "phase_overlaps"
+
+
 class ProcessError(ValueError):
-    """A change that would leave a process inconsistent; the message is user-facing."""
+    """A change that would leave a process inconsistent.
+
+    ``code`` says why (views map it, never the message); ``field`` names the
+    argument at fault. The message is plain English for logs and the command line.
+    """
+
+    def __init__(self, code: ProcessErrorCode, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+def _invalid_slug() -> ProcessError:
+    return ProcessError(ProcessErrorCode.INVALID_SLUG, "invalid slug", field="slug")
+
+
+def _slug_taken() -> ProcessError:
+    return ProcessError(ProcessErrorCode.SLUG_TAKEN, "slug already used", field="slug")
 
 
 def slug_taken(slug: str, except_id: int | None = None) -> bool:
@@ -68,9 +95,9 @@ def create_process(
 ) -> Process:
     """A new process with its rating questions (the three defaults unless given)."""
     if not SLUG_RE.match(slug):
-        raise ProcessError("invalid slug")
+        raise _invalid_slug()
     if slug_taken(slug):
-        raise ProcessError("slug already used")
+        raise _slug_taken()
     settings.setdefault("level_names", [dict(name) for name in DEFAULT_LEVEL_NAMES])
     process = Process(slug=slug, title=title, **settings)
     db.session.add(process)
@@ -122,9 +149,9 @@ def ensure_rating_questions(process: Process) -> bool:
 def update_process(process: Process, **changes: Any) -> None:
     slug = changes.get("slug", process.slug)
     if not SLUG_RE.match(slug):
-        raise ProcessError("invalid slug")
+        raise _invalid_slug()
     if slug_taken(slug, except_id=process.id):
-        raise ProcessError("slug already used")
+        raise _slug_taken()
     for name, value in changes.items():
         setattr(process, name, value)
     db.session.flush()
@@ -151,9 +178,15 @@ def save_phase(
 ) -> Phase:
     """Add a phase, or change ``phase``; phases of one process never overlap."""
     if ends_at <= starts_at:
-        raise ProcessError("the phase must end after it starts")
+        raise ProcessError(
+            ProcessErrorCode.PHASE_ENDS_BEFORE_START,
+            "the phase must end after it starts",
+            field="ends_at",
+        )
     if overlapping_phase(process, starts_at, ends_at, phase.id if phase else None):
-        raise ProcessError("the phase overlaps another phase")
+        raise ProcessError(
+            ProcessErrorCode.PHASE_OVERLAPS, "the phase overlaps another phase", field="starts_at"
+        )
     if phase is None:
         phase = Phase(process=process)
         db.session.add(phase)

@@ -27,7 +27,7 @@ from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
 from app.goals import editing as goal_editing
 from app.goals import importer
-from app.goals.editing import GoalError, GoalTexts
+from app.goals.editing import GoalError, GoalErrorCode, GoalTexts
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import (
     current_revision,
@@ -37,7 +37,7 @@ from app.goals.services import (
 )
 from app.i18n import current_lang, localize, supported_languages
 from app.processes import editing as process_editing
-from app.processes.editing import ProcessError
+from app.processes.editing import ProcessError, ProcessErrorCode
 from app.processes.models import Phase, PhaseKind, Process
 from app.processes.services import all_processes
 from app.staff import forms
@@ -45,15 +45,13 @@ from app.staff import forms
 bp = Blueprint("staff", __name__, template_folder="templates")
 bp.before_request(staff_only)
 
-# ProcessError messages of app.processes.editing → (field, translated message)
+# ProcessError codes of app.processes.editing → translated message, shown next to
+# the form field the error names (``exc.field``)
 PROCESS_ERRORS = {
-    "invalid slug": ("slug", _l("Use lower-case letters, digits and single hyphens only.")),
-    "slug already used": ("slug", _l("This web address is already used by another process.")),
-    "the phase must end after it starts": ("ends_at", _l("The phase must end after it starts.")),
-    "the phase overlaps another phase": (
-        "starts_at",
-        _l("The phase overlaps another phase of this process."),
-    ),
+    ProcessErrorCode.INVALID_SLUG: _l("Use lower-case letters, digits and single hyphens only."),
+    ProcessErrorCode.SLUG_TAKEN: _l("This web address is already used by another process."),
+    ProcessErrorCode.PHASE_ENDS_BEFORE_START: _l("The phase must end after it starts."),
+    ProcessErrorCode.PHASE_OVERLAPS: _l("The phase overlaps another phase of this process."),
 }
 PROCESS_FIELDS = (
     "slug",
@@ -67,10 +65,12 @@ PROCESS_FIELDS = (
 )
 PHASE_FIELDS = ("kind", "starts_at", "ends_at", "title")
 GOAL_FIELDS = ("code", "parent_id", "position", "level")
+# GoalError codes of app.goals.editing → translated message (CODE_TAKEN names the code)
 GOAL_ERRORS = {
-    "a goal cannot be moved below itself": _l(
+    GoalErrorCode.MOVED_BELOW_ITSELF: _l(
         "A goal cannot be moved below itself or one of its sub-goals."
     ),
+    GoalErrorCode.PARENT_IN_OTHER_PROCESS: _l("The parent goal belongs to another process."),
 }
 
 
@@ -88,8 +88,15 @@ def _to_overview(process: Process, goal: Goal | None = None) -> Response:
 
 
 def _process_error(form: FlaskForm, exc: ProcessError) -> None:
-    name, message = PROCESS_ERRORS.get(str(exc), ("slug", str(exc)))
-    forms.field_error(form[name], str(message))
+    forms.field_error(form[exc.field], str(PROCESS_ERRORS[exc.code]))
+
+
+def _goal_error(form: FlaskForm, exc: GoalError) -> None:
+    if exc.code == GoalErrorCode.CODE_TAKEN:
+        message = _("The code %(code)s is already used in this process.", code=exc.goal_code)
+    else:
+        message = str(GOAL_ERRORS[exc.code])
+    forms.field_error(form[exc.field], message)
 
 
 # --- processes -------------------------------------------------------------------
@@ -281,18 +288,22 @@ def add_goal(slug: str) -> ResponseReturnValue:
     )
     form["parent"].choices = _parent_choices(process)
     if form.validate_on_submit() and _code_is_free(form, process):
-        goal = goal_editing.create_goal(
-            process,
-            code=form.code.data,
-            texts=_goal_texts(form),
-            parent=_selected_parent(process, form["parent"].data),
-            author=acting_user(),
-            change_note=form.change_note.data or "",
-        )
-        _audit("goal.create", goal, process, after=snapshot(goal, *GOAL_FIELDS))
-        db.session.commit()
-        flash(_("Goal %(code)s has been created.", code=goal.code), "success")
-        return _to_overview(process, goal)
+        try:
+            goal = goal_editing.create_goal(
+                process,
+                code=form.code.data,
+                texts=_goal_texts(form),
+                parent=_selected_parent(process, form["parent"].data),
+                author=acting_user(),
+                change_note=form.change_note.data or "",
+            )
+        except GoalError as exc:  # the tree changed since the check above
+            _goal_error(form, exc)
+        else:
+            _audit("goal.create", goal, process, after=snapshot(goal, *GOAL_FIELDS))
+            db.session.commit()
+            flash(_("Goal %(code)s has been created.", code=goal.code), "success")
+            return _to_overview(process, goal)
     return render_template(
         "staff/goal_form.html",
         form=form,
@@ -347,16 +358,21 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
     ticked = assessment_views.ticked_candidates(candidates)
     if form.validate_on_submit() and _code_is_free(form, process, goal):
         before = snapshot(goal, *GOAL_FIELDS)
-        if _save_goal(goal, form):
-            after = snapshot(goal, *GOAL_FIELDS)
-            _audit("goal.update", goal, process, before=before, after=after)
-            _link_taken_up(process, goal, revision, candidates, ticked)
-            db.session.commit()
-            flash(_("Goal %(code)s has been saved.", code=goal.code), "success")
+        try:
+            changed = _save_goal(goal, form)
+        except GoalError as exc:  # the code was taken since the check above
+            _goal_error(form, exc)
         else:
-            _link_taken_up(process, goal, revision, candidates, ticked)
-            flash(_("No changes"), "info")
-        return _to_overview(process, goal)
+            if changed:
+                after = snapshot(goal, *GOAL_FIELDS)
+                _audit("goal.update", goal, process, before=before, after=after)
+                _link_taken_up(process, goal, revision, candidates, ticked)
+                db.session.commit()
+                flash(_("Goal %(code)s has been saved.", code=goal.code), "success")
+            else:
+                _link_taken_up(process, goal, revision, candidates, ticked)
+                flash(_("No changes"), "info")
+            return _to_overview(process, goal)
     return render_template(
         "staff/goal_form.html",
         form=form,
@@ -380,7 +396,7 @@ def move_goal(slug: str, code: str) -> ResponseReturnValue:
         try:
             goal_editing.move_goal(goal, _selected_parent(process, form.parent.data))
         except GoalError as exc:
-            forms.field_error(form.parent, str(GOAL_ERRORS.get(str(exc), str(exc))))
+            _goal_error(form, exc)
         else:
             after = snapshot(goal, *GOAL_FIELDS)
             _audit("goal.move", goal, process, before=before, after=after)
