@@ -235,3 +235,29 @@ def counting_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+# --- a process with a staff member, shared by the staff-area test modules ------------
+# A module that needs another process or staff member defines its own fixture of the
+# same name; the others here then build on it.
+
+
+@pytest.fixture
+def process(app: Flask) -> Any:
+    from tests.factories import make_process
+
+    return make_process("hf12")
+
+
+@pytest.fixture
+def staff(process: Any) -> Any:
+    from app.accounts.models import Role
+    from tests.factories import make_user
+
+    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
+
+
+@pytest.fixture
+def staff_client(client: FlaskClient, staff: Any) -> FlaskClient:
+    login_as(client, staff)
+    return client

@@ -26,24 +26,8 @@ GOAL_PAGE = "/en/p/hf12/goals/12.1"
 
 
 @pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
-
-
-@pytest.fixture
 def goal(process: Process) -> Goal:
     return make_goal(process, "12.1", "Motivierende Organisationskultur")
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
 
 
 def comment(goal: Goal, body: str = "Ein Beitrag", **values: Any) -> Comment:

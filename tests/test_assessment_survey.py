@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.assessment import services
 from app.assessment.models import Assessment, Consideration
 from app.audit.models import AuditEvent
@@ -37,24 +36,8 @@ STAFF = "/en/staff/p/hf12"
 
 
 @pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
-
-
-@pytest.fixture
 def goal(process: Process) -> Goal:
     return make_goal(process, "12.1", "Motivierende Organisationskultur")
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
 
 
 @pytest.fixture

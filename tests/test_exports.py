@@ -44,19 +44,8 @@ SECRET_WORDS = (
 
 
 @pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
-
-
-@pytest.fixture
 def staff(process: Process) -> User:
     return make_user("staff@example.org", "Sachbearbeiterin", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
 
 
 def _participant(kind: ParticipantKind, pseudonym: str, **values: Any) -> Participant:

@@ -39,12 +39,6 @@ def staff(process: Process) -> User:
     return make_user("staff@example.org", "Frau Staff", process=process, role=Role.STAFF)
 
 
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
-
-
 def page_of(response: Any) -> str:
     return str(response.get_data(as_text=True))
 

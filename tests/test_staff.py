@@ -31,19 +31,8 @@ def process(app: Flask) -> Process:
 
 
 @pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
 def admin(app: Flask) -> User:
     return make_user("admin@example.org", "Admin", is_admin=True)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
 
 
 def reload(obj: Any) -> Any:

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role
 from app.extensions import db
 from app.goals import editing as goal_editing
 from app.goals import importer
@@ -20,8 +19,8 @@ from app.processes import editing as process_editing
 from app.processes.editing import ProcessError, ProcessErrorCode
 from app.processes.models import PhaseKind, Process
 from app.staff import views
-from tests.conftest import login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.conftest import submit
+from tests.factories import make_goal, make_process
 from tests.test_staff import goal_form, process_form
 
 BASE = "/en/staff"
@@ -30,12 +29,6 @@ BASE = "/en/staff"
 @pytest.fixture
 def process(app: Flask) -> Process:
     return make_process("hf12", phase=None)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, process: Process) -> FlaskClient:
-    login_as(client, make_user("staff@example.org", "S", process=process, role=Role.STAFF))
-    return client
 
 
 def _raises(call: Any) -> Any:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.goals.models import Goal, GoalRevision
@@ -23,22 +23,6 @@ from tests.factories import make_goal, make_process, make_user
 
 REPORT = "/en/staff/translate/p/hf12/"
 EDITOR = "/en/staff/translate/p/hf12/en"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def staff_client(client: FlaskClient, staff: User) -> FlaskClient:
-    login_as(client, staff)
-    return client
 
 
 def _page(response: Any) -> str:

@@ -23,6 +23,7 @@ from app.comments.models import Channel, Comment, CommentStatus
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal, GoalRevision
+from app.goals.services import process_goals
 from app.participation.models import StakeholderGroup
 from app.processes.models import PhaseKind, Process
 from app.surveys.models import Answer, Question, QuestionKind, Response, ResponseState, Survey
@@ -130,7 +131,7 @@ def _base(process: Process) -> sa.Select[Comment]:
     )
 
 
-def _answer_base(process: Process) -> sa.Select[Answer]:
+def open_answers(process: Process) -> sa.Select[Answer]:
     """Non-empty open answers of submitted responses to the process's surveys."""
     stmt = (
         sa.select(Answer)
@@ -219,7 +220,7 @@ def _keys(process: Process, filters: Filters, *, unassessed: bool = False) -> sa
         .with_only_columns(sa.literal(int(Source.COMMENT)).label("source"), Comment.id.label("id"))
     )
     answers = (
-        _answer_base(process)
+        open_answers(process)
         .where(*_answer_conditions(filters), *extra)
         .with_only_columns(sa.literal(int(Source.ANSWER)).label("source"), Answer.id.label("id"))
     )
@@ -346,7 +347,7 @@ def answers_by_id(process: Process, ids: Iterable[int]) -> dict[int, AnswerItem]
     wanted = list(ids)
     if not wanted:
         return {}
-    items = _answer_items(_answer_base(process).where(Answer.id.in_(wanted)))
+    items = _answer_items(open_answers(process).where(Answer.id.in_(wanted)))
     return {item.id: item for item in items}
 
 
@@ -360,7 +361,7 @@ def _count(stmt: sa.Select[Any], column: Any) -> tuple[int, int]:
 def progress(process: Process) -> tuple[int, int]:
     """(assessed, total) contributions of the process: comments and survey answers."""
     comments = _count(_base(process), Comment.id)
-    answers = _count(_answer_base(process), Answer.id) if process.assess_survey_answers else (0, 0)
+    answers = _count(open_answers(process), Answer.id) if process.assess_survey_answers else (0, 0)
     return comments[0] + answers[0], comments[1] + answers[1]
 
 
@@ -587,9 +588,8 @@ class Candidate:
 
 
 def _subtree_ids(goal: Goal) -> dict[int, Goal]:
-    goals = list(db.session.scalars(sa.select(Goal).where(Goal.process_id == goal.process_id)))
     children: dict[int | None, list[Goal]] = {}
-    for other in goals:
+    for other in process_goals(goal.process_id):
         children.setdefault(other.parent_id, []).append(other)
     found: dict[int, Goal] = {}
     todo = [goal]
@@ -612,7 +612,7 @@ def link_candidates(process: Process, goal: Goal) -> list[Candidate]:
     )
     result = [Candidate(a, goals[c.goal_id], c.body, False) for c, a in comments]
     answers = db.session.execute(
-        _answer_base(process)
+        open_answers(process)
         .where(Question.goal_id.in_(goals), assessed)
         .with_only_columns(Answer, Question, Assessment)
         .options(so.lazyload(Question.options), so.lazyload(Question.rows))

@@ -25,6 +25,7 @@ from flask_babel import pgettext
 from app.accounts.models import ProcessRole, Role, User
 from app.assessment.forms import CONSIDERATION_LABELS
 from app.assessment.models import Assessment, Consideration
+from app.assessment.services import open_answers
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment, CommentStatus
 from app.exports.tables import Cell, Sheet, Table
@@ -40,9 +41,6 @@ from app.surveys.models import (
     QuestionKind,
     Response,
     ResponseChannel,
-    ResponseState,
-    Section,
-    Survey,
 )
 
 CHUNK = 500
@@ -110,27 +108,13 @@ def _answers_query() -> Any:
         sa.select(Answer, Response, Question)
         .join(Response, Response.id == Answer.response_id)
         .join(Question, Question.id == Answer.question_id)
-        .join(Section, Section.id == Question.section_id)
-        .join(Survey, Survey.id == Section.survey_id)
     )
 
 
 def _answer_refs(process: Process, options: dict[str, Any]) -> list[Ref]:
-    if not process.assess_survey_answers:
-        return []
-    stmt = (
-        sa.select(Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Section, Section.id == Question.section_id)
-        .join(Survey, Survey.id == Section.survey_id)
-        .outerjoin(Assessment, Assessment.answer_id == Answer.id)
-        .where(
-            Survey.process_id == process.id,
-            Response.state == ResponseState.SUBMITTED,
-            Question.kind.in_(TEXT_KINDS),
-            sa.func.coalesce(Answer.value_text, "") != "",
-        )
+    """The open answers the Abwägung workspace lists (the same query)."""
+    stmt = open_answers(process).with_only_columns(
+        Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at
     )
     if options.get("only_assessed"):
         stmt = stmt.where(Assessment.consideration.is_not(None))

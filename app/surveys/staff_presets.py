@@ -28,8 +28,8 @@ from app.surveys.staff_forms import GoalMatrixForm, PresetForm, row_form
 from app.surveys.staff_views import (
     audit,
     bp,
+    change_structure,
     managed_survey,
-    refused,
     section_of,
     step,
     to_survey,
@@ -182,14 +182,14 @@ def move_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _matrix_of(survey, matrix_id)
     row = _row_of(question, row_id)
-    try:
-        staff_services.move(question.rows, row, step(), editing.update_row)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question.id))
-    audit("row.move", row, survey)
-    db.session.commit()
-    flash(_("The row has been moved."), "success")
-    return to_survey(survey, _anchor(question.id))
+    return change_structure(
+        survey,
+        lambda: staff_services.move(question.rows, row, step(), editing.update_row),
+        action="row.move",
+        obj=row,
+        message=_("The row has been moved."),
+        anchor=_anchor(question.id),
+    )
 
 
 @bp.route(f"{ROW_URL}/<int:row_id>/delete", methods=["POST"])
@@ -197,11 +197,11 @@ def delete_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _matrix_of(survey, matrix_id)
     row = _row_of(question, row_id)
-    audit("row.delete", row, survey)
-    try:
-        staff_services.delete_row(row)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question.id))
-    db.session.commit()
-    flash(_("The row has been deleted."), "success")
-    return to_survey(survey, _anchor(question.id))
+    return change_structure(
+        survey,
+        lambda: staff_services.delete_row(row),
+        action="row.delete",
+        obj=row,
+        message=_("The row has been deleted."),
+        anchor=_anchor(question.id),
+    )

@@ -33,8 +33,8 @@ from app.surveys.staff_forms import (
 from app.surveys.staff_views import (
     audit,
     bp,
+    change_structure,
     managed_survey,
-    refused,
     section_of,
     step,
     to_survey,
@@ -329,30 +329,30 @@ def change_kind(survey_id: int, question_id: int) -> ResponseReturnValue:
 def move_question(survey_id: int, question_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _question_of(survey, question_id)
-    try:
-        questions = question.section.questions
-        staff_services.move(questions, question, step(), editing.update_question)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question))
-    audit("question.move", question, survey)
-    db.session.commit()
-    flash(_("The question has been moved."), "success")
-    return to_survey(survey, _anchor(question))
+    questions = question.section.questions
+    return change_structure(
+        survey,
+        lambda: staff_services.move(questions, question, step(), editing.update_question),
+        action="question.move",
+        obj=question,
+        message=_("The question has been moved."),
+        anchor=_anchor(question),
+    )
 
 
 @bp.route("/<int:survey_id>/questions/<int:question_id>/delete", methods=["POST"])
 def delete_question(survey_id: int, question_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _question_of(survey, question_id)
-    section_id = question.section_id
-    audit("question.delete", question, survey)
-    try:
-        staff_services.delete_question(question)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question))
-    db.session.commit()
-    flash(_("The question has been deleted."), "success")
-    return to_survey(survey, f"section-{section_id}")
+    return change_structure(
+        survey,
+        lambda: staff_services.delete_question(question),
+        action="question.delete",
+        obj=question,
+        message=_("The question has been deleted."),
+        anchor=_anchor(question),
+        done_anchor=f"section-{question.section_id}",
+    )
 
 
 # --- options -------------------------------------------------------------------------
@@ -415,14 +415,14 @@ def move_option(survey_id: int, question_id: int, option_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _question_of(survey, question_id)
     option = _option_of(question, option_id)
-    try:
-        staff_services.move(question.options, option, step(), editing.update_option)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question))
-    audit("option.move", option, survey)
-    db.session.commit()
-    flash(_("The option has been moved."), "success")
-    return to_survey(survey, _anchor(question))
+    return change_structure(
+        survey,
+        lambda: staff_services.move(question.options, option, step(), editing.update_option),
+        action="option.move",
+        obj=option,
+        message=_("The option has been moved."),
+        anchor=_anchor(question),
+    )
 
 
 @bp.route(f"{OPTION_URL}/delete", methods=["POST"])
@@ -430,11 +430,11 @@ def delete_option(survey_id: int, question_id: int, option_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _question_of(survey, question_id)
     option = _option_of(question, option_id)
-    audit("option.delete", option, survey)
-    try:
-        staff_services.delete_option(option)
-    except SurveyError as exc:
-        return refused(exc, survey, _anchor(question))
-    db.session.commit()
-    flash(_("The option has been deleted."), "success")
-    return to_survey(survey, _anchor(question))
+    return change_structure(
+        survey,
+        lambda: staff_services.delete_option(option),
+        action="option.delete",
+        obj=option,
+        message=_("The option has been deleted."),
+        anchor=_anchor(question),
+    )

@@ -9,6 +9,7 @@ survey has responses) is shown next to the form or as a message.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,7 +97,7 @@ def audit(action: str, obj: Any, survey: Survey, **changes: dict[str, Any]) -> N
 
 
 def to_survey(survey: Survey, anchor: str | None = None) -> Response:
-    return redirect(url_for("survey_staff.survey", survey_id=survey.id, _anchor=anchor))
+    return redirect(url_for("survey_staff.survey", survey_id=survey.id, _anchor=anchor or None))
 
 
 def refused(error: SurveyError, survey: Survey, anchor: str | None = None) -> Response:
@@ -107,6 +108,28 @@ def refused(error: SurveyError, survey: Survey, anchor: str | None = None) -> Re
 
 def step() -> int:
     return -1 if request.form.get("direction") == "up" else 1
+
+
+def change_structure(
+    survey: Survey,
+    change: Callable[[], object],
+    *,
+    action: str,
+    obj: Any,
+    message: str,
+    anchor: str | None,
+    done_anchor: str | None = None,
+) -> Response:
+    """Move or delete a part of the survey: audited, committed and confirmed, or
+    refused with the reason (and nothing changed)."""
+    audit(action, obj, survey)
+    try:
+        change()
+    except SurveyError as exc:
+        return refused(exc, survey, anchor)
+    db.session.commit()
+    flash(message, "success")
+    return to_survey(survey, anchor if done_anchor is None else done_anchor)
 
 
 # --- surveys -------------------------------------------------------------------------
@@ -310,26 +333,31 @@ def edit_section(survey_id: int, section_id: int) -> ResponseReturnValue:
 def move_section(survey_id: int, section_id: int) -> Response:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
-    try:
+
+    def move() -> None:
         staff_services.move(survey.sections, section, step(), editing.update_section)
         staff_services.check_conditions(survey)
-    except SurveyError as exc:
-        return refused(exc, survey, f"section-{section_id}")
-    audit("section.move", section, survey)
-    db.session.commit()
-    flash(_("The page has been moved."), "success")
-    return to_survey(survey, f"section-{section_id}")
+
+    return change_structure(
+        survey,
+        move,
+        action="section.move",
+        obj=section,
+        message=_("The page has been moved."),
+        anchor=f"section-{section_id}",
+    )
 
 
 @bp.route("/<int:survey_id>/sections/<int:section_id>/delete", methods=["POST"])
 def delete_section(survey_id: int, section_id: int) -> Response:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
-    audit("section.delete", section, survey)
-    try:
-        staff_services.delete_section(section)
-    except SurveyError as exc:
-        return refused(exc, survey, f"section-{section_id}")
-    db.session.commit()
-    flash(_("The page has been deleted."), "success")
-    return to_survey(survey)
+    return change_structure(
+        survey,
+        lambda: staff_services.delete_section(section),
+        action="section.delete",
+        obj=section,
+        message=_("The page has been deleted."),
+        anchor=f"section-{section_id}",
+        done_anchor="",
+    )
