@@ -16,6 +16,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from app.moderation.services import BlockDuration, block
+from app.participation.models import Participant, ParticipantKind
 from app.surveys import codes
 from app.surveys.cli import generate_codes
 from app.surveys.editing import create_question, create_section, create_survey, set_state
@@ -284,6 +286,26 @@ def test_account_mode_needs_a_confirmed_address(app: Flask, client: FlaskClient)
     login_as(client, make_user("new@example.org", verified=False))
     response = start(client, sink)
     assert response.headers["Location"].endswith(url(sink))
+    assert _responses() == []
+
+
+@pytest.mark.parametrize("duration", [BlockDuration.WEEK, BlockDuration.INDEFINITE])
+def test_account_mode_refuses_blocked_participants(
+    app: Flask, client: FlaskClient, duration: BlockDuration
+) -> None:
+    """A week's block marks only the participant, not the account; both are refused."""
+    sink = kitchen_sink(access_mode=AccessMode.ACCOUNT)
+    user = make_user("troll@example.org")
+    participant = Participant(kind=ParticipantKind.ACCOUNT, user_id=user.id, pseudonym="T")
+    db.session.add(participant)
+    db.session.flush()
+    block(participant, duration, "Beleidigungen")
+    assert (user.blocked_at is not None) == (duration == BlockDuration.INDEFINITE)
+    db.session.commit()
+    login_as(client, user)
+    response = start(client, sink)
+    assert response.headers["Location"].endswith(url(sink))
+    assert "blocked from contributing" in client.get(url(sink)).get_data(as_text=True)
     assert _responses() == []
 
 

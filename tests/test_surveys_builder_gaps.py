@@ -152,9 +152,11 @@ def test_rows_belong_to_a_matrix_of_the_survey(client: FlaskClient, sink: Sink) 
     single = sink.q["single"]
     assert client.get(f"{BASE}/{sink.survey.id}/questions/{single.id}/rows/new").status_code == 404
     row = sink.q["matrix"].rows[0]
-    other = kitchen_sink("other-sink")
-    url = f"{BASE}/{other.survey.id}/questions/{sink.q['matrix'].id}/rows/{row.id}/edit"
-    assert client.get(url).status_code in (403, 404)
+    path = f"questions/{sink.q['matrix'].id}/rows/{row.id}/edit"
+    other = kitchen_sink("other-sink", process_id=sink.survey.process_id)
+    assert client.get(f"{BASE}/{other.survey.id}/{path}").status_code == 404
+    admins_only = kitchen_sink("no-process")  # no process: staff may not manage it at all
+    assert client.get(f"{BASE}/{admins_only.survey.id}/{path}").status_code == 403
 
 
 def test_locked_matrix_rows_keep_their_structure_but_texts_can_be_fixed(

@@ -93,16 +93,29 @@ def identity(process: Process) -> Identity:
     return Identity(participant, True, guest)
 
 
-def gate(process: Process) -> str | None:
-    """Why this visitor cannot contribute to ``process`` now, or None if they can."""
-    if not process.is_participation_open():
-        return _("Contributions are only possible during the participation phase.")
+def blocked_reason() -> str | None:
+    """Why this visitor is blocked from contributing (account or participant), or None.
+
+    A block for a number of days marks only the participant; an indefinite one also
+    the account. Both count everywhere people contribute: goals and surveys.
+    """
     user = _signed_in_user()
     if user is not None and user.blocked_at is not None:
         return _("Your account has been blocked from contributing.")
     participant = current_participant()
     if participant is not None and participant.is_blocked():
         return _("You have been blocked from contributing.")
+    return None
+
+
+def gate(process: Process) -> str | None:
+    """Why this visitor cannot contribute to ``process`` now, or None if they can."""
+    if not process.is_participation_open():
+        return _("Contributions are only possible during the participation phase.")
+    blocked = blocked_reason()
+    if blocked:
+        return blocked
+    user = _signed_in_user()
     if process.participation_mode == ParticipationMode.ACCOUNT:
         if user is None:
             return _("Please sign in to take part.")

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from app.core import policy
 from app.extensions import db, limiter
+from app.participation.services import blocked_reason
 from app.surveys import browser, codes, services
 from app.surveys import tasks as _tasks  # noqa: F401  (registers the beat task)
 from app.surveys.answers import (
@@ -94,8 +95,9 @@ def _user_id() -> int | None:
 def _account_problem(survey: Survey) -> str | None:
     if survey.access_mode != AccessMode.ACCOUNT or not current_user.is_authenticated:
         return None
-    if current_user.blocked_at is not None:
-        return _("Your account has been blocked from contributing.")
+    blocked = blocked_reason()
+    if blocked:
+        return blocked
     if not current_user.is_verified:
         return _("Please confirm your e-mail address before you take part.")
     return None
