@@ -123,7 +123,6 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
-    from app.demo.survey_cli import responses_command  # noqa: F401  (`flask demo responses`)
     from app.goals.cli import goals_cli
     from app.surveys.cli import survey_cli
 

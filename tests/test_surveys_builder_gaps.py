@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
+from app.demo.survey_responses import Synthesiser
 from app.extensions import db
 from app.processes.models import Process
 from app.surveys.builders import add_scale
@@ -33,7 +34,6 @@ from app.surveys.models import (
     Survey,
     SurveyState,
 )
-from app.surveys.synthetic import Synthesiser
 from app.surveys.validation import AnswerRow, condition_met
 from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_process, make_user
