@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.extensions import db
+from app.surveys.answering.validation import AnswerRow, Answers, condition_met, max_length, top_n
 from app.surveys.models import (
     Answer,
     Question,
@@ -27,7 +28,6 @@ from app.surveys.models import (
     ResponseState,
     Survey,
 )
-from app.surveys.validation import AnswerRow, Answers, condition_met, max_length, top_n
 
 Weights = Mapping[int, Mapping[int, float]]  # question id → option id → weight
 CHUNK = 2000

@@ -1,4 +1,6 @@
-"""Reading surveys: lookups, what the public may see, links from processes and goals."""
+"""Reading surveys: lookups shared by answering, the builder and paper entry: a survey
+by its address, what the public may see, links from processes and goals, a typed
+invitation code."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from flask import abort
 
 from app.extensions import db
 from app.processes.models import Process
+from app.surveys import codes
 from app.surveys.models import (
+    InvitationCode,
     MatrixRow,
     Question,
     Section,
@@ -58,3 +62,14 @@ def surveys_for_goal(goal_id: int) -> list[Survey]:
         .where(about_goal)
     )
     return list(db.session.scalars(_public().where(Survey.id.in_(ids))))
+
+
+def find_code(survey: Survey, raw: str) -> InvitationCode | None:
+    code = codes.normalise(raw)
+    if not code:
+        return None
+    return db.session.scalar(
+        sa.select(InvitationCode).where(
+            InvitationCode.code == code, InvitationCode.survey_id == survey.id
+        )
+    )

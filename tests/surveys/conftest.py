@@ -13,8 +13,8 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.surveys.builders import add_scale
-from app.surveys.editing import (
+from app.surveys.builder.parts import add_scale
+from app.surveys.builder.structure import (
     add_option,
     create_question,
     create_section,

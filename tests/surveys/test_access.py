@@ -17,8 +17,10 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db
 from app.surveys import codes
+from app.surveys.answering.gate import Respondent, SurveyRefusedError
+from app.surveys.answering.responses import local_day, start_response, submit_response
+from app.surveys.builder.structure import create_question, create_section, create_survey, set_state
 from app.surveys.cli import generate_codes
-from app.surveys.editing import create_question, create_section, create_survey, set_state
 from app.surveys.models import (
     AccessMode,
     InvitationCode,
@@ -29,16 +31,9 @@ from app.surveys.models import (
     Survey,
     SurveyState,
 )
-from app.surveys.responses import (
-    Respondent,
-    SurveyRefusedError,
-    local_day,
-    start_response,
-    submit_response,
-)
 from tests.conftest import DB_KIND, login_as
 from tests.factories import make_user
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     answer_all,
     any_token,
     error_text,
@@ -154,7 +149,7 @@ def test_used_code_is_refused(app: Flask, client: FlaskClient) -> None:
 
 
 def answer_all_with_code(client: FlaskClient, sink: Any, code: str) -> None:
-    from tests.test_surveys_fixtures import page_one_data, page_three_data, page_two_data, post_page
+    from tests.surveys.conftest import page_one_data, page_three_data, page_two_data, post_page
 
     assert start(client, sink, code=code).status_code == 302
     for number, data in enumerate(

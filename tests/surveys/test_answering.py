@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from app.db import utcnow
 from app.extensions import db
 from app.surveys.models import Answer, Response, ResponseState, SurveyState
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     Sink,
     answer_all,
     any_token,

@@ -25,7 +25,7 @@ from app.surveys.models import (
 )
 from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
-from tests.test_surveys_fixtures import kitchen_sink
+from tests.surveys.conftest import kitchen_sink
 
 BASE = "/en/staff/surveys"
 

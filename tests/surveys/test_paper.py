@@ -16,7 +16,7 @@ from app.processes.models import Process
 from app.surveys.models import Answer, Response, ResponseChannel, ResponseState
 from tests.conftest import login_as
 from tests.factories import make_process, make_user
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     Sink,
     error_text,
     kitchen_sink,

@@ -15,19 +15,17 @@ from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.processes.models import Process
-from app.surveys import codes, paper
+from app.surveys import codes
+from app.surveys.answering.gate import SurveyRefusedError
+from app.surveys.answering.responses import new_idempotency_key
 from app.surveys.cli import generate_codes
+from app.surveys.lookups import find_code
 from app.surveys.models import AccessMode, InvitationCode, Response, ResponseChannel, Survey
-from app.surveys.responses import (
-    SurveyRefusedError,
-    find_code,
-    new_idempotency_key,
-    record_paper_response,
-)
+from app.surveys.paper import services as paper
+from app.surveys.paper.services import record_paper_response
 from tests.conftest import DB_KIND, login_as
 from tests.factories import make_process, make_user
-from tests.test_surveys_access import answer_all_with_code
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     Sink,
     error_text,
     final_submit,
@@ -36,6 +34,7 @@ from tests.test_surveys_fixtures import (
     page_three_data,
     page_two_data,
 )
+from tests.surveys.test_access import answer_all_with_code
 
 BATCH = "Box 1"
 

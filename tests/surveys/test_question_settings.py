@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from app.accounts.models import Role, User
 from app.extensions import db
 from app.processes.models import Process
-from app.surveys.editing import update_question
+from app.surveys.builder.structure import update_question
 from app.surveys.models import Question
 from tests.conftest import login_as, submit
 from tests.factories import make_process, make_user
-from tests.test_surveys_fixtures import Sink, kitchen_sink
+from tests.surveys.conftest import Sink, kitchen_sink
 
 BASE = "/en/staff/surveys"
 SETTINGS = {

@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.extensions import db
-from app.surveys.builders import add_demographic_question, copy_survey, matrix_from_goals
-from app.surveys.editing import (
+from app.surveys.answering.gate import SurveyRefusedError
+from app.surveys.answering.validation import AnswerRow
+from app.surveys.builder.parts import add_demographic_question, copy_survey, matrix_from_goals
+from app.surveys.builder.structure import (
     StructureLockedError,
     SurveyError,
     add_option,
@@ -35,11 +37,10 @@ from app.surveys.models import (
     Survey,
     SurveyState,
 )
-from app.surveys.responses import SurveyRefusedError, record_paper_response
+from app.surveys.paper.services import record_paper_response
 from app.surveys.tasks import open_and_close_surveys, sync_states
-from app.surveys.validation import AnswerRow
 from tests.factories import make_goal, make_process
-from tests.test_surveys_fixtures import Sink, answer_all, kitchen_sink, url
+from tests.surveys.conftest import Sink, answer_all, kitchen_sink, url
 
 
 def _with_response(sink: Sink) -> Sink:

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask, g
 from werkzeug.datastructures import MultiDict
 
-from app.surveys.validation import Answers, validate_page
-from tests.test_surveys_fixtures import Sink, kitchen_sink
+from app.surveys.answering.validation import Answers, validate_page
+from tests.surveys.conftest import Sink, kitchen_sink
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from app.audit.models import AuditEvent
 from app.demo.survey_responses import Synthesiser
 from app.extensions import db
 from app.processes.models import Process
-from app.surveys.builders import add_scale
-from app.surveys.editing import (
+from app.surveys.answering.validation import AnswerRow, condition_met
+from app.surveys.builder.parts import add_scale
+from app.surveys.builder.structure import (
     SurveyError,
     create_question,
     create_section,
@@ -34,10 +35,9 @@ from app.surveys.models import (
     Survey,
     SurveyState,
 )
-from app.surveys.validation import AnswerRow, condition_met
 from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_process, make_user
-from tests.test_surveys_fixtures import Sink, kitchen_sink
+from tests.surveys.conftest import Sink, kitchen_sink
 
 BASE = "/en/staff/surveys"
 

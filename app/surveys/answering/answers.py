@@ -10,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.i18n import tr_text
+from app.surveys.answering.validation import AnswerRow, Answers, is_complete, is_visible
 from app.surveys.models import Answer, Question, QuestionKind, Section, Survey
-from app.surveys.validation import AnswerRow, Answers, is_complete, is_visible
 
 ANSWER_COLUMNS = (
     Answer.question_id,

@@ -1,6 +1,7 @@
-"""Taking part: starting, resuming and submitting a response; paper responses.
+"""Taking part online: starting, resuming and submitting a response.
 
-Services flush, never commit. The final submit is a conditional UPDATE (``state =
+Who may start is decided by the gate (:mod:`app.surveys.answering.gate`). Services
+flush, never commit. The final submit is a conditional UPDATE (``state =
 in_progress``), so the same submission posted twice, or in parallel, counts once; an
 invitation code is used up by a conditional UPDATE (``used_at IS NULL``), so of two
 parallel submissions with one code exactly one is accepted.
@@ -9,7 +10,6 @@ parallel submissions with one code exactly one is accepted.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from app.db import utcnow
 from app.extensions import db
 from app.surveys import codes
-from app.surveys.answers import (
-    first_incomplete,
-    hidden_question_ids,
-    insert_answers,
-    load_answers,
-    visible_answers,
-)
+from app.surveys.answering import gate
+from app.surveys.answering.answers import first_incomplete, hidden_question_ids, load_answers
+from app.surveys.answering.gate import Respondent, SurveyRefusedError, closed_reason
+from app.surveys.answering.validation import Answers
 from app.surveys.models import (
     AccessMode,
     Answer,
@@ -38,13 +35,7 @@ from app.surveys.models import (
     ResponseChannel,
     ResponseState,
     Survey,
-    SurveyState,
 )
-from app.surveys.validation import Answers
-
-
-class SurveyRefusedError(Exception):
-    """The response cannot be started or accepted; the message says why."""
 
 
 class IncompleteResponseError(Exception):
@@ -53,83 +44,6 @@ class IncompleteResponseError(Exception):
     def __init__(self, page: int) -> None:
         super().__init__(page)
         self.page = page
-
-
-@dataclass(frozen=True)
-class Respondent:
-    """Who is answering, as far as the access mode needs to know."""
-
-    user_id: int | None = None
-    browser_hash: str | None = None
-    code: InvitationCode | None = None
-
-
-# --- may they? -----------------------------------------------------------------------
-
-
-def accepting(survey: Survey, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (
-        survey.state == SurveyState.OPEN
-        and (survey.opens_at is None or survey.opens_at <= now)
-        and (survey.closes_at is None or now < survey.closes_at)
-    )
-
-
-def closed_reason(survey: Survey, now: datetime | None = None) -> str | None:
-    """Why the survey takes no answers now, or None if it does."""
-    now = now or utcnow()
-    if accepting(survey, now):
-        return None
-    not_yet = survey.state == SurveyState.DRAFT or (survey.opens_at and now < survey.opens_at)
-    if not_yet:
-        return _("This survey is not open yet.")
-    return _("This survey is closed; answers are no longer accepted.")
-
-
-def _subject(survey: Survey, respondent: Respondent) -> str | None:
-    if survey.access_mode == AccessMode.ACCOUNT and respondent.user_id is not None:
-        return f"user:{respondent.user_id}"
-    if survey.access_mode == AccessMode.OPEN and respondent.browser_hash:
-        return f"browser:{respondent.browser_hash}"
-    return None
-
-
-def has_taken_part(survey: Survey, respondent: Respondent) -> bool:
-    subject = _subject(survey, respondent)
-    if subject is None:
-        return False
-    found = db.session.get(Participation, (survey.id, subject))
-    return found is not None
-
-
-def refusal(survey: Survey, respondent: Respondent, now: datetime | None = None) -> str | None:
-    reason = closed_reason(survey, now)
-    if reason:
-        return reason
-    if survey.access_mode == AccessMode.ACCOUNT and respondent.user_id is None:
-        return _("Please sign in to take part in this survey.")
-    if survey.access_mode == AccessMode.CODE:
-        if respondent.code is None or respondent.code.survey_id != survey.id:
-            return _("Please enter the code from your invitation letter.")
-        if respondent.code.used_at is not None:
-            return _("This code has already been used.")
-    if has_taken_part(survey, respondent):
-        if survey.access_mode == AccessMode.OPEN:
-            return _("You have already taken part in this survey from this browser.")
-        return _("You have already taken part in this survey.")
-    return None
-
-
-def find_code(survey: Survey, raw: str) -> InvitationCode | None:
-    code = codes.normalise(raw)
-    if not code:
-        return None
-    return db.session.scalar(
-        sa.select(InvitationCode).where(
-            InvitationCode.code == code, InvitationCode.survey_id == survey.id
-        )
-    )
 
 
 # --- starting and resuming -----------------------------------------------------------
@@ -147,9 +61,7 @@ def start_response(
     Returns the response and, for a new one, its resume code (only its hash is
     stored). Raises :class:`SurveyRefusedError` with the reason.
     """
-    reason = refusal(survey, respondent, now)
-    if reason:
-        raise SurveyRefusedError(reason)
+    gate.check(survey, respondent, now)
     existing = _in_progress(survey, respondent, idempotency_key)
     if existing is not None:
         return existing, None
@@ -248,7 +160,7 @@ def submit_response(response: Response, now: datetime | None = None) -> bool:
     if missing is not None:
         raise IncompleteResponseError(missing)
     _drop_hidden(response.id, survey, answers)
-    return _accept(response, now or utcnow())
+    return accept(response, now or utcnow())
 
 
 def _drop_hidden(response_id: int, survey: Survey, answers: Answers) -> None:
@@ -266,7 +178,10 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone).date()
 
 
-def _accept(response: Response, now: datetime) -> bool:
+def accept(response: Response, now: datetime) -> bool:
+    """Mark the response submitted (once: a conditional UPDATE), use up its code,
+    record who took part and, for an anonymised survey, drop the links. Online and
+    paper responses are accepted here alike; False if it had been accepted before."""
     survey = response.survey
     day = local_day(now)
     result = db.session.execute(
@@ -307,7 +222,7 @@ def _use_code(response: Response, used_at: datetime) -> None:
 
 def _record_participation(survey: Survey, response: Response) -> None:
     respondent = Respondent(user_id=response.user_id, browser_hash=response.browser_key_hash)
-    subject = _subject(survey, respondent)
+    subject = gate.subject(survey, respondent)
     if subject is None:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
@@ -327,59 +242,6 @@ def _anonymise(response: Response) -> None:
     response.browser_key_hash = None
     response.started_at = None
     response.submitted_at = None
-
-
-# --- paper ---------------------------------------------------------------------------
-
-
-def record_paper_response(
-    survey: Survey,
-    answers: Answers,
-    *,
-    entered_by_id: int | None,
-    idempotency_key: str,
-    batch_label: str = "",
-    code: InvitationCode | None = None,
-    now: datetime | None = None,
-) -> tuple[Response, bool]:
-    """Store a paper questionnaire as a submitted response.
-
-    ``answers`` come from :func:`validate_page` per section. The same
-    ``idempotency_key`` (a hidden field of the entry form) posted again returns the
-    first response and False. Answers to hidden questions are dropped; required
-    questions are not enforced (paper cannot enforce them either).
-    """
-    existing = db.session.scalar(
-        sa.select(Response).where(Response.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return existing, False
-    if survey.state == SurveyState.DRAFT:
-        raise SurveyRefusedError(_("This survey is not open yet."))
-    if code is not None and (code.survey_id != survey.id or code.used_at is not None):
-        raise SurveyRefusedError(_("This code has already been used."))
-    response = Response(
-        survey_id=survey.id,
-        channel=ResponseChannel.PAPER,
-        state=ResponseState.IN_PROGRESS,
-        idempotency_key=idempotency_key,
-        entered_by_id=entered_by_id,
-        batch_label=batch_label,
-        code_id=code.id if code else None,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:  # the same form posted twice at once
-        again = db.session.scalar(
-            sa.select(Response).where(Response.idempotency_key == idempotency_key)
-        )
-        if again is None:
-            raise
-        return again, False
-    insert_answers(response.id, visible_answers(survey, answers))
-    _accept(response, now or utcnow())
-    return response, True
 
 
 def new_idempotency_key() -> str:

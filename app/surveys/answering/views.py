@@ -1,24 +1,25 @@
 """Answering a survey: intro, one page per section, confirmation, thanks; resuming.
 
-Views are thin: find the survey and this browser's response, validate, call a
-service, commit once, redirect with a message. A refused step raises
-:class:`Bounce`, which redirects with the reason.
+Views of the ``surveys`` blueprint (its URLs: :mod:`app.surveys.routes`). Views are
+thin: find the survey and this browser's response, validate, call a service, commit
+once, redirect with a message. A refused step raises :class:`Bounce`, which
+redirects with the reason.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from app.core import policy
 from app.extensions import db, limiter
-from app.surveys import browser, codes, services
-from app.surveys import tasks as _tasks  # noqa: F401  (registers the beat task)
-from app.surveys.answers import (
+from app.surveys import codes, lookups
+from app.surveys.answering import browser, gate
+from app.surveys.answering.answers import (
     answers_before,
     as_formdata,
     describe,
@@ -29,24 +30,18 @@ from app.surveys.answers import (
     visible_answers,
     visible_questions,
 )
-from app.surveys.models import AccessMode, Response, ResponseState, Survey
-from app.surveys.responses import (
+from app.surveys.answering.gate import Respondent, SurveyRefusedError, closed_reason
+from app.surveys.answering.responses import (
     IncompleteResponseError,
-    Respondent,
-    SurveyRefusedError,
-    closed_reason,
-    find_code,
-    has_taken_part,
     new_idempotency_key,
     new_resume_code,
     response_by_resume_code,
     start_response,
     submit_response,
 )
-from app.surveys.validation import max_length, top_n, validate_page
+from app.surveys.answering.validation import max_length, top_n, validate_page
+from app.surveys.models import AccessMode, Response, ResponseState, Survey
 
-bp = Blueprint("surveys", __name__, template_folder="templates")
-bp.after_request(browser.set_browser_cookie)
 CODE_LIMIT = "10 per minute"
 
 
@@ -56,32 +51,22 @@ class Bounce(Exception):  # noqa: N818  (a redirect, not an error)
         self.target, self.category = target, category
 
 
-@bp.errorhandler(Bounce)
-def _bounce(error: Bounce) -> HttpResponse:
+def bounce(error: Bounce) -> HttpResponse:
+    """The blueprint's handler of :class:`Bounce`."""
     flash(str(error), error.category)
     return redirect(error.target)
 
 
-@bp.context_processor
-def _helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
+    """What the question macros need (``surveys/_questions.html``)."""
     return {"top_n": top_n, "max_length": max_length, "unit_label": unit_label}
-
-
-@bp.app_template_global()
-def surveys_for_process(process_id: int) -> list[Survey]:
-    return services.surveys_for_process(process_id)
-
-
-@bp.app_template_global()
-def surveys_for_goal(goal_id: int) -> list[Survey]:
-    return services.surveys_for_goal(goal_id)
 
 
 # --- helpers -------------------------------------------------------------------------
 
 
 def _survey(slug: str) -> Survey:
-    survey = services.get_survey_or_404(slug)
+    survey = lookups.get_survey_or_404(slug)
     if not policy.can_view_survey(current_user, survey):
         abort(404)
     return survey
@@ -89,16 +74,6 @@ def _survey(slug: str) -> Survey:
 
 def _user_id() -> int | None:
     return int(current_user.id) if current_user.is_authenticated else None
-
-
-def _account_problem(survey: Survey) -> str | None:
-    if survey.access_mode != AccessMode.ACCOUNT or not current_user.is_authenticated:
-        return None
-    if current_user.blocked_at is not None:
-        return _("Your account has been blocked from contributing.")
-    if not current_user.is_verified:
-        return _("Please confirm your e-mail address before you take part.")
-    return None
 
 
 def _active_response(survey: Survey) -> Response:
@@ -137,25 +112,23 @@ def _intro_page(survey: Survey, code_error: str | None = None, status: int = 200
     respondent = Respondent(user_id=_user_id(), browser_hash=browser.browser_hash())
     context = {
         "survey": survey,
-        "reason": closed_reason(survey) or _account_problem(survey),
+        "reason": closed_reason(survey) or gate.account_problem(survey, _user_id()),
         "response": response if response and response.state == ResponseState.IN_PROGRESS else None,
-        "taken_part": has_taken_part(survey, respondent),
+        "taken_part": gate.has_taken_part(survey, respondent),
         "key": new_idempotency_key(),
         "code_value": request.form.get("code") or request.args.get("code", ""),
         "code_error": code_error,
     }
-    return render_template("surveys/intro.html", **context), status
+    return render_template("surveys/answering/intro.html", **context), status
 
 
 # --- the pages -----------------------------------------------------------------------
 
 
-@bp.route("/")
 def index() -> str:
-    return render_template("surveys/index.html", surveys=services.public_surveys())
+    return render_template("surveys/answering/index.html", surveys=lookups.public_surveys())
 
 
-@bp.route("/<slug>/")
 def intro(slug: str) -> Any:
     return _intro_page(_survey(slug))
 
@@ -164,28 +137,16 @@ def _no_code_entered() -> bool:
     return "code" not in request.form
 
 
-@bp.route("/<slug>/start", methods=["POST"])
 @limiter.limit(CODE_LIMIT, exempt_when=_no_code_entered)  # guessing codes, not starting
 def start(slug: str) -> Any:
     survey = _survey(slug)
     intro_url = url_for("surveys.intro", slug=slug)
-    if survey.access_mode == AccessMode.ACCOUNT and not current_user.is_authenticated:
-        raise Bounce(_("Please sign in to take part in this survey."), intro_url, "info")
-    problem = _account_problem(survey)
-    if problem:
-        raise Bounce(problem, intro_url)
-    respondent = Respondent(_user_id(), browser.browser_hash(create=True), None)
-    if survey.access_mode == AccessMode.CODE:
-        raw = request.form.get("code", "")
-        code = find_code(survey, raw)
-        if code is None:
-            unknown = _("We do not know this code. Please check it and try again.")
-            return _intro_page(survey, unknown if raw.strip() else _("Please enter your code."))
-        respondent = Respondent(respondent.user_id, respondent.browser_hash, code)
     try:
-        response, resume_code = start_response(
-            survey, respondent, idempotency_key=request.form.get("key", "")[:64]
-        )
+        gate.check_account(survey, _user_id())  # before this browser gets a cookie
+    except SurveyRefusedError as refused:
+        raise Bounce(str(refused), intro_url, "info" if refused.sign_in else "error") from None
+    try:
+        response, resume_code = _start(survey)
     except SurveyRefusedError as refused:
         db.session.rollback()
         if survey.access_mode == AccessMode.CODE:
@@ -196,7 +157,15 @@ def start(slug: str) -> Any:
     return redirect(_step(survey, 0, 1, load_answers(response.id)))
 
 
-@bp.route("/<slug>/page/<int:number>", methods=["GET", "POST"])
+def _start(survey: Survey) -> tuple[Response, str | None]:
+    browser_hash = browser.browser_hash(create=True)
+    code = None
+    if survey.access_mode == AccessMode.CODE:
+        code = gate.typed_code(survey, request.form.get("code", ""))
+    respondent = Respondent(_user_id(), browser_hash, code)
+    return start_response(survey, respondent, idempotency_key=request.form.get("key", "")[:64])
+
+
 def page(slug: str, number: int) -> Any:
     survey = _survey(slug)
     response = _active_response(survey)
@@ -221,7 +190,7 @@ def page(slug: str, number: int) -> Any:
     if not questions and request.method == "GET":
         return redirect(_step(survey, number, 1, stored))
     return render_template(
-        "surveys/page.html",
+        "surveys/answering/page.html",
         survey=survey,
         section=section,
         number=number,
@@ -240,7 +209,6 @@ def _after_page(survey: Survey, number: int, action: str, answers: Any) -> str:
     return _step(survey, number, 1, answers)
 
 
-@bp.route("/<slug>/review")
 def review(slug: str) -> str:
     survey = _survey(slug)
     response = _active_response(survey)
@@ -257,14 +225,13 @@ def review(slug: str) -> str:
         for number, section in enumerate(survey.sections, start=1)
     ]
     return render_template(
-        "surveys/review.html",
+        "surveys/answering/review.html",
         survey=survey,
         pages=[p for p in pages if p[2]],
         missing=first_incomplete(survey, answers),
     )
 
 
-@bp.route("/<slug>/submit", methods=["POST"])
 def submit(slug: str) -> HttpResponse:
     survey = _survey(slug)
     response = browser.remembered_response(survey)
@@ -290,11 +257,10 @@ def submit(slug: str) -> HttpResponse:
     return redirect(thanks)
 
 
-@bp.route("/<slug>/thanks")
 def thanks(slug: str) -> str:
     survey = _survey(slug)
     return render_template(
-        "surveys/thanks.html",
+        "surveys/answering/thanks.html",
         survey=survey,
         results=policy.can_see_survey_results(current_user, survey),
     )
@@ -303,7 +269,6 @@ def thanks(slug: str) -> str:
 # --- saving for later and resuming ---------------------------------------------------
 
 
-@bp.route("/<slug>/saved")
 def saved(slug: str) -> str:
     survey = _survey(slug)
     response = _active_response(survey)
@@ -313,14 +278,13 @@ def saved(slug: str) -> str:
         db.session.commit()
         browser.remember(survey, response, resume_code)
     return render_template(
-        "surveys/saved.html",
+        "surveys/answering/saved.html",
         survey=survey,
         resume_code=codes.display(resume_code, 4),
         link=url_for("surveys.resume_link", slug=slug, token=resume_code, _external=True),
     )
 
 
-@bp.route("/<slug>/resume", methods=["GET", "POST"])
 @limiter.limit(CODE_LIMIT, methods=["POST"])
 def resume(slug: str) -> Any:
     survey = _survey(slug)
@@ -331,10 +295,9 @@ def resume(slug: str) -> Any:
         if error is None:
             return redirect(_resume_target(survey))
     status = 200
-    return render_template("surveys/resume.html", survey=survey, error=error), status
+    return render_template("surveys/answering/resume.html", survey=survey, error=error), status
 
 
-@bp.route("/<slug>/resume/<token>")
 @limiter.limit(CODE_LIMIT)
 def resume_link(slug: str, token: str) -> HttpResponse:
     survey = _survey(slug)
@@ -344,7 +307,6 @@ def resume_link(slug: str, token: str) -> HttpResponse:
     return redirect(_resume_target(survey))
 
 
-@bp.route("/<slug>/continue")
 def resume_here(slug: str) -> HttpResponse:
     """Back to the first page that still needs an answer (this browser's response)."""
     survey = _survey(slug)

@@ -1,4 +1,4 @@
-"""Forms of the survey builder and paper entry.
+"""Forms of the survey builder (the question form: :mod:`.question_form`).
 
 Translated texts get one field per configured language (``title_de``, ``title_en``,
 ...), shown side by side; the classes are built per language list and cached.
@@ -11,17 +11,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.staff.forms import (
     _add_text_fields,
@@ -29,19 +20,11 @@ from app.staff.forms import (
     local_datetime_field,
     translated,
 )
-from app.surveys.builders import PRESETS
-from app.surveys.editing import KIND_SETTINGS, SLUG_RE
-from app.surveys.models import (
-    CHOICE_KINDS,
-    AccessMode,
-    Question,
-    QuestionKind,
-    ResultsVisibility,
-)
-from app.surveys.staff_services import DROPDOWN, drops_items, kind_choice
+from app.surveys.builder.parts import PRESETS
+from app.surveys.builder.structure import SLUG_RE
+from app.surveys.models import AccessMode, ResultsVisibility
 
 NO_PROCESS = 0
-NO_CONDITION = 0
 ACCESS_CHOICES = [
     SelectChoice(AccessMode.OPEN.value, _l("Anyone (one response per browser)")),
     SelectChoice(AccessMode.ACCOUNT.value, _l("Signed-in users (one response per account)")),
@@ -52,47 +35,6 @@ RESULTS_CHOICES = [
     SelectChoice(ResultsVisibility.AFTER_CLOSE.value, _l("After the survey has closed")),
     SelectChoice(ResultsVisibility.STAFF.value, _l("Only staff")),
 ]
-KIND_CHOICES = [
-    SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("Single choice")),
-    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Multiple choice")),
-    SelectChoice(QuestionKind.SCALE.value, _l("Scale")),
-    SelectChoice(QuestionKind.MATRIX.value, _l("Matrix (rows with one scale)")),
-    SelectChoice(QuestionKind.RANKING.value, _l("Ranking")),
-    SelectChoice(QuestionKind.NUMBER.value, _l("Number")),
-    SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
-    SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
-    SelectChoice(QuestionKind.DATE.value, _l("Date")),
-]
-DROPDOWN_LABEL = _l("Drop-down list (single choice)")
-COMPARE_CHOICES = [
-    SelectChoice("equals", _l("equals")),
-    SelectChoice("at_least", _l("is at least")),
-    SelectChoice("at_most", _l("is at most")),
-]
-DISPLAY_CHOICES = [
-    SelectChoice("radio", _l("Radio buttons")),
-    SelectChoice("dropdown", _l("Drop-down list")),
-]
-# The settings of each kind, in the order the question form shows them.
-SETTING_FIELDS: dict[QuestionKind, tuple[str, ...]] = {
-    QuestionKind.SINGLE_CHOICE: ("display",),
-    QuestionKind.MULTIPLE_CHOICE: ("min_choices", "max_choices"),
-    QuestionKind.RANKING: ("top_n",),
-    QuestionKind.NUMBER: ("min", "max", "decimal", "unit"),
-    QuestionKind.SHORT_TEXT: ("max_length",),
-    QuestionKind.LONG_TEXT: ("max_length",),
-    QuestionKind.DATE: ("min_date", "max_date"),
-}
-assert {kind: set(names) for kind, names in SETTING_FIELDS.items()} == KIND_SETTINGS
-SETTING_NAMES = frozenset().union(*SETTING_FIELDS.values())
-# What a new question of a kind starts with: options, matrix rows, "Other", "No answer".
-ITEM_FIELDS: dict[str, frozenset[QuestionKind]] = {
-    "options": CHOICE_KINDS,
-    "rows": frozenset({QuestionKind.MATRIX}),
-    "other_option": frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}),
-    "no_answer": frozenset({QuestionKind.SCALE, QuestionKind.MATRIX}),
-}
-PER_LANGUAGE = frozenset({"unit", "options", "rows"})
 PRESET_CHOICES = [
     SelectChoice("age_band", _l("Age band")),
     SelectChoice("gender", _l("Gender")),
@@ -102,7 +44,7 @@ PRESET_CHOICES = [
 assert {c.value for c in PRESET_CHOICES} == set(PRESETS)
 
 
-def _strip(value: Any) -> Any:
+def strip_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -142,7 +84,7 @@ class TranslatedForm(FlaskForm):
         return False
 
 
-def _localized(base: type[TranslatedForm], languages: tuple[str, ...], **texts: Any) -> Any:
+def localized(base: type[TranslatedForm], languages: tuple[str, ...], **texts: Any) -> Any:
     """``base`` with per-language fields: ``texts`` maps prefix → (label, long)."""
     cls = type(f"Localized{base.__name__}", (base,), {"languages": languages})
     for prefix, (label, long) in texts.items():
@@ -164,7 +106,7 @@ class SurveyForm(TranslatedForm):
                 message=_l("Use lower-case letters, digits and dashes for the address."),
             ),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     process_id = SelectField(_l("Process"), coerce=int)
     default_locale = SelectField(_l("Main language of the content"), [InputRequired()])
@@ -199,7 +141,7 @@ def _survey_form_class(languages: tuple[str, ...]) -> Any:
         "intro": (_l("Introduction"), True),
         "thanks": (_l("Thank-you text"), True),
     }
-    return _localized(SurveyForm, languages, **texts)
+    return localized(SurveyForm, languages, **texts)
 
 
 def survey_form(
@@ -215,7 +157,7 @@ class CopyForm(FlaskForm):
     slug = StringField(
         _l("Web address (slug) of the copy"),
         [InputRequired(), Length(max=80)],
-        filters=[_strip],
+        filters=[strip_text],
     )
 
 
@@ -229,132 +171,12 @@ class SectionForm(TranslatedForm):
 @cache
 def _section_form_class(languages: tuple[str, ...]) -> Any:
     texts = {"title": (_l("Page title"), False), "intro": (_l("Page introduction"), True)}
-    return _localized(SectionForm, languages, **texts)
+    return localized(SectionForm, languages, **texts)
 
 
 def section_form(languages: list[str], data: dict[str, Any] | None = None) -> SectionForm:
     form: SectionForm = _section_form_class(tuple(languages))(data=data)
     return form
-
-
-# --- questions -----------------------------------------------------------------------
-
-
-class QuestionForm(TranslatedForm):
-    kind = SelectField(_l("Kind of question"), choices=KIND_CHOICES)
-    required = BooleanField(_l("Required"))
-    is_demographic = BooleanField(_l("Demographic question"))
-    display = SelectField(_l("Single choice shown as"), choices=DISPLAY_CHOICES, default="radio")
-    other_option = BooleanField(_l("Add an option “Other” with a text field (choices)"))
-    no_answer = BooleanField(
-        _l("Offer “no answer” apart from the scale (scale, matrix)"), default=True
-    )
-    min_choices = IntegerField(
-        _l("At least this many choices (multiple choice)"), [Optional(), NumberRange(min=1)]
-    )
-    max_choices = IntegerField(
-        _l("At most this many choices (multiple choice)"), [Optional(), NumberRange(min=1)]
-    )
-    top_n = IntegerField(_l("Rank the top N (ranking)"), [Optional(), NumberRange(min=1)])
-    min = FloatField(_l("Smallest number (number)"), [Optional()])
-    max = FloatField(_l("Largest number (number)"), [Optional()])
-    decimal = BooleanField(_l("Allow decimals (number)"))
-    max_length = IntegerField(
-        _l("Maximum length in characters (texts)"), [Optional(), NumberRange(min=1, max=20000)]
-    )
-    min_date = DateField(_l("Earliest date (date)"), [Optional()])
-    max_date = DateField(_l("Latest date (date)"), [Optional()])
-    condition_question = SelectField(
-        _l("Question (number or scale)"), coerce=int, default=NO_CONDITION
-    )
-    condition_compare = SelectField(_l("Comparison"), choices=COMPARE_CHOICES, default="equals")
-    condition_value = StringField(_l("Value"), [Length(max=32)], filters=[_strip])
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.condition_question.data and not self.condition_value.data:
-            self.condition_value.errors.append(_l("Please enter the value to compare with."))
-            valid = False
-        return self.require("prompt", self.languages[0]) and valid
-
-
-@cache
-def _question_form_class(languages: tuple[str, ...]) -> Any:
-    texts = {
-        "prompt": (_l("Question"), False),
-        "help": (_l("Help text"), True),
-        "unit": (_l("Unit (number)"), False),
-        "options": (_l("Options or scale points, one per line"), True),
-        "rows": (_l("Matrix rows, one per line"), True),
-    }
-    return _localized(QuestionForm, languages, **texts)
-
-
-def question_form(
-    languages: list[str],
-    kind: QuestionKind,
-    data: dict[str, Any] | None = None,
-    value_targets: list[tuple[int, str]] | None = None,
-    *,
-    new: bool = False,
-    **kwargs: Any,
-) -> QuestionForm:
-    """The form for a question of ``kind`` (a ``new`` one also gets its options and
-    rows); fields of other kinds are removed, so they are neither shown nor validated.
-    ``value_targets`` (id, prompt): the questions a value condition may refer to;
-    ``kwargs`` go to the form (``formdata=None`` shows it unbound)."""
-    form: QuestionForm = _question_form_class(tuple(languages))(data=data, **kwargs)
-    form.kind.data = kind.value
-    form.condition_question.choices = [SelectChoice(NO_CONDITION, _l("No value condition"))] + [
-        SelectChoice(qid, prompt) for qid, prompt in value_targets or []
-    ]
-    kept = set(SETTING_FIELDS.get(kind, ()))
-    kept |= {name for name, kinds in ITEM_FIELDS.items() if new and kind in kinds}
-    for name in {*SETTING_NAMES, *ITEM_FIELDS} - kept:
-        for field in [f"{name}_{lang}" for lang in languages] if name in PER_LANGUAGE else [name]:
-            del form[field]
-    return form
-
-
-class KindChoiceForm(FlaskForm):
-    """The first step of a new question: its kind (sent with GET, no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    kind = SelectField(_l("Kind of question"), choices=KIND_CHOICES)
-
-
-def kind_choice_form(formdata: Any) -> KindChoiceForm:
-    """``formdata`` with a ``kind`` is checked; without one the form starts empty."""
-    form = KindChoiceForm(formdata=formdata if "kind" in formdata else None)
-    if "kind" in formdata:
-        form.validate()
-    return form
-
-
-class KindForm(FlaskForm):
-    kind = SelectField(_l("New kind of question"), [InputRequired()])
-    confirm = BooleanField(_l("Remove the options and rows of this question"))
-
-
-def kind_form(question: Question) -> KindForm:
-    """The kinds ``question`` may change to, those that keep its options first; the
-    fields are named ``change-…``."""
-    labels = {choice.value: choice.label for choice in KIND_CHOICES} | {DROPDOWN: DROPDOWN_LABEL}
-    order = [QuestionKind.SINGLE_CHOICE.value, DROPDOWN, *(c.value for c in KIND_CHOICES[1:])]
-    current = kind_choice(question)
-    values = sorted((v for v in order if v != current), key=lambda v: drops_items(question, v))
-    form = KindForm(prefix="change")
-    form.kind.choices = [
-        SelectChoice(value, _kind_label(labels[value], drops_items(question, value)))
-        for value in values
-    ]
-    return form
-
-
-def _kind_label(label: Any, drops: bool) -> Any:
-    return _l("%(kind)s (removes the options and rows)", kind=label) if drops else label
 
 
 class RowForm(TranslatedForm):
@@ -365,7 +187,7 @@ class RowForm(TranslatedForm):
 
 @cache
 def _row_form_class(languages: tuple[str, ...]) -> Any:
-    return _localized(RowForm, languages, label=(_l("Row"), False))
+    return localized(RowForm, languages, label=(_l("Row"), False))
 
 
 def row_form(languages: list[str], data: dict[str, Any] | None = None) -> RowForm:
@@ -377,7 +199,7 @@ class OptionForm(TranslatedForm):
     value = StringField(
         _l("Stored value"),
         [Optional(), Length(max=64)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("For scale points: the score. Empty: the next number."),
     )
     is_other = BooleanField(_l("“Other” with a text field"))
@@ -390,7 +212,7 @@ class OptionForm(TranslatedForm):
 
 @cache
 def _option_form_class(languages: tuple[str, ...]) -> Any:
-    return _localized(OptionForm, languages, label=(_l("Label"), False))
+    return localized(OptionForm, languages, label=(_l("Label"), False))
 
 
 def option_form(languages: list[str], data: dict[str, Any] | None = None) -> OptionForm:
@@ -416,15 +238,3 @@ class GoalMatrixForm(FlaskForm):
         description=_l("Empty: the top-level goals of the process."),
     )
     required = BooleanField(_l("Required"))
-
-
-# --- paper entry ---------------------------------------------------------------------
-
-
-class BatchForm(FlaskForm):
-    batch = StringField(
-        _l("Batch label"),
-        [InputRequired(), Length(max=80)],
-        filters=[_strip],
-        description=_l("For example the box or the date of the mail, such as “Box 3”."),
-    )

@@ -1,12 +1,11 @@
 """The survey builder: demographic presets, matrices from the goals of a process, and
 the rows of matrices.
 
-Routes of the ``survey_staff`` blueprint (see :mod:`app.surveys.staff_views`).
+Views of the ``survey_staff`` blueprint (its URLs: :mod:`app.surveys.routes`).
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,40 +14,27 @@ from werkzeug.wrappers import Response
 
 from app.core import policy
 from app.extensions import db
-from app.goals.models import Goal
 from app.goals.services import flatten, goal_tree
 from app.i18n import supported_languages, tr_text
 from app.processes.models import Process
 from app.processes.services import all_processes
 from app.staff.forms import translated_data
-from app.surveys import builders, editing, staff_services
-from app.surveys.editing import SurveyError
-from app.surveys.models import MatrixRow, Question, QuestionKind, Survey
-from app.surveys.staff_forms import GoalMatrixForm, PresetForm, row_form
-from app.surveys.staff_views import (
-    audit,
-    bp,
+from app.surveys.builder import services, structure
+from app.surveys.builder.forms import GoalMatrixForm, PresetForm, row_form
+from app.surveys.builder.helpers import (
     change_structure,
     managed_survey,
+    question_anchor,
     section_of,
     step,
     to_survey,
 )
-
-
-def _anchor(question_id: int) -> str:
-    return f"question-{question_id}"
-
+from app.surveys.builder.structure import SurveyError
+from app.surveys.models import MatrixRow, Question, QuestionKind, Survey
 
 # --- presets and goal matrices -------------------------------------------------------
 
 
-def _municipalities(text: str) -> list[tuple[str, dict[str, str]]]:
-    names = [line.strip() for line in text.splitlines() if line.strip()]
-    return [(f"m{n}", {"de": name, "en": name}) for n, name in enumerate(names, start=1)]
-
-
-@bp.route("/<int:survey_id>/sections/<int:section_id>/preset", methods=["GET", "POST"])
 def add_preset(survey_id: int, section_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
@@ -56,21 +42,20 @@ def add_preset(survey_id: int, section_id: int) -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         preset = form.preset.data or ""
-        choices = _municipalities(form.choices.data or "") if preset == "municipality" else None
+        names = (form.choices.data or "").splitlines() if preset == "municipality" else None
         try:
-            question = builders.add_demographic_question(
-                section, preset, choices=choices, required=bool(form.required.data)
+            question = services.add_preset(
+                section, preset, names=names, required=bool(form.required.data), actor=current_user
             )
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("question.preset", question, survey)
             db.session.commit()
             flash(_("The question has been added."), "success")
-            return to_survey(survey, _anchor(question.id))
+            return to_survey(survey, question_anchor(question.id))
     context = {"form": form, "survey": survey, "section": section, "error": error}
-    return render_template("surveys/staff/preset_form.html", **context)
+    return render_template("surveys/builder/preset_form.html", **context)
 
 
 def _goal_processes() -> list[Process]:
@@ -92,7 +77,6 @@ def _goal_form(survey: Survey) -> GoalMatrixForm:
     return form
 
 
-@bp.route("/<int:survey_id>/sections/<int:section_id>/goal-matrix", methods=["GET", "POST"])
 def goal_matrix(survey_id: int, section_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
@@ -102,30 +86,23 @@ def goal_matrix(survey_id: int, section_id: int) -> ResponseReturnValue:
         process = db.session.get(Process, form.process_id.data)
         if process is None:
             abort(404)
-        root = db.session.scalar(
-            sa.select(Goal).where(Goal.id == form.root_id.data, Goal.process_id == process.id)
-        )
+        required = bool(form.required.data)
         try:
-            if form.root_id.data and root is None:
-                raise SurveyError(_("Choose a goal of the chosen process."))
-            question = builders.matrix_from_goals(
-                section, process, root, required=bool(form.required.data)
+            question = services.add_goal_matrix(
+                section, process, form.root_id.data or 0, required=required, actor=current_user
             )
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("question.goal_matrix", question, survey)
             db.session.commit()
             flash(_("The matrix has been added."), "success")
-            return to_survey(survey, _anchor(question.id))
+            return to_survey(survey, question_anchor(question.id))
     context = {"form": form, "survey": survey, "section": section, "error": error}
-    return render_template("surveys/staff/goal_matrix.html", **context)
+    return render_template("surveys/builder/goal_matrix.html", **context)
 
 
 # --- matrix rows ---------------------------------------------------------------------
-
-ROW_URL = "/<int:survey_id>/questions/<int:matrix_id>/rows"
 
 
 def _matrix_of(survey: Survey, matrix_id: int) -> Question:
@@ -147,61 +124,49 @@ def _row_page(survey: Survey, question: Question, row: MatrixRow | None) -> Resp
     error = None
     if form.validate_on_submit():
         try:
-            if row is None:
-                row = editing.add_row(question, label=form.texts("label"))
-            else:
-                editing.update_row(row, label=form.texts("label"))
+            row = services.save_row(question, row, label=form.texts("label"), actor=current_user)
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("row.save", row, survey)
             db.session.commit()
             flash(_("The row has been saved."), "success")
-            return to_survey(survey, _anchor(question.id))
+            return to_survey(survey, question_anchor(question.id))
     context = {"form": form, "survey": survey, "question": question, "row": row, "error": error}
-    context["locked"] = editing.has_responses(survey)
-    return render_template("surveys/staff/row_form.html", **context)
+    context["locked"] = structure.has_responses(survey)
+    return render_template("surveys/builder/row_form.html", **context)
 
 
-@bp.route(f"{ROW_URL}/new", methods=["GET", "POST"])
 def new_row(survey_id: int, matrix_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     return _row_page(survey, _matrix_of(survey, matrix_id), None)
 
 
-@bp.route(f"{ROW_URL}/<int:row_id>/edit", methods=["GET", "POST"])
 def edit_row(survey_id: int, matrix_id: int, row_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     question = _matrix_of(survey, matrix_id)
     return _row_page(survey, question, _row_of(question, row_id))
 
 
-@bp.route(f"{ROW_URL}/<int:row_id>/move", methods=["POST"])
 def move_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _matrix_of(survey, matrix_id)
     row = _row_of(question, row_id)
     return change_structure(
         survey,
-        lambda: staff_services.move(question.rows, row, step(), editing.update_row),
-        action="row.move",
-        obj=row,
+        lambda: services.move_row(row, step(), actor=current_user),
         message=_("The row has been moved."),
-        anchor=_anchor(question.id),
+        anchor=question_anchor(question.id),
     )
 
 
-@bp.route(f"{ROW_URL}/<int:row_id>/delete", methods=["POST"])
 def delete_row(survey_id: int, matrix_id: int, row_id: int) -> Response:
     survey = managed_survey(survey_id)
     question = _matrix_of(survey, matrix_id)
     row = _row_of(question, row_id)
     return change_structure(
         survey,
-        lambda: staff_services.delete_row(row),
-        action="row.delete",
-        obj=row,
+        lambda: services.delete_row(row, actor=current_user),
         message=_("The row has been deleted."),
-        anchor=_anchor(question.id),
+        anchor=question_anchor(question.id),
     )

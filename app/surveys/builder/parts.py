@@ -1,6 +1,6 @@
 """Building surveys from parts: scales, demographic presets, goal matrices, copies.
 
-Flushes, never commits; goes through :mod:`app.surveys.editing`, so the lock on
+Flushes, never commits; goes through :mod:`app.surveys.builder.structure`, so the lock on
 surveys with responses applies here too.
 """
 
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.goals.services import current_revisions
 from app.processes.models import Process
-from app.surveys.editing import (
+from app.surveys.builder.structure import (
     SURVEY_FIELDS,
     SurveyError,
     add_option,

@@ -1,118 +1,79 @@
-"""The survey builder: questions, their options, demographic presets, goal matrices.
+"""The survey builder: questions, their kind, their options.
 
-Routes of the ``survey_staff`` blueprint (see :mod:`app.surveys.staff_views`).
+Views of the ``survey_staff`` blueprint (its URLs: :mod:`app.surveys.routes`). The
+form is read here; what a question gets and what a change may do is decided in
+:mod:`app.surveys.builder.questions` and :mod:`app.surveys.builder.services`.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.i18n import supported_languages, tr_text
 from app.staff.forms import translated_data
-from app.surveys import builders, editing, staff_services
-from app.surveys.editing import SurveyError
-from app.surveys.models import CHOICE_KINDS, Option, Question, QuestionKind, Section, Survey
-from app.surveys.staff_forms import (
+from app.surveys.builder import conditions, questions, services, structure
+from app.surveys.builder.conditions import ConditionValueError, ValueChoice
+from app.surveys.builder.forms import lines, option_form
+from app.surveys.builder.helpers import (
+    change_structure,
+    managed_survey,
+    option_of,
+    question_anchor,
+    question_of,
+    section_of,
+    step,
+    to_survey,
+)
+from app.surveys.builder.question_form import (
     SETTING_FIELDS,
     KindForm,
     QuestionForm,
     kind_choice_form,
     kind_form,
-    lines,
-    option_form,
+    question_data,
     question_form,
+    settings_values,
 )
-from app.surveys.staff_views import (
-    audit,
-    bp,
-    change_structure,
-    managed_survey,
-    section_of,
-    step,
-    to_survey,
-)
+from app.surveys.builder.questions import QuestionInput
+from app.surveys.builder.structure import SurveyError
+from app.surveys.models import Option, Question, QuestionKind, Section, Survey
 
-OTHER_LABEL = {"de": "Sonstiges", "en": "Other"}
-NUMBER_KEYS = ("min_choices", "max_choices", "top_n", "max_length")
-FLOAT_KEYS = ("min", "max")
-SCALE_KINDS = (QuestionKind.SCALE, QuestionKind.MATRIX)
+QUESTION_TEMPLATE = "surveys/builder/question_form.html"
 
 
-def _question_of(survey: Survey, question_id: int) -> Question:
-    question = next((q for q in survey.questions if q.id == question_id), None)
-    if question is None:
-        abort(404)
-    return question
+# --- reading the form ----------------------------------------------------------------
 
 
-def _option_of(question: Question, option_id: int) -> Option:
-    option = next((o for o in question.options if o.id == option_id), None)
-    if option is None:
-        abort(404)
-    return option
+def _items(form: QuestionForm, prefix: str) -> list[dict[str, str]]:
+    """The lines of ``<prefix>_<lang>``, if the form of this kind has them."""
+    languages = list(form.languages)
+    return lines(form, prefix, languages) if f"{prefix}_{languages[0]}" in form else []
 
 
-def _anchor(question: Question) -> str:
-    return f"question-{question.id}"
+def _ticked(form: QuestionForm, name: str) -> bool:
+    return name in form and bool(form[name].data)
 
 
-# --- settings from the form ----------------------------------------------------------
-
-
-def _plain_number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
-
-
-def _setting(form: QuestionForm, key: str) -> Any:
-    """One setting as the form has it; None: not set."""
-    if key == "unit":
-        return form.texts("unit") or None
-    data = form[key].data
-    if key in FLOAT_KEYS:
-        return _plain_number(data)
-    return data.isoformat() if isinstance(data, date) else data or None
-
-
-def _settings(form: QuestionForm, kind: QuestionKind, old: dict[str, Any]) -> dict[str, Any]:
-    """The question's settings: those of ``kind`` from the form, any others (of other
-    kinds, from a preset) kept as they are."""
-    settings = dict(old)
-    for key in SETTING_FIELDS.get(kind, ()):
-        value = _setting(form, key)
-        if value is None:
-            settings.pop(key, None)
-        else:
-            settings[key] = value
-    if settings.get("display") == "radio" and "display" not in old:
-        settings.pop("display")
-    return settings
-
-
-def _question_data(question: Question) -> dict[str, Any]:
-    settings = question.settings or {}
-    data: dict[str, Any] = {key: settings.get(key) for key in (*NUMBER_KEYS, *FLOAT_KEYS)}
-    data |= {
-        "required": question.required,
-        "is_demographic": question.is_demographic,
-        "display": settings.get("display", "radio"),
-        "decimal": bool(settings.get("decimal")),
-    }
-    for key in ("min_date", "max_date"):
-        if settings.get(key):
-            data[key] = date.fromisoformat(settings[key])
-    for prefix in ("prompt", "help"):
-        data |= translated_data(prefix, getattr(question, prefix))
-    return data | translated_data("unit", settings.get("unit"))
+def _input(form: QuestionForm, kind: QuestionKind) -> QuestionInput:
+    return QuestionInput(
+        prompt=form.texts("prompt"),
+        help=form.texts("help"),
+        required=bool(form.required.data),
+        is_demographic=bool(form.is_demographic.data),
+        settings=settings_values(form, kind),
+        options=_items(form, "options"),
+        rows=_items(form, "rows"),
+        other_option=_ticked(form, "other_option"),
+        no_answer=_ticked(form, "no_answer"),
+    )
 
 
 def _chosen_options() -> list[int]:
@@ -126,83 +87,14 @@ def _condition_form_value(question: Question | None) -> list[int]:
     return list((show_if or {}).get("option_ids", []))
 
 
-class ConditionValueError(SurveyError):
-    """A value condition that cannot work; shown next to the value field."""
-
-
-def _value_condition(form: QuestionForm, targets: list[Question]) -> dict[str, Any] | None:
-    target = next((t for t in targets if t.id == form.condition_question.data), None)
-    if target is None:
+def _value_choice(form: QuestionForm) -> ValueChoice | None:
+    if not form.condition_question.data:
         return None
-    try:
-        value = staff_services.parse_value(form.condition_value.data)
-        return staff_services.value_condition(target, form.condition_compare.data or "", value)
-    except SurveyError as exc:
-        raise ConditionValueError(str(exc)) from None
-
-
-def _condition(form: QuestionForm, targets: list[Question], value_targets: list[Question]) -> Any:
-    by_value = _value_condition(form, value_targets)
-    by_option = staff_services.condition_from(_chosen_options(), targets)
-    if by_value and by_option:
-        raise SurveyError(_("Choose either answers to tick or a value, not both."))
-    return by_value or by_option
+    compare = form.condition_compare.data or ""
+    return ValueChoice(form.condition_question.data, compare, form.condition_value.data or "")
 
 
 # --- questions -----------------------------------------------------------------------
-
-
-def _items(form: QuestionForm, prefix: str) -> list[dict[str, str]]:
-    """The lines of ``<prefix>_<lang>``, if the form of this kind has them."""
-    languages = list(form.languages)
-    return lines(form, prefix, languages) if f"{prefix}_{languages[0]}" in form else []
-
-
-def _ticked(form: QuestionForm, name: str) -> bool:
-    return name in form and bool(form[name].data)
-
-
-def _create(section: Section, form: QuestionForm, show_if: dict[str, Any] | None) -> Question:
-    kind = QuestionKind(form.kind.data)
-    items = _items(form, "options")
-    question = editing.create_question(
-        section,
-        kind=kind,
-        prompt=form.texts("prompt"),
-        help=form.texts("help"),
-        required=bool(form.required.data),
-        is_demographic=bool(form.is_demographic.data),
-        settings=_settings(form, kind, {}),
-        rows=[{"label": label} for label in _items(form, "rows")],
-    )
-    if kind in SCALE_KINDS:
-        points = [(str(n), label) for n, label in enumerate(items, start=1)] or None
-        builders.add_scale(question, points, no_answer=_ticked(form, "no_answer"))
-    elif kind in CHOICE_KINDS:
-        for label in items:
-            editing.add_option(question, label=label)
-    if _ticked(form, "other_option"):
-        editing.add_option(question, label=dict(OTHER_LABEL), value="other", is_other=True)
-    if kind == QuestionKind.MATRIX and not question.rows:
-        raise SurveyError(_("A matrix needs at least one row."))
-    if show_if:
-        editing.update_question(question, show_if=show_if)
-    return question
-
-
-def _update(question: Question, form: QuestionForm, show_if: dict[str, Any] | None) -> None:
-    changes: dict[str, Any] = {
-        "prompt": form.texts("prompt"),
-        "help": form.texts("help"),
-        "required": bool(form.required.data),
-        "is_demographic": bool(form.is_demographic.data),
-        "settings": _settings(form, question.kind, question.settings or {}),
-    }
-    if show_if is None and not staff_services.condition_in_form(question):
-        show_if = question.show_if
-    if not staff_services.same_condition(question.show_if, show_if):
-        changes["show_if"] = show_if
-    editing.update_question(question, **changes)
 
 
 def _question_form(
@@ -210,27 +102,31 @@ def _question_form(
 ) -> QuestionForm:
     data = None
     if question is not None:
-        data = _question_data(question) | staff_services.value_condition_fields(question)
-    targets = staff_services.value_targets(question, section)
+        data = question_data(question) | conditions.value_condition_fields(question)
+    targets = conditions.value_targets(question, section)
     choices = [(t.id, tr_text(t.prompt, survey.default_locale)) for t in targets]
     languages = supported_languages()
     return question_form(languages, kind, data, choices, new=question is None, **kw)
+
+
+def _save(section: Section, question: Question | None, form: QuestionForm) -> Question:
+    kind = question.kind if question else QuestionKind(form.kind.data)
+    show_if = conditions.chosen_condition(question, section, _chosen_options(), _value_choice(form))
+    data = _input(form, kind)
+    if question is None:
+        return questions.add_question(section, kind, data, show_if=show_if, actor=current_user)
+    questions.update_question(question, data, show_if=show_if, actor=current_user)
+    return question
 
 
 def _question_page(
     survey: Survey, section: Section, question: Question | None, kind: QuestionKind
 ) -> ResponseReturnValue:
     form = _question_form(survey, section, question, kind)
-    targets = staff_services.condition_targets(question, section)
     error = None
     if form.validate_on_submit():
         try:
-            show_if = _condition(form, targets, staff_services.value_targets(question, section))
-            if question is None:
-                question = _create(section, form, show_if)
-            else:
-                _update(question, form, show_if)
-                staff_services.refresh_conditions(survey)
+            saved = _save(section, question, form)
         except ConditionValueError as exc:
             db.session.rollback()
             form.condition_value.errors.append(str(exc))
@@ -238,10 +134,9 @@ def _question_page(
             db.session.rollback()
             error = str(exc)
         else:
-            audit("question.save", question, survey)
             db.session.commit()
             flash(_("The question has been saved."), "success")
-            return to_survey(survey, _anchor(question))
+            return to_survey(survey, question_anchor(saved.id))
     return _render_question(survey, section, question, form, error)
 
 
@@ -253,7 +148,7 @@ def _render_question(
     error: str | None = None,
     change: KindForm | None = None,
 ) -> str:
-    locked = editing.has_responses(survey)
+    locked = structure.has_responses(survey)
     if change is None and question is not None and not locked:
         change = kind_form(question)
     context = {
@@ -261,17 +156,16 @@ def _render_question(
         "survey": survey,
         "section": section,
         "question": question,
-        "targets": staff_services.condition_targets(question, section),
+        "targets": conditions.condition_targets(question, section),
         "chosen": _condition_form_value(question),
         "error": error,
         "locked": locked,
         "change": change,
         "settings": SETTING_FIELDS.get(QuestionKind(form.kind.data), ()),
     }
-    return render_template("surveys/staff/question_form.html", **context)
+    return render_template(QUESTION_TEMPLATE, **context)
 
 
-@bp.route("/<int:survey_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
 def new_question(survey_id: int, section_id: int) -> ResponseReturnValue:
     """Two steps: the kind (``?kind=…``), then the form for a question of that kind."""
     survey = managed_survey(survey_id)
@@ -280,44 +174,43 @@ def new_question(survey_id: int, section_id: int) -> ResponseReturnValue:
     chooser = kind_choice_form(source)
     if "kind" not in source or chooser.errors:
         context = {"survey": survey, "section": section, "question": None}
-        return render_template("surveys/staff/question_form.html", chooser=chooser, **context)
+        return render_template(QUESTION_TEMPLATE, chooser=chooser, **context)
     return _question_page(survey, section, None, QuestionKind(chooser.kind.data))
 
 
-@bp.route("/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def edit_question(survey_id: int, question_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
+    question = question_of(survey, question_id)
     return _question_page(survey, question.section, question, question.kind)
 
 
 def _confirmed(question: Question, change: KindForm) -> bool:
     """Removing options or rows needs the tick; a missing one is shown next to it."""
-    if staff_services.drops_items(question, change.kind.data or "") and not change.confirm.data:
+    if questions.drops_items(question, change.kind.data or "") and not change.confirm.data:
         change.confirm.errors.append(_l("Please confirm that they will be removed."))
         return False
     return True
 
 
-@bp.route("/<int:survey_id>/questions/<int:question_id>/kind", methods=["POST"])
 def change_kind(survey_id: int, question_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
+    question = question_of(survey, question_id)
     edit_url = url_for("survey_staff.edit_question", survey_id=survey.id, question_id=question.id)
-    if editing.has_responses(survey):
+    if structure.has_responses(survey):
         flash(_("This survey has responses; the kind of question cannot change now."), "error")
         return redirect(edit_url)
     change = kind_form(question)
     error = None
     if change.validate_on_submit() and _confirmed(question, change):
-        choice, old = change.kind.data or "", staff_services.kind_choice(question)
+        drop = bool(change.confirm.data)
         try:
-            staff_services.change_kind(question, choice, drop_items=bool(change.confirm.data))
+            questions.change_kind(
+                question, change.kind.data or "", drop_items=drop, actor=current_user
+            )
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("question.kind", question, survey, before={"kind": old}, after={"kind": choice})
             db.session.commit()
             flash(_("The kind of question has been changed."), "success")
             return redirect(edit_url)
@@ -325,32 +218,25 @@ def change_kind(survey_id: int, question_id: int) -> ResponseReturnValue:
     return _render_question(survey, question.section, question, form, error, change)
 
 
-@bp.route("/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])
 def move_question(survey_id: int, question_id: int) -> Response:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
-    questions = question.section.questions
+    question = question_of(survey, question_id)
     return change_structure(
         survey,
-        lambda: staff_services.move(questions, question, step(), editing.update_question),
-        action="question.move",
-        obj=question,
+        lambda: questions.move_question(question, step(), actor=current_user),
         message=_("The question has been moved."),
-        anchor=_anchor(question),
+        anchor=question_anchor(question.id),
     )
 
 
-@bp.route("/<int:survey_id>/questions/<int:question_id>/delete", methods=["POST"])
 def delete_question(survey_id: int, question_id: int) -> Response:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
+    question = question_of(survey, question_id)
     return change_structure(
         survey,
-        lambda: staff_services.delete_question(question),
-        action="question.delete",
-        obj=question,
+        lambda: questions.delete_question(question, actor=current_user),
         message=_("The question has been deleted."),
-        anchor=_anchor(question),
+        anchor=question_anchor(question.id),
         done_anchor=f"section-{question.section_id}",
     )
 
@@ -369,72 +255,57 @@ def _option_page(survey: Survey, question: Question, option: Option | None) -> R
     form = option_form(supported_languages(), data)
     error = None
     if form.validate_on_submit():
-        fields = {
-            "is_other": bool(form.is_other.data),
-            "is_no_answer": bool(form.is_no_answer.data),
-        }
         try:
-            if option is None:
-                option = editing.add_option(
-                    question, label=form.texts("label"), value=form.value.data or None, **fields
-                )
-            else:
-                value = form.value.data or option.value
-                editing.update_option(option, label=form.texts("label"), value=value, **fields)
-            staff_services.refresh_conditions(survey)
+            option = services.save_option(
+                question,
+                option,
+                label=form.texts("label"),
+                value=form.value.data or None,
+                is_other=bool(form.is_other.data),
+                is_no_answer=bool(form.is_no_answer.data),
+                actor=current_user,
+            )
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("option.save", option, survey)
             db.session.commit()
             flash(_("The option has been saved."), "success")
-            return to_survey(survey, _anchor(question))
+            return to_survey(survey, question_anchor(question.id))
     context = {"form": form, "survey": survey, "question": question, "option": option}
-    return render_template("surveys/staff/option_form.html", error=error, **context)
+    return render_template("surveys/builder/option_form.html", error=error, **context)
 
 
-@bp.route("/<int:survey_id>/questions/<int:question_id>/options/new", methods=["GET", "POST"])
 def new_option(survey_id: int, question_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
-    return _option_page(survey, _question_of(survey, question_id), None)
+    return _option_page(survey, question_of(survey, question_id), None)
 
 
-OPTION_URL = "/<int:survey_id>/questions/<int:question_id>/options/<int:option_id>"
-
-
-@bp.route(f"{OPTION_URL}/edit", methods=["GET", "POST"])
 def edit_option(survey_id: int, question_id: int, option_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
-    return _option_page(survey, question, _option_of(question, option_id))
+    question = question_of(survey, question_id)
+    return _option_page(survey, question, option_of(question, option_id))
 
 
-@bp.route(f"{OPTION_URL}/move", methods=["POST"])
 def move_option(survey_id: int, question_id: int, option_id: int) -> Response:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
-    option = _option_of(question, option_id)
+    question = question_of(survey, question_id)
+    option = option_of(question, option_id)
     return change_structure(
         survey,
-        lambda: staff_services.move(question.options, option, step(), editing.update_option),
-        action="option.move",
-        obj=option,
+        lambda: services.move_option(option, step(), actor=current_user),
         message=_("The option has been moved."),
-        anchor=_anchor(question),
+        anchor=question_anchor(question.id),
     )
 
 
-@bp.route(f"{OPTION_URL}/delete", methods=["POST"])
 def delete_option(survey_id: int, question_id: int, option_id: int) -> Response:
     survey = managed_survey(survey_id)
-    question = _question_of(survey, question_id)
-    option = _option_of(question, option_id)
+    question = question_of(survey, question_id)
+    option = option_of(question, option_id)
     return change_structure(
         survey,
-        lambda: staff_services.delete_option(option),
-        action="option.delete",
-        obj=option,
+        lambda: services.delete_option(option, actor=current_user),
         message=_("The option has been deleted."),
-        anchor=_anchor(question),
+        anchor=question_anchor(question.id),
     )

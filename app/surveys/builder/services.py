@@ -1,39 +1,29 @@
-"""Services of the survey builder and paper entry. Flush, never commit.
+"""The survey builder's changes as staff make them. Flushes, never commits.
 
-Structural changes go through :mod:`app.surveys.editing`, so the lock on surveys
-with responses applies; these helpers add what the builder needs around it:
-reordering, conditions that must stay valid, the whole survey validated at once.
+Each change goes through :mod:`app.surveys.builder.structure` (so the lock on
+surveys with responses applies), keeps conditions valid
+(:mod:`app.surveys.builder.conditions`) and records its audit event
+``survey.<action>`` in the same transaction, whoever calls it: a view, a command or
+a test. ``actor`` is the staff member (None for the system). Questions:
+:mod:`app.surveys.builder.questions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.audit.services import record
 from app.core import policy
 from app.extensions import db
-from app.surveys import builders, editing
-from app.surveys.editing import SurveyError, number_key, scale_points
-from app.surveys.models import (
-    MatrixRow,
-    Option,
-    Question,
-    QuestionKind,
-    Response,
-    ResponseChannel,
-    Section,
-    Survey,
-)
-from app.surveys.validation import NUMBER_RE, Answers, Errors, FormData, validate_page
-
-DROPDOWN = "dropdown"  # a single choice shown as a drop-down list, offered as a kind
-VALUE_KINDS = frozenset({QuestionKind.NUMBER, QuestionKind.SCALE})
-COMPARISONS = ("equals", "at_least", "at_most")
-# "At least"/"at most" on a number question are stored as bounds answering compares with.
-BOUNDS = {"at_least": "min", "at_most": "max"}
+from app.goals.models import Goal
+from app.processes.models import Process
+from app.surveys.builder import conditions, parts, structure
+from app.surveys.builder.structure import SurveyError
+from app.surveys.models import MatrixRow, Option, Question, Section, Survey, SurveyState
 
 
 class Positioned(Protocol):
@@ -46,7 +36,9 @@ def managed_surveys(user: Any) -> list[Survey]:
     return [survey for survey in surveys if policy.can_manage_survey(user, survey)]
 
 
-# --- order ---------------------------------------------------------------------------
+def audit(action: str, obj: Any, survey: Survey, actor: Any, **changes: dict[str, Any]) -> None:
+    """The audit event ``survey.<action>``; ``changes`` may give ``before``/``after``."""
+    record(f"survey.{action}", obj, actor=actor, process_id=survey.process_id, **changes)
 
 
 def move(
@@ -67,269 +59,166 @@ def move(
             update(each, position=position)
 
 
-def check_conditions(survey: Survey) -> None:
-    """Refuse an order in which a condition refers to a later page."""
-    for question in survey.questions:
-        if question.show_if:
-            editing.check_question(question)
+# --- surveys -------------------------------------------------------------------------
 
 
-def refuse_if_referenced(
-    survey: Survey, question_ids: set[int], option_ids: set[int] | None = None
-) -> None:
-    """Deleting these would leave another question's condition pointing nowhere."""
-    for question in survey.questions:
-        show_if = question.show_if or {}
-        if question.id in question_ids or not show_if:
-            continue
-        options = set(show_if.get("option_ids", []))
-        if show_if.get("question_id") in question_ids or options & (option_ids or set()):
-            raise SurveyError(
-                _("The condition of another question refers to this; change that first.")
-            )
+def create_survey(*, actor: Any, **settings: Any) -> Survey:
+    survey = structure.create_survey(**settings)
+    audit("create", survey, survey, actor)
+    return survey
 
 
-def delete_section(section: Section) -> None:
-    ids = {question.id for question in section.questions}
-    refuse_if_referenced(section.survey, ids)
-    editing.delete_section(section)
+def update_survey(survey: Survey, *, actor: Any, **settings: Any) -> None:
+    structure.update_survey(survey, **settings)
+    audit("update", survey, survey, actor)
 
 
-def delete_question(question: Question) -> None:
-    refuse_if_referenced(question.section.survey, {question.id})
-    editing.delete_question(question)
+def set_state(survey: Survey, state: SurveyState, *, actor: Any) -> None:
+    structure.set_state(survey, state)
+    audit(f"state.{state.value}", survey, survey, actor)
 
 
-def delete_option(option: Option) -> None:
-    survey = option.question.section.survey
-    refuse_if_referenced(survey, set(), {option.id})
-    editing.delete_option(option)
-    refresh_conditions(survey)
+def copy_survey(survey: Survey, *, slug: str, actor: Any) -> Survey:
+    copy = parts.copy_survey(survey, slug=slug)
+    audit("copy", copy, copy, actor)
+    return copy
 
 
-def delete_row(row: MatrixRow) -> None:
+# --- sections ------------------------------------------------------------------------
+
+
+def save_section(
+    survey: Survey,
+    section: Section | None,
+    *,
+    title: dict[str, str],
+    intro: dict[str, str],
+    actor: Any,
+) -> Section:
+    """A new page at the end (``section`` None) or new texts for ``section``."""
+    if section is None:
+        section = structure.create_section(survey, title=title, intro=intro)
+    else:
+        structure.update_section(section, title=title, intro=intro)
+    audit("section.save", section, survey, actor)
+    return section
+
+
+def move_section(section: Section, step: int, *, actor: Any) -> None:
+    survey = section.survey
+    audit("section.move", section, survey, actor)
+    move(survey.sections, section, step, structure.update_section)
+    conditions.check_conditions(survey)
+
+
+def delete_section(section: Section, *, actor: Any) -> None:
+    survey = section.survey
+    audit("section.delete", section, survey, actor)
+    conditions.refuse_if_referenced(survey, {question.id for question in section.questions})
+    structure.delete_section(section)
+
+
+# --- ready-made parts ----------------------------------------------------------------
+
+
+def add_preset(
+    section: Section,
+    preset: str,
+    *,
+    names: list[str] | None = None,
+    required: bool = False,
+    actor: Any,
+) -> Question:
+    """A demographic question from a preset; ``names``: the municipalities or
+    districts of the preset ``municipality``, one per entry (empty ones are left out)."""
+    choices = None
+    if names is not None:
+        kept = [name.strip() for name in names if name.strip()]
+        choices = [(f"m{n}", {"de": name, "en": name}) for n, name in enumerate(kept, start=1)]
+    question = parts.add_demographic_question(section, preset, choices=choices, required=required)
+    audit("question.preset", question, section.survey, actor)
+    return question
+
+
+def add_goal_matrix(
+    section: Section, process: Process, root_id: int, *, required: bool, actor: Any
+) -> Question:
+    """A matrix about the goals below ``root_id`` (0: the top level) of ``process``."""
+    root = db.session.scalar(
+        sa.select(Goal).where(Goal.id == root_id, Goal.process_id == process.id)
+    )
+    if root_id and root is None:
+        raise SurveyError(_("Choose a goal of the chosen process."))
+    question = parts.matrix_from_goals(section, process, root, required=required)
+    audit("question.goal_matrix", question, section.survey, actor)
+    return question
+
+
+# --- matrix rows ---------------------------------------------------------------------
+
+
+def save_row(
+    question: Question, row: MatrixRow | None, *, label: dict[str, str], actor: Any
+) -> MatrixRow:
+    """A new row at the end of the matrix (``row`` None) or a new label for ``row``."""
+    if row is None:
+        row = structure.add_row(question, label=label)
+    else:
+        structure.update_row(row, label=label)
+    audit("row.save", row, question.section.survey, actor)
+    return row
+
+
+def move_row(row: MatrixRow, step: int, *, actor: Any) -> None:
     question = row.question
-    editing.delete_row(row)
+    audit("row.move", row, question.section.survey, actor)
+    move(question.rows, row, step, structure.update_row)
+
+
+def delete_row(row: MatrixRow, *, actor: Any) -> None:
+    question = row.question
+    audit("row.delete", row, question.section.survey, actor)
+    structure.delete_row(row)
     if not question.rows:
         raise SurveyError(_("A matrix needs at least one row."))
 
 
-# --- kinds ---------------------------------------------------------------------------
+# --- options -------------------------------------------------------------------------
 
 
-def kind_choice(question: Question) -> str:
-    """The question's kind as offered in the form (a drop-down list counts apart)."""
-    if question.kind == QuestionKind.SINGLE_CHOICE and question.setting("display") == DROPDOWN:
-        return DROPDOWN
-    return question.kind.value
-
-
-def drops_items(question: Question, choice: str) -> bool:
-    """Whether changing to ``choice`` removes the question's options and rows."""
-    kind = QuestionKind.SINGLE_CHOICE if choice == DROPDOWN else QuestionKind(choice)
-    has_items = bool(question.options or question.rows)
-    return has_items and not editing.same_family(question.kind, kind)
-
-
-def change_kind(question: Question, choice: str, *, drop_items: bool) -> None:
-    """Change the kind; conditions of other questions must not refer to it unless the
-    options stay. A new scale or matrix without points gets the importance scale."""
-    old = question.kind
-    kind = QuestionKind.SINGLE_CHOICE if choice == DROPDOWN else QuestionKind(choice)
-    display = DROPDOWN if choice == DROPDOWN else "radio"
-    editing.change_kind(question, kind, display=display, drop_items=drop_items)
-    if not editing.same_family(old, kind):
-        refuse_if_referenced(question.section.survey, {question.id})
-    if kind in (QuestionKind.SCALE, QuestionKind.MATRIX) and not question.options:
-        builders.add_scale(question)
-
-
-# --- conditions ----------------------------------------------------------------------
-
-
-def condition_targets(question: Question | None, section: Section) -> list[Question]:
-    """The questions a condition may refer to: choice questions on earlier pages."""
-    return [
-        candidate
-        for earlier in section.survey.sections
-        if earlier.position < section.position
-        for candidate in earlier.questions
-        if candidate.options and candidate is not question
-    ]
-
-
-def condition_from(option_ids: list[int], targets: list[Question]) -> dict[str, Any] | None:
-    """``show_if`` from the ticked options; they must belong to one question."""
-    if not option_ids:
-        return None
-    owners = {
-        target.id for target in targets for option in target.options if option.id in option_ids
-    }
-    if len(owners) != 1:
-        raise SurveyError(_("Choose options of one earlier question for the condition."))
-    return {"question_id": owners.pop(), "option_ids": sorted(set(option_ids))}
-
-
-def same_condition(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
-    if not old or not new:
-        return not old and not new
-    return _condition_key(old) == _condition_key(new)
-
-
-def _condition_key(show_if: dict[str, Any]) -> tuple[Any, ...]:
-    options = sorted(show_if.get("option_ids", []))
-    values = [str(value) for value in show_if.get("values", [])]
-    bounds = show_if.get("min"), show_if.get("max")
-    return show_if.get("question_id"), options, values, bounds, _wording(show_if)
-
-
-def _wording(show_if: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(comparison, value) of a value condition as the builder shows it: a single bound,
-    the stored wording, or a single ``values`` entry (set without the builder) as
-    "equals"; ``None`` for other conditions."""
-    bounds = [(compare, show_if[key]) for compare, key in BOUNDS.items() if key in show_if]
-    if len(bounds) == 1:
-        return bounds[0][0], number_key(bounds[0][1])
-    if bounds or "option_ids" in show_if:
-        return None
-    if "compare" in show_if:
-        return str(show_if["compare"]), str(show_if.get("value", ""))
-    values = show_if.get("values", [])
-    return ("equals", str(values[0])) if len(values) == 1 else None
-
-
-def condition_in_form(question: Question) -> bool:
-    """Whether the question form shows the question's condition (ticked options or a
-    value); others, set without the builder, are kept when the form is saved."""
-    show_if = question.show_if or {}
-    return bool(show_if.get("option_ids")) or bool(value_condition_fields(question))
-
-
-# --- conditions on values ------------------------------------------------------------
-
-
-def value_targets(question: Question | None, section: Section) -> list[Question]:
-    """The questions a value condition may refer to: numbers and scales on earlier pages."""
-    return [
-        candidate
-        for earlier in section.survey.sections
-        if earlier.position < section.position
-        for candidate in earlier.questions
-        if candidate.kind in VALUE_KINDS and candidate is not question
-    ]
-
-
-def value_condition_fields(question: Question) -> dict[str, Any]:
-    """The question form's data for its value condition (see :func:`_wording`)."""
-    show_if = question.show_if or {}
-    target = next(
-        (q for q in question.section.survey.questions if q.id == show_if.get("question_id")), None
-    )
-    wording = _wording(show_if)
-    if target is None or target.kind not in VALUE_KINDS or wording is None:
-        return {}
-    return {
-        "condition_question": target.id,
-        "condition_compare": wording[0],
-        "condition_value": wording[1],
-    }
-
-
-def parse_value(raw: str | None) -> float:
-    text = (raw or "").strip().replace(" ", "")
-    if not NUMBER_RE.match(text):
-        raise SurveyError(_("Please enter a number."))
-    return float(text.replace(",", "."))
-
-
-def value_condition(target: Question, compare: str, value: float) -> dict[str, Any]:
-    """``show_if`` for "answered with a value equal to / at least / at most ``value``".
-
-    "At least"/"at most" on a number question are stored as ``min``/``max``. Otherwise
-    ``values`` lists the answers that meet it (the value, or a scale's points), and
-    ``compare`` and ``value`` keep the staff member's wording.
-    """
-    if compare not in COMPARISONS:
-        raise SurveyError(_("Please choose how to compare."))
-    if not editing.value_fits(target, number_key(value)):
-        raise SurveyError(_value_hint(target, value))
-    if target.kind == QuestionKind.NUMBER and compare in BOUNDS:
-        return {
-            "question_id": target.id,
-            BOUNDS[compare]: int(value) if value.is_integer() else value,
-        }
-    if compare == "equals":
-        values = [number_key(value)]
+def save_option(
+    question: Question,
+    option: Option | None,
+    *,
+    label: dict[str, str],
+    value: str | None,
+    is_other: bool = False,
+    is_no_answer: bool = False,
+    actor: Any,
+) -> Option:
+    """A new option at the end (``option`` None; no ``value``: the next number) or
+    changes to ``option`` (no ``value``: it keeps its own). Value conditions that refer
+    to the question are recomputed."""
+    survey = question.section.survey
+    flags = {"is_other": is_other, "is_no_answer": is_no_answer}
+    if option is None:
+        option = structure.add_option(question, label=label, value=value, **flags)
     else:
-        at_least = compare == "at_least"
-        points = sorted(set(scale_points(target)))
-        values = [number_key(n) for n in points if (n >= value if at_least else n <= value)]
-    return {
-        "question_id": target.id,
-        "values": values,
-        "compare": compare,
-        "value": number_key(value),
-    }
+        structure.update_option(option, label=label, value=value or option.value, **flags)
+    conditions.refresh_conditions(survey)
+    audit("option.save", option, survey, actor)
+    return option
 
 
-def _value_hint(target: Question, value: float) -> str:
-    if target.kind == QuestionKind.SCALE:
-        points = ", ".join(number_key(point) for point in scale_points(target))
-        return _("Please enter the value of one of its scale points: %(values)s.", values=points)
-    if not target.setting("decimal") and not value.is_integer():
-        return _("Please enter a whole number.")
-    low, high = target.setting("min"), target.setting("max")
-    if low is not None and high is not None:
-        return _("Please enter a number from %(min)s to %(max)s.", min=low, max=high)
-    if low is not None:
-        return _("Please enter a number of at least %(min)s.", min=low)
-    return _("Please enter a number of at most %(max)s.", max=high)
+def move_option(option: Option, step: int, *, actor: Any) -> None:
+    question = option.question
+    audit("option.move", option, question.section.survey, actor)
+    move(question.options, option, step, structure.update_option)
 
 
-def refresh_conditions(survey: Survey) -> None:
-    """Recheck the builder's value conditions after the question they refer to changed
-    (its range or scale points): a scale's ``values`` are recomputed, and a change after
-    which a value no longer fits that question is refused."""
-    questions = {question.id: question for question in survey.questions}
-    for question in survey.questions:
-        show_if = question.show_if or {}
-        target = questions.get(show_if.get("question_id") or 0)
-        wording = _wording(show_if)
-        built = "compare" in show_if or any(key in show_if for key in BOUNDS.values())
-        if target is None or wording is None or not built:
-            continue
-        try:
-            fresh = value_condition(target, wording[0], float(wording[1]))
-        except (SurveyError, ValueError):
-            raise SurveyError(
-                _("The condition of another question refers to this; change that first.")
-            ) from None
-        if not same_condition(show_if, fresh):
-            editing.update_question(question, show_if=fresh)
-
-
-# --- paper ---------------------------------------------------------------------------
-
-
-def validate_survey(survey: Survey, formdata: FormData) -> tuple[Answers, Errors]:
-    """All pages at once, in order, so conditions see the answers before them."""
-    answers: Answers = {}
-    errors: Errors = {}
-    for section in survey.sections:
-        page_answers, page_errors = validate_page(survey, section, formdata, answers)
-        answers.update(page_answers)
-        errors.update(page_errors)
-    return answers, errors
-
-
-def paper_count(survey: Survey, batch_label: str) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(Response.id)).where(
-                Response.survey_id == survey.id,
-                Response.channel == ResponseChannel.PAPER,
-                Response.batch_label == batch_label,
-            )
-        )
-        or 0
-    )
+def delete_option(option: Option, *, actor: Any) -> None:
+    survey = option.question.section.survey
+    audit("option.delete", option, survey, actor)
+    conditions.refuse_if_referenced(survey, set(), {option.id})
+    structure.delete_option(option)
+    conditions.refresh_conditions(survey)

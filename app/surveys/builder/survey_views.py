@@ -1,145 +1,52 @@
 """The survey builder for staff: surveys, their settings, state, pages, copy, preview.
 
-Questions and options: :mod:`app.surveys.staff_questions`; paper entry:
-:mod:`app.surveys.paper`. Every view: permission → validate → service → commit
-once → redirect with a message. A refused change (for instance the lock once a
-survey has responses) is shown next to the form or as a message.
+Views of the ``survey_staff`` blueprint (its URLs: :mod:`app.surveys.routes`);
+questions and options: :mod:`.question_views`, presets, goal matrices and matrix
+rows: :mod:`.part_views`. Every view: permission → validate → service (which
+audits) → commit once → redirect with a message. A refused change (for instance the
+lock once a survey has responses) is shown next to the form or as a message.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from app.audit.services import record
 from app.core import policy
-from app.core.staff_area import staff_only
 from app.extensions import db
 from app.i18n import supported_languages, tr_text
 from app.processes.services import all_processes
 from app.staff.forms import local_timezone, translated_data
-from app.surveys import builders, editing, staff_services
-from app.surveys.answers import unit_label
-from app.surveys.editing import SurveyError
-from app.surveys.models import (
-    CHOICE_KINDS,
-    AccessMode,
-    ResultsVisibility,
-    Section,
-    Survey,
-    SurveyState,
+from app.surveys.builder import services, structure
+from app.surveys.builder.forms import NO_PROCESS, CopyForm, SurveyForm, section_form, survey_form
+from app.surveys.builder.helpers import (
+    change_structure,
+    managed_survey,
+    refused,
+    section_of,
+    step,
+    to_survey,
 )
-from app.surveys.staff_forms import (
-    KIND_CHOICES,
-    NO_PROCESS,
-    CopyForm,
-    SurveyForm,
-    section_form,
-    survey_form,
-)
-from app.surveys.validation import max_length, top_n
+from app.surveys.builder.structure import SurveyError
+from app.surveys.models import AccessMode, ResultsVisibility, Section, Survey, SurveyState
 
-bp = Blueprint("survey_staff", __name__, template_folder="templates")
-bp.before_request(staff_only)
 SURVEY_SETTINGS = ("slug", "default_locale", "access_mode", "anonymised", "results_visibility")
-FOCUS_RE = re.compile(r"<(input|select|textarea)\b")
-
-
-def autofocus_first(html: Markup) -> Markup:
-    """The rendered question (escaped macro output) with ``autofocus`` on its first field."""
-    return Markup(FOCUS_RE.sub(r"<\1 autofocus", str(html), count=1))  # noqa: S704
-
-
-@bp.context_processor
-def _helpers() -> dict[str, Any]:
-    return {
-        "top_n": top_n,
-        "max_length": max_length,
-        "unit_label": unit_label,
-        "autofocus_first": autofocus_first,
-        "languages": supported_languages(),
-        "kind_labels": {choice.value: choice.label for choice in KIND_CHOICES},
-        "choice_kinds": {kind.value for kind in CHOICE_KINDS},
-    }
-
-
-# --- helpers (shared with staff_questions and paper) ---------------------------------
-
-
-def managed_survey(survey_id: int) -> Survey:
-    survey = db.session.get(Survey, survey_id)
-    if survey is None:
-        abort(404)
-    policy.require(policy.can_manage_survey(current_user, survey))
-    return survey
-
-
-def section_of(survey: Survey, section_id: int) -> Section:
-    section = next((s for s in survey.sections if s.id == section_id), None)
-    if section is None:
-        abort(404)
-    return section
-
-
-def audit(action: str, obj: Any, survey: Survey, **changes: dict[str, Any]) -> None:
-    """An audit event ``survey.<action>``; ``changes`` may give ``before``/``after``."""
-    record(f"survey.{action}", obj, actor=current_user, process_id=survey.process_id, **changes)
-
-
-def to_survey(survey: Survey, anchor: str | None = None) -> Response:
-    return redirect(url_for("survey_staff.survey", survey_id=survey.id, _anchor=anchor or None))
-
-
-def refused(error: SurveyError, survey: Survey, anchor: str | None = None) -> Response:
-    db.session.rollback()
-    flash(str(error), "error")
-    return to_survey(survey, anchor)
-
-
-def step() -> int:
-    return -1 if request.form.get("direction") == "up" else 1
-
-
-def change_structure(
-    survey: Survey,
-    change: Callable[[], object],
-    *,
-    action: str,
-    obj: Any,
-    message: str,
-    anchor: str | None,
-    done_anchor: str | None = None,
-) -> Response:
-    """Move or delete a part of the survey: audited, committed and confirmed, or
-    refused with the reason (and nothing changed)."""
-    audit(action, obj, survey)
-    try:
-        change()
-    except SurveyError as exc:
-        return refused(exc, survey, anchor)
-    db.session.commit()
-    flash(message, "success")
-    return to_survey(survey, anchor if done_anchor is None else done_anchor)
 
 
 # --- surveys -------------------------------------------------------------------------
 
 
-@bp.route("/")
 def index() -> str:
     return render_template(
-        "surveys/staff/index.html",
-        surveys=staff_services.managed_surveys(current_user),
+        "surveys/builder/index.html",
+        surveys=services.managed_surveys(current_user),
         can_create=bool(_process_choices()),
     )
 
@@ -189,7 +96,6 @@ def _settings(form: SurveyForm) -> dict[str, Any]:
     }
 
 
-@bp.route("/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     choices = _process_choices()
     policy.require(bool(choices))
@@ -205,30 +111,27 @@ def create() -> ResponseReturnValue:
     if form.validate_on_submit():
         settings = _settings(form)
         try:
-            survey = editing.create_survey(**settings)
+            survey = services.create_survey(actor=current_user, **settings)
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("create", survey, survey)
             db.session.commit()
             flash(_("The survey has been created."), "success")
             return to_survey(survey)
-    return render_template("surveys/staff/settings.html", form=form, survey=None, error=error)
+    return render_template("surveys/builder/settings.html", form=form, survey=None, error=error)
 
 
-@bp.route("/<int:survey_id>/")
 def survey(survey_id: int) -> str:
     survey = managed_survey(survey_id)
     return render_template(
-        "surveys/staff/survey.html",
+        "surveys/builder/survey.html",
         survey=survey,
-        locked=editing.has_responses(survey),
+        locked=structure.has_responses(survey),
         copy_form=CopyForm(data={"slug": f"{survey.slug}-copy"[:80]}),
     )
 
 
-@bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 def settings(survey_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     choices = _process_choices()
@@ -238,34 +141,30 @@ def settings(survey_id: int) -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         try:
-            editing.update_survey(survey, **_settings(form))
+            services.update_survey(survey, actor=current_user, **_settings(form))
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
             policy.require(policy.can_manage_survey(current_user, survey))
-            audit("update", survey, survey)
             db.session.commit()
             flash(_("The settings have been saved."), "success")
             return to_survey(survey)
-    return render_template("surveys/staff/settings.html", form=form, survey=survey, error=error)
+    return render_template("surveys/builder/settings.html", form=form, survey=survey, error=error)
 
 
-@bp.route("/<int:survey_id>/state", methods=["POST"])
 def change_state(survey_id: int) -> Response:
     survey = managed_survey(survey_id)
     try:
         state = SurveyState(request.form.get("state", ""))
-        editing.set_state(survey, state)
+        services.set_state(survey, state, actor=current_user)
     except ValueError as exc:  # SurveyError is a ValueError
         return refused(SurveyError(str(exc)), survey)
-    audit(f"state.{state.value}", survey, survey)
     db.session.commit()
     flash(_("The state of the survey has been changed."), "success")
     return to_survey(survey)
 
 
-@bp.route("/<int:survey_id>/copy", methods=["POST"])
 def copy(survey_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     form = CopyForm()
@@ -273,20 +172,18 @@ def copy(survey_id: int) -> ResponseReturnValue:
         flash(_("Please enter a web address for the copy."), "error")
         return to_survey(survey, "copy")
     try:
-        new = builders.copy_survey(survey, slug=form.slug.data or "")
+        new = services.copy_survey(survey, slug=form.slug.data or "", actor=current_user)
     except SurveyError as exc:
         return refused(exc, survey, "copy")
-    audit("copy", new, new)
     db.session.commit()
     flash(_("The survey has been copied; the copy is a draft."), "success")
     return to_survey(new)
 
 
-@bp.route("/<int:survey_id>/preview")
 def preview(survey_id: int) -> str:
     survey = managed_survey(survey_id)
     return render_template(
-        "surveys/staff/preview.html", survey=survey, values=MultiDict(), errors={}
+        "surveys/builder/preview.html", survey=survey, values=MultiDict(), errors={}
     )
 
 
@@ -302,61 +199,44 @@ def _section_page(survey: Survey, section: Section | None) -> ResponseReturnValu
     if form.validate_on_submit():
         texts = {"title": form.texts("title"), "intro": form.texts("intro")}
         try:
-            if section is None:
-                section = editing.create_section(survey, **texts)
-            else:
-                editing.update_section(section, **texts)
+            saved = services.save_section(survey, section, actor=current_user, **texts)
         except SurveyError as exc:
             db.session.rollback()
             error = str(exc)
         else:
-            audit("section.save", section, survey)
             db.session.commit()
             flash(_("The page has been saved."), "success")
-            return to_survey(survey, f"section-{section.id}")
+            return to_survey(survey, f"section-{saved.id}")
     context = {"form": form, "survey": survey, "section": section, "error": error}
-    return render_template("surveys/staff/section_form.html", **context)
+    return render_template("surveys/builder/section_form.html", **context)
 
 
-@bp.route("/<int:survey_id>/sections/new", methods=["GET", "POST"])
 def new_section(survey_id: int) -> ResponseReturnValue:
     return _section_page(managed_survey(survey_id), None)
 
 
-@bp.route("/<int:survey_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 def edit_section(survey_id: int, section_id: int) -> ResponseReturnValue:
     survey = managed_survey(survey_id)
     return _section_page(survey, section_of(survey, section_id))
 
 
-@bp.route("/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
 def move_section(survey_id: int, section_id: int) -> Response:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
-
-    def move() -> None:
-        staff_services.move(survey.sections, section, step(), editing.update_section)
-        staff_services.check_conditions(survey)
-
     return change_structure(
         survey,
-        move,
-        action="section.move",
-        obj=section,
+        lambda: services.move_section(section, step(), actor=current_user),
         message=_("The page has been moved."),
         anchor=f"section-{section_id}",
     )
 
 
-@bp.route("/<int:survey_id>/sections/<int:section_id>/delete", methods=["POST"])
 def delete_section(survey_id: int, section_id: int) -> Response:
     survey = managed_survey(survey_id)
     section = section_of(survey, section_id)
     return change_structure(
         survey,
-        lambda: staff_services.delete_section(section),
-        action="section.delete",
-        obj=section,
+        lambda: services.delete_section(section, actor=current_user),
         message=_("The page has been deleted."),
         anchor=f"section-{section_id}",
         done_anchor="",
