@@ -160,12 +160,12 @@ def change_kind(question: Question, choice: str, *, drop_items: bool, actor: Any
 
 
 def move_question(question: Question, step: int, *, actor: Any) -> None:
-    audit("question.move", question, question.section.survey, actor)
     move(question.section.questions, question, step, structure.update_question)
+    audit("question.move", question, question.section.survey, actor)
 
 
 def delete_question(question: Question, *, actor: Any) -> None:
     survey = question.section.survey
-    audit("question.delete", question, survey, actor)
     conditions.refuse_if_referenced(survey, {question.id})
     structure.delete_question(question)
+    audit("question.delete", question, survey, actor)

@@ -2,10 +2,11 @@
 
 Each change goes through :mod:`app.surveys.builder.structure` (so the lock on
 surveys with responses applies), keeps conditions valid
-(:mod:`app.surveys.builder.conditions`) and records its audit event
-``survey.<action>`` in the same transaction, whoever calls it: a view, a command or
-a test. ``actor`` is the staff member (None for the system). Questions:
-:mod:`app.surveys.builder.questions`.
+(:mod:`app.surveys.builder.conditions`) and, once it has been made, records its
+audit event ``survey.<action>`` in the same transaction, whoever calls it: a view, a
+command or a test. A refused change raises :class:`SurveyError` before anything is
+audited; the caller rolls back. ``actor`` is the staff member (None for the
+system). Questions: :mod:`app.surveys.builder.questions`.
 """
 
 from __future__ import annotations
@@ -106,16 +107,16 @@ def save_section(
 
 def move_section(section: Section, step: int, *, actor: Any) -> None:
     survey = section.survey
-    audit("section.move", section, survey, actor)
     move(survey.sections, section, step, structure.update_section)
     conditions.check_conditions(survey)
+    audit("section.move", section, survey, actor)
 
 
 def delete_section(section: Section, *, actor: Any) -> None:
     survey = section.survey
-    audit("section.delete", section, survey, actor)
     conditions.refuse_if_referenced(survey, {question.id for question in section.questions})
     structure.delete_section(section)
+    audit("section.delete", section, survey, actor)
 
 
 # --- ready-made parts ----------------------------------------------------------------
@@ -171,16 +172,16 @@ def save_row(
 
 def move_row(row: MatrixRow, step: int, *, actor: Any) -> None:
     question = row.question
-    audit("row.move", row, question.section.survey, actor)
     move(question.rows, row, step, structure.update_row)
+    audit("row.move", row, question.section.survey, actor)
 
 
 def delete_row(row: MatrixRow, *, actor: Any) -> None:
     question = row.question
-    audit("row.delete", row, question.section.survey, actor)
     structure.delete_row(row)
     if not question.rows:
         raise SurveyError(_("A matrix needs at least one row."))
+    audit("row.delete", row, question.section.survey, actor)
 
 
 # --- options -------------------------------------------------------------------------
@@ -212,13 +213,13 @@ def save_option(
 
 def move_option(option: Option, step: int, *, actor: Any) -> None:
     question = option.question
-    audit("option.move", option, question.section.survey, actor)
     move(question.options, option, step, structure.update_option)
+    audit("option.move", option, question.section.survey, actor)
 
 
 def delete_option(option: Option, *, actor: Any) -> None:
     survey = option.question.section.survey
-    audit("option.delete", option, survey, actor)
     conditions.refuse_if_referenced(survey, set(), {option.id})
     structure.delete_option(option)
     conditions.refresh_conditions(survey)
+    audit("option.delete", option, survey, actor)
