@@ -1,18 +1,27 @@
-"""Builders shared by the survey tests (no tests here).
+"""Fixtures and helpers shared by the survey tests.
 
 ``kitchen_sink()`` makes an open survey with every question kind on three pages;
-``Sink`` names its questions and options, so tests can post crafted form data.
+``Sink`` names its questions and options, so tests can post crafted form data. The
+fixtures ``sink`` and ``code_sink`` build it for the process ``hf12`` of the shared
+``process`` fixture (tests/conftest.py), whose ``staff``/``staff_client`` manage it.
+A survey in one line: :func:`tests.factories.make_survey` and ``make_response``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g
 from flask.testing import FlaskClient
 
+from app.audit.models import AuditEvent
 from app.extensions import db
+from app.processes.models import Process
 from app.surveys.builder.parts import add_scale
 from app.surveys.builder.structure import (
     add_option,
@@ -22,10 +31,20 @@ from app.surveys.builder.structure import (
     set_state,
     update_question,
 )
-from app.surveys.models import AccessMode, Option, Question, QuestionKind, Survey, SurveyState
+from app.surveys.models import (
+    AccessMode,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseState,
+    Survey,
+    SurveyState,
+)
 from tests.conftest import csrf_token
 
 SLUG = "kitchen-sink"
+STAFF_BASE = "/en/staff/surveys"
 
 
 @dataclass
@@ -153,6 +172,65 @@ def _page_three(sink: Sink) -> None:
     update_question(q["cond"], show_if=show_if)
 
 
+@pytest.fixture
+def english(app: Flask) -> Iterator[None]:
+    """Messages in English, as on an /en/ page (for tests that call services)."""
+    with app.test_request_context("/en/"):
+        g.lang_code = "en"
+        yield
+
+
+@pytest.fixture
+def sink(process: Process) -> Sink:
+    """The kitchen-sink survey of ``hf12``: open to anyone, no responses yet."""
+    return kitchen_sink(process_id=process.id)
+
+
+@pytest.fixture
+def code_sink(process: Process) -> Sink:
+    """The kitchen-sink survey of ``hf12`` for invitation codes only."""
+    return kitchen_sink(process_id=process.id, access_mode=AccessMode.CODE)
+
+
+# --- reading what was stored ---------------------------------------------------------
+
+
+def stored_responses() -> list[Response]:
+    """Every response in the database, oldest first, freshly loaded."""
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Response).order_by(Response.id)))
+
+
+def fresh_question(question_id: int) -> Question:
+    db.session.expire_all()
+    question = db.session.get(Question, question_id)
+    assert question is not None
+    return question
+
+
+def page_text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def lock(survey: Survey) -> None:
+    """A response (even of a draft): from now on the survey's structure is locked."""
+    db.session.add(Response(survey_id=survey.id, state=ResponseState.SUBMITTED))
+    db.session.commit()
+
+
+# --- driving the builder -------------------------------------------------------------
+
+
+def staff_button(client: FlaskClient, survey: Survey, url: str, **data: str) -> Any:
+    """Press a button (a POST-only form) whose CSRF token is on the survey's staff page."""
+    token = csrf_token(client, f"{STAFF_BASE}/{survey.id}/")
+    return client.post(url, data={"csrf_token": token, **data})
+
+
 # --- driving the answering pages -----------------------------------------------------
 
 
@@ -220,3 +298,12 @@ def error_text(page: str, field: str) -> str:
         rf'id="{re.escape(field)}-error"[^>]*>.*?<span class="kern-body">(.*?)</span>', page, re.S
     )
     return match.group(1) if match else ""
+
+
+def answer_all_with_code(client: FlaskClient, sink: Sink, code: str) -> None:
+    """Start with ``code`` and answer every page (not submitted yet)."""
+    assert start(client, sink, code=code).status_code == 302
+    for number, data in enumerate(
+        (page_one_data(sink), page_two_data(sink), page_three_data(sink)), start=1
+    ):
+        assert post_page(client, sink, number, data).status_code == 302

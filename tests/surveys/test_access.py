@@ -19,28 +19,27 @@ from app.extensions import db
 from app.surveys import codes
 from app.surveys.answering.gate import Respondent, SurveyRefusedError
 from app.surveys.answering.responses import local_day, start_response, submit_response
-from app.surveys.builder.structure import create_question, create_section, create_survey, set_state
 from app.surveys.cli import generate_codes
 from app.surveys.models import (
     AccessMode,
     InvitationCode,
     Participation,
-    QuestionKind,
     Response,
     ResponseState,
     Survey,
-    SurveyState,
 )
 from tests.conftest import DB_KIND, login_as
-from tests.factories import make_user
+from tests.factories import make_survey, make_user
 from tests.surveys.conftest import (
     answer_all,
+    answer_all_with_code,
     any_token,
     error_text,
     final_submit,
     kitchen_sink,
     page_url,
     start,
+    stored_responses,
     url,
 )
 
@@ -49,11 +48,6 @@ def _code(survey: Survey, batch: str = "") -> str:
     code = generate_codes(survey, 1, batch)[0]
     db.session.commit()
     return code
-
-
-def _responses() -> list[Response]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(Response)))
 
 
 # --- the codes -----------------------------------------------------------------------
@@ -116,7 +110,7 @@ def test_valid_code_starts_the_survey(app: Flask, client: FlaskClient) -> None:
     code = _code(sink.survey)
     response = start(client, sink, code=codes.display(code).lower())
     assert response.headers["Location"].endswith(page_url(sink, 1))
-    assert _responses()[0].code_id is not None
+    assert stored_responses()[0].code_id is not None
 
 
 def test_unknown_code_is_refused_next_to_the_field(app: Flask, client: FlaskClient) -> None:
@@ -127,7 +121,7 @@ def test_unknown_code_is_refused_next_to_the_field(app: Flask, client: FlaskClie
     assert response.status_code == 200
     assert "We do not know this code" in error_text(page, "code")
     assert 'value="ZZZZZ-ZZZZZ"' in page
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 def test_code_of_another_survey_is_unknown(app: Flask, client: FlaskClient) -> None:
@@ -145,17 +139,7 @@ def test_used_code_is_refused(app: Flask, client: FlaskClient) -> None:
     other = app.test_client()
     page = start(other, sink, code=code).get_data(as_text=True)
     assert error_text(page, "code") == "This code has already been used."
-    assert len(_responses()) == 1
-
-
-def answer_all_with_code(client: FlaskClient, sink: Any, code: str) -> None:
-    from tests.surveys.conftest import page_one_data, page_three_data, page_two_data, post_page
-
-    assert start(client, sink, code=code).status_code == 302
-    for number, data in enumerate(
-        (page_one_data(sink), page_two_data(sink), page_three_data(sink)), start=1
-    ):
-        assert post_page(client, sink, number, data).status_code == 302
+    assert len(stored_responses()) == 1
 
 
 def test_same_code_in_a_second_browser_continues_the_same_response(
@@ -165,7 +149,7 @@ def test_same_code_in_a_second_browser_continues_the_same_response(
     code = _code(sink.survey)
     start(client, sink, code=code)
     start(app.test_client(), sink, code=code)
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_code_entry_is_rate_limited(app_config: dict[str, Any]) -> None:
@@ -203,9 +187,9 @@ def test_anonymised_survey_drops_the_code_link_and_keeps_the_day_only(
     sink = kitchen_sink(access_mode=AccessMode.CODE, anonymised=True)
     code = _code(sink.survey)
     answer_all_with_code(client, sink, code)
-    assert _responses()[0].code_id is not None  # linked while in progress
+    assert stored_responses()[0].code_id is not None  # linked while in progress
     final_submit(client, sink)
-    response = _responses()[0]
+    response = stored_responses()[0]
     assert response.state == ResponseState.SUBMITTED
     assert response.code_id is None and response.user_id is None
     assert response.browser_key_hash is None and response.resume_token_hash is None
@@ -221,7 +205,7 @@ def test_anonymised_open_survey_still_allows_one_response_per_browser(
     sink = kitchen_sink(anonymised=True)
     answer_all(client, sink)
     final_submit(client, sink)
-    response = _responses()[0]
+    response = stored_responses()[0]
     assert response.browser_key_hash is None
     participation = db.session.scalars(sa.select(Participation)).one()
     assert participation.subject.startswith("browser:")
@@ -233,7 +217,7 @@ def test_not_anonymised_survey_keeps_the_link_and_time(app: Flask, client: Flask
     code = _code(sink.survey)
     answer_all_with_code(client, sink, code)
     final_submit(client, sink)
-    response = _responses()[0]
+    response = stored_responses()[0]
     assert response.code_id is not None and response.submitted_at is not None
 
 
@@ -245,7 +229,7 @@ def test_account_mode_asks_anonymous_visitors_to_sign_in(app: Flask, client: Fla
     assert "Please sign in to take part" in client.get(url(sink)).get_data(as_text=True)
     response = client.post(url(sink, "start"), data={"csrf_token": any_token(client, sink)})
     assert response.headers["Location"].endswith(url(sink))
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 def test_account_mode_one_response_per_user(app: Flask, client: FlaskClient) -> None:
@@ -260,7 +244,7 @@ def test_account_mode_one_response_per_user(app: Flask, client: FlaskClient) -> 
     assert response.headers["Location"].endswith(url(sink))
     page = other_browser.get(url(sink)).get_data(as_text=True)
     assert "already taken part" in page
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_account_mode_continues_on_another_device(app: Flask, client: FlaskClient) -> None:
@@ -271,7 +255,7 @@ def test_account_mode_continues_on_another_device(app: Flask, client: FlaskClien
     other_browser = app.test_client()
     login_as(other_browser, user)
     start(other_browser, sink)
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_account_mode_needs_a_confirmed_address(app: Flask, client: FlaskClient) -> None:
@@ -279,29 +263,19 @@ def test_account_mode_needs_a_confirmed_address(app: Flask, client: FlaskClient)
     login_as(client, make_user("new@example.org", verified=False))
     response = start(client, sink)
     assert response.headers["Location"].endswith(url(sink))
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 # --- parallel submissions with one code (PostgreSQL) --------------------------------
 
 
-def _small_code_survey() -> tuple[Survey, InvitationCode]:
-    survey = create_survey(
-        slug="race", title={"de": "Wettlauf"}, access_mode=AccessMode.CODE, anonymised=False
-    )
-    section = create_section(survey, title={"de": "Eins"})
-    create_question(section, kind=QuestionKind.SHORT_TEXT, prompt={"de": "Frage"})
-    set_state(survey, SurveyState.OPEN)
-    code = InvitationCode(survey_id=survey.id, code=codes.new_code())
-    db.session.add(code)
-    db.session.commit()
-    return survey, code
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(DB_KIND != "postgresql", reason="needs PostgreSQL row locks")
 def test_parallel_submissions_with_one_code_accept_exactly_one(app: Flask) -> None:
-    survey, code = _small_code_survey()
+    survey = make_survey("race", access_mode=AccessMode.CODE)
+    code = InvitationCode(survey_id=survey.id, code=codes.new_code())
+    db.session.add(code)
+    db.session.commit()
     first, _ = start_response(survey, Respondent(code=code))
     # A second response with the same code, as if started in two browsers at once.
     second = Response(survey_id=survey.id, code_id=code.id, state=ResponseState.IN_PROGRESS)
@@ -335,7 +309,7 @@ def test_parallel_submissions_with_one_code_accept_exactly_one(app: Flask) -> No
     for thread in threads:
         thread.join(10)
     assert sorted(outcomes.values()) == ["accepted", "refused"]
-    states = [r.state for r in _responses()]
+    states = [r.state for r in stored_responses()]
     assert states.count(ResponseState.SUBMITTED) == 1
     db.session.refresh(code)
     assert code.used_at is not None

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.extensions import db
-from app.surveys.models import Answer, Response, ResponseState, SurveyState
+from app.surveys.models import Answer, ResponseState, SurveyState
 from tests.surveys.conftest import (
     Sink,
     answer_all,
@@ -24,17 +24,13 @@ from tests.surveys.conftest import (
     page_url,
     post_page,
     start,
+    stored_responses,
     url,
 )
 
 
-def _responses() -> list[Response]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(Response)))
-
-
 def _submitted() -> int:
-    return sum(1 for r in _responses() if r.state == ResponseState.SUBMITTED)
+    return sum(1 for r in stored_responses() if r.state == ResponseState.SUBMITTED)
 
 
 def test_intro_shows_the_survey_and_a_start_button(app: Flask, client: FlaskClient) -> None:
@@ -135,7 +131,7 @@ def test_final_submit_twice_is_one_response(app: Flask, client: FlaskClient) -> 
     second = client.post(url(sink, "submit"), data={"csrf_token": token.group(1)})
     assert first.status_code == second.status_code == 302
     assert second.headers["Location"].endswith(url(sink, "thanks"))
-    assert len(_responses()) == 1 and _submitted() == 1
+    assert len(stored_responses()) == 1 and _submitted() == 1
     answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
     assert answers == 4  # single choice, two matrix rows, the conditional text
     page = client.get(url(sink, "thanks")).get_data(as_text=True)
@@ -197,7 +193,7 @@ def test_survey_past_its_closing_time_refuses_a_start(app: Flask, client: FlaskC
     assert "This survey is closed" in page and "Start the survey" not in page
     response = client.post(url(sink, "start"), data={"csrf_token": any_token(client, sink)})
     assert response.headers["Location"].endswith(url(sink))
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 def test_draft_survey_is_not_public(app: Flask, client: FlaskClient) -> None:
@@ -293,7 +289,7 @@ def test_open_mode_one_response_per_browser(app: Flask, client: FlaskClient) -> 
     response = start(client, sink)
     assert response.headers["Location"].endswith(url(sink))
     assert "from this browser" in client.get(url(sink)).get_data(as_text=True)
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_open_mode_another_browser_may_answer(app: Flask, client: FlaskClient) -> None:
@@ -310,7 +306,7 @@ def test_open_mode_start_twice_resumes_the_same_response(app: Flask, client: Fla
     sink = kitchen_sink()
     start(client, sink)
     start(client, sink)
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_crafted_post_to_a_hidden_question_is_discarded(app: Flask, client: FlaskClient) -> None:

@@ -25,19 +25,9 @@ from app.surveys.models import (
 )
 from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
-from tests.surveys.conftest import kitchen_sink
+from tests.surveys.conftest import kitchen_sink, staff_button
 
 BASE = "/en/staff/surveys"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process()
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
 
 
 def _survey(slug: str) -> Survey:
@@ -51,11 +41,6 @@ def _post(client: FlaskClient, url: str, data: dict[str, Any], form_url: str) ->
     response = submit(client, url, data, form_url=form_url)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
-
-
-def _button(client: FlaskClient, survey: Survey, url: str, **data: str) -> Any:
-    token = csrf_token(client, f"{BASE}/{survey.id}/")
-    return client.post(url, data={"csrf_token": token, **data})
 
 
 def _question(client: FlaskClient, survey: Survey, section_id: int, **data: Any) -> Question:
@@ -161,7 +146,7 @@ def test_staff_build_a_survey_and_a_citizen_answers_it(
     assert cond.show_if == {"question_id": single.id, "option_ids": [single.options[0].id]}
     page = client.get(f"{BASE}/{survey.id}/").get_data(as_text=True)
     assert "Do you live here?" in page or "Wohnen Sie hier?" in page
-    response = _button(client, survey, f"{BASE}/{survey.id}/state", state="open")
+    response = staff_button(client, survey, f"{BASE}/{survey.id}/state", state="open")
     assert response.status_code == 302
     assert _survey("umfrage").state == SurveyState.OPEN
 
@@ -226,7 +211,7 @@ def test_structure_is_locked_once_responses_exist_but_texts_can_be_fixed(
     db.session.commit()
     login_as(client, staff)
     section = survey.sections[0]
-    refused = _button(client, survey, f"{BASE}/{survey.id}/sections/{section.id}/delete")
+    refused = staff_button(client, survey, f"{BASE}/{survey.id}/sections/{section.id}/delete")
     assert refused.status_code == 302
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "only texts can be changed now" in page
@@ -261,12 +246,12 @@ def test_copy_makes_a_draft_with_the_same_structure(
     sink = kitchen_sink(process_id=process.id)
     login_as(client, staff)
     survey = sink.survey
-    response = _button(client, survey, f"{BASE}/{survey.id}/copy", slug="kitchen-copy")
+    response = staff_button(client, survey, f"{BASE}/{survey.id}/copy", slug="kitchen-copy")
     assert response.status_code == 302
     copy = _survey("kitchen-copy")
     assert copy.state == SurveyState.DRAFT
     assert [q.kind for q in copy.questions] == [q.kind for q in _survey(survey.slug).questions]
-    taken = _button(client, survey, f"{BASE}/{survey.id}/copy", slug="kitchen-copy")
+    taken = staff_button(client, survey, f"{BASE}/{survey.id}/copy", slug="kitchen-copy")
     page = client.get(taken.headers["Location"]).get_data(as_text=True)
     assert "already used by another survey" in page
 
@@ -291,7 +276,9 @@ def test_reorder_and_rename(app: Flask, client: FlaskClient, process: Process, s
     first = _new_section(client, survey, "Eins")
     a = _question(client, survey, first, kind="short_text", prompt_de="A")
     b = _question(client, survey, first, kind="short_text", prompt_de="B")
-    moved = _button(client, survey, f"{BASE}/{survey.id}/questions/{b.id}/move", direction="up")
+    moved = staff_button(
+        client, survey, f"{BASE}/{survey.id}/questions/{b.id}/move", direction="up"
+    )
     assert moved.status_code == 302
     assert [q.id for q in _survey(survey.slug).questions] == [b.id, a.id]
     url = f"{BASE}/{survey.id}/sections/{first}/edit"

@@ -5,42 +5,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
 from app.extensions import db
-from app.processes.models import Process
-from app.surveys.models import Answer, Response, ResponseChannel, ResponseState
+from app.surveys.models import Answer, ResponseChannel, ResponseState
 from tests.conftest import login_as
 from tests.factories import make_process, make_user
 from tests.surveys.conftest import (
     Sink,
     error_text,
-    kitchen_sink,
     page_one_data,
     page_three_data,
     page_two_data,
+    stored_responses,
 )
 
 BATCH = "Box 1"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process()
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def sink(process: Process) -> Sink:
-    return kitchen_sink(process_id=process.id)
 
 
 def _entry_url(sink: Sink) -> str:
@@ -55,11 +38,6 @@ def _form(client: FlaskClient, sink: Sink) -> tuple[str, dict[str, str]]:
 
 def _valid(sink: Sink) -> dict[str, Any]:
     return page_one_data(sink) | page_two_data(sink) | page_three_data(sink)
-
-
-def _responses() -> list[Response]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(Response)))
 
 
 def test_the_start_page_asks_for_a_batch_and_leads_to_the_entry_form(
@@ -96,7 +74,7 @@ def test_a_valid_questionnaire_is_stored_as_paper_response(
     _page, hidden = _form(client, sink)
     response = client.post(_entry_url(sink), data=hidden | _valid(sink))
     assert response.status_code == 302
-    [stored] = _responses()
+    [stored] = stored_responses()
     assert stored.channel == ResponseChannel.PAPER
     assert stored.state == ResponseState.SUBMITTED
     assert stored.batch_label == BATCH and stored.entered_by_id == staff.id
@@ -131,7 +109,7 @@ def test_invalid_answers_show_errors_and_keep_the_other_answers(
     assert not error_text(page, sink.name("cond"))
     assert 'value="kept"' in page and 'value="2,5"' in page and 'value="500"' in page
     assert f'value="{hidden["key"]}"' in page  # the same key: a later save stores one
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 def test_a_condition_met_makes_the_question_required(
@@ -152,7 +130,7 @@ def test_a_double_submit_stores_one_response(
     first = client.post(_entry_url(sink), data=hidden | _valid(sink))
     second = client.post(_entry_url(sink), data=hidden | _valid(sink))
     assert first.status_code == second.status_code == 302
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "had already been saved" in page
 

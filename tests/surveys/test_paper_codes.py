@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.processes.models import Process
@@ -20,38 +20,23 @@ from app.surveys.answering.gate import SurveyRefusedError
 from app.surveys.answering.responses import new_idempotency_key
 from app.surveys.cli import generate_codes
 from app.surveys.lookups import find_code
-from app.surveys.models import AccessMode, InvitationCode, Response, ResponseChannel, Survey
+from app.surveys.models import AccessMode, InvitationCode, ResponseChannel, Survey
 from app.surveys.paper import services as paper
 from app.surveys.paper.services import record_paper_response
 from tests.conftest import DB_KIND, login_as
-from tests.factories import make_process, make_user
 from tests.surveys.conftest import (
     Sink,
+    answer_all_with_code,
     error_text,
     final_submit,
     kitchen_sink,
     page_one_data,
     page_three_data,
     page_two_data,
+    stored_responses,
 )
-from tests.surveys.test_access import answer_all_with_code
 
 BATCH = "Box 1"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process()
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def sink(process: Process) -> Sink:
-    return kitchen_sink(process_id=process.id, access_mode=AccessMode.CODE)
 
 
 def _codes(sink: Sink, count: int = 1) -> list[str]:
@@ -79,11 +64,6 @@ def _enter(client: FlaskClient, sink: Sink, code: str, **extra: Any) -> Any:
     return client.post(_entry_url(sink), data=hidden | _valid(sink) | {"code": code} | extra)
 
 
-def _responses() -> list[Response]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(Response).order_by(Response.id)))
-
-
 def _code_row(code: str) -> InvitationCode:
     db.session.expire_all()
     found = db.session.scalar(sa.select(InvitationCode).where(InvitationCode.code == code))
@@ -95,12 +75,12 @@ def _code_row(code: str) -> InvitationCode:
 
 
 def test_code_survey_form_starts_with_the_required_code_field(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
     login_as(client, staff)
-    page, _hidden = _form(client, sink)
+    page, _hidden = _form(client, code_sink)
     assert "Code on the questionnaire" in page
-    assert page.index('name="code"') < page.index(f'name="{sink.name("single")}')
+    assert page.index('name="code"') < page.index(f'name="{code_sink.name("single")}')
     assert page.count("autofocus") == 1  # the code: the first thing on the paper
     assert re.search(r'<input autofocus [^>]*id="code"[^>]*aria-required="true"', page)
 
@@ -119,13 +99,13 @@ def test_open_survey_without_codes_has_no_code_field(
 
 
 def test_a_valid_code_is_used_up_with_the_response(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
-    [code] = _codes(sink)
+    [code] = _codes(code_sink)
     login_as(client, staff)
-    response = _enter(client, sink, codes.display(code).lower())
+    response = _enter(client, code_sink, codes.display(code).lower())
     assert response.status_code == 302
-    [stored] = _responses()
+    [stored] = stored_responses()
     assert stored.channel == ResponseChannel.PAPER and stored.code_id == _code_row(code).id
     assert _code_row(code).used_at is not None
     event = db.session.scalar(
@@ -137,66 +117,66 @@ def test_a_valid_code_is_used_up_with_the_response(
 
 
 def test_a_missing_code_is_asked_for_and_the_answers_stay(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
-    _codes(sink)
+    _codes(code_sink)
     login_as(client, staff)
-    response = _enter(client, sink, "  ", **{sink.name("short"): "kept"})
+    response = _enter(client, code_sink, "  ", **{code_sink.name("short"): "kept"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert error_text(page, "code") == "Please enter the code printed on the questionnaire."
     assert 'href="#code"' in page  # in the error summary
     assert 'value="kept"' in page
-    assert _responses() == []
+    assert stored_responses() == []
 
 
 def test_an_unknown_code_is_refused_next_to_the_field(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User, process: Process
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User, process: Process
 ) -> None:
     other = kitchen_sink("other", process_id=process.id, access_mode=AccessMode.CODE)
     [foreign] = generate_codes(other.survey, 1)
     db.session.commit()
     login_as(client, staff)
     for typed in ("ZZZZZ-ZZZZZ", foreign):
-        response = _enter(client, sink, typed, **{sink.name("short"): "kept"})
+        response = _enter(client, code_sink, typed, **{code_sink.name("short"): "kept"})
         page = response.get_data(as_text=True)
         assert "We do not know this code" in error_text(page, "code")
         assert f'value="{typed}"' in page and 'value="kept"' in page
         assert 'aria-invalid="true"' in page
-    assert _responses() == []
+    assert stored_responses() == []
     assert _code_row(foreign).used_at is None
 
 
 def test_a_code_used_online_is_refused_and_nothing_is_saved(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
-    [code] = _codes(sink)
+    [code] = _codes(code_sink)
     citizen = app.test_client()
-    answer_all_with_code(citizen, sink, code)
-    final_submit(citizen, sink)
+    answer_all_with_code(citizen, code_sink, code)
+    final_submit(citizen, code_sink)
     login_as(client, staff)
-    response = _enter(client, sink, code, **{sink.name("short"): "kept"})
+    response = _enter(client, code_sink, code, **{code_sink.name("short"): "kept"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert error_text(page, "code") == (
         "This code has already been used online. The questionnaire was not saved."
     )
     assert 'value="kept"' in page
-    assert [r.channel for r in _responses()] == [ResponseChannel.ONLINE]
+    assert [r.channel for r in stored_responses()] == [ResponseChannel.ONLINE]
 
 
 def test_a_code_used_on_paper_is_refused_with_its_batch(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
-    [code] = _codes(sink)
+    [code] = _codes(code_sink)
     login_as(client, staff)
-    assert _enter(client, sink, code).status_code == 302
-    page = _enter(client, sink, code).get_data(as_text=True)  # a new form, the same code
+    assert _enter(client, code_sink, code).status_code == 302
+    page = _enter(client, code_sink, code).get_data(as_text=True)  # a new form, the same code
     assert error_text(page, "code") == (
         "This code has already been used for a paper questionnaire (batch Box 1)."
         " The questionnaire was not saved."
     )
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_anonymised_survey_says_used_without_knowing_where(
@@ -206,25 +186,25 @@ def test_anonymised_survey_says_used_without_knowing_where(
     [code] = _codes(anonymous)
     login_as(client, staff)
     assert _enter(client, anonymous, code).status_code == 302
-    assert _responses()[0].code_id is None  # the link is dropped, the code is used up
+    assert stored_responses()[0].code_id is None  # the link is dropped, the code is used up
     page = _enter(client, anonymous, code).get_data(as_text=True)
     assert error_text(page, "code") == (
         "This code has already been used. The questionnaire was not saved."
     )
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
 
 
 def test_a_double_submit_with_a_code_stores_one_response(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User
 ) -> None:
-    [code] = _codes(sink)
+    [code] = _codes(code_sink)
     login_as(client, staff)
-    _page, hidden = _form(client, sink)
-    data = hidden | _valid(sink) | {"code": code}
-    first = client.post(_entry_url(sink), data=data)
-    second = client.post(_entry_url(sink), data=data)
+    _page, hidden = _form(client, code_sink)
+    data = hidden | _valid(code_sink) | {"code": code}
+    first = client.post(_entry_url(code_sink), data=data)
+    second = client.post(_entry_url(code_sink), data=data)
     assert first.status_code == second.status_code == 302
-    assert len(_responses()) == 1
+    assert len(stored_responses()) == 1
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "had already been saved" in page
 
@@ -241,7 +221,7 @@ def test_code_is_optional_when_codes_exist_for_an_open_survey(
     assert re.search(r'for="code">Code on the questionnaire <span[^>]*>\u2013 optional', page)
     assert _enter(client, open_sink, "").status_code == 302
     assert _enter(client, open_sink, code).status_code == 302
-    assert [r.code_id for r in _responses()] == [None, _code_row(code).id]
+    assert [r.code_id for r in stored_responses()] == [None, _code_row(code).id]
     page = _enter(client, open_sink, "ZZZZZ-ZZZZZ").get_data(as_text=True)
     assert "We do not know this code" in error_text(page, "code")
 
@@ -286,14 +266,14 @@ def _hold_until_someone_waits(event: threading.Event) -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(DB_KIND != "postgresql", reason="needs PostgreSQL row locks")
 def test_two_paper_entries_with_one_code_at_once_accept_exactly_one(
-    app: Flask, client: FlaskClient, sink: Sink, staff: User, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, code_sink: Sink, staff: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    [code] = _codes(sink)
-    survey_id, staff_id = sink.survey.id, staff.id
+    [code] = _codes(code_sink)
+    survey_id, staff_id = code_sink.survey.id, staff.id
     answers: dict[int, Any] = {}  # paper does not enforce required questions
     login_as(client, staff)
-    _page, hidden = _form(client, sink)
-    data = hidden | _valid(sink) | {"code": code, sink.name("short"): "second"}
+    _page, hidden = _form(client, code_sink)
+    data = hidden | _valid(code_sink) | {"code": code, code_sink.name("short"): "second"}
     locked = threading.Event()
     races: list[int] = []
     real_meanwhile = paper._code_taken_meanwhile
@@ -328,7 +308,7 @@ def test_two_paper_entries_with_one_code_at_once_accept_exactly_one(
 
     def second() -> None:  # the same code typed in by a colleague, through the form
         locked.wait(5)
-        outcomes["second"] = client.post(_entry_url(sink), data=data)
+        outcomes["second"] = client.post(_entry_url(code_sink), data=data)
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
@@ -344,5 +324,5 @@ def test_two_paper_entries_with_one_code_at_once_accept_exactly_one(
         " The questionnaire was not saved."
     )
     assert 'value="second"' in page  # the typed answers stay
-    [stored] = _responses()
+    [stored] = stored_responses()
     assert stored.batch_label == "Box 2" and stored.code_id == _code_row(code).id

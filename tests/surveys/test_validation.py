@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask, g
 from werkzeug.datastructures import MultiDict
 
 from app.surveys.answering.validation import Answers, validate_page
-from tests.surveys.conftest import Sink, kitchen_sink
+from tests.surveys.conftest import Sink
 
-
-@pytest.fixture
-def sink(app: Flask) -> Iterator[Sink]:
-    built = kitchen_sink()
-    with app.test_request_context("/en/"):
-        g.lang_code = "en"
-        yield built
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _check(
