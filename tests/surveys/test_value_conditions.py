@@ -1,5 +1,5 @@
-"""The survey builder's later additions: matrix rows after creation, changing a
-question's kind, and show-if conditions on the value of a number or scale question."""
+"""Show-if conditions on the value of a number or scale question, as the builder sets
+them and as answering and the synthetic responses honour them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role, User
-from app.audit.models import AuditEvent
+from app.accounts.models import User
 from app.demo.survey_responses import Synthesiser
 from app.extensions import db
 from app.processes.models import Process
@@ -27,8 +26,6 @@ from app.surveys.builder.structure import (
 )
 from app.surveys.models import (
     Answer,
-    MatrixRow,
-    Question,
     QuestionKind,
     Response,
     ResponseState,
@@ -36,255 +33,14 @@ from app.surveys.models import (
     SurveyState,
 )
 from tests.conftest import csrf_token, login_as, submit
-from tests.factories import make_process, make_user
-from tests.surveys.conftest import Sink, kitchen_sink
+from tests.surveys.conftest import (
+    audit_actions,
+    fresh_question,
+    lock,
+    page_text,
+)
 
 BASE = "/en/staff/surveys"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process()
-
-
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-
-
-@pytest.fixture
-def sink(process: Process, staff: User, client: FlaskClient) -> Sink:
-    """The kitchen-sink survey (every kind, no responses), staff signed in."""
-    built = kitchen_sink(process_id=process.id)
-    login_as(client, staff)
-    return built
-
-
-def _lock(survey: Survey) -> None:
-    db.session.add(Response(survey_id=survey.id, state=ResponseState.SUBMITTED))
-    db.session.commit()
-
-
-def _button(client: FlaskClient, survey: Survey, url: str, **data: str) -> Any:
-    token = csrf_token(client, f"{BASE}/{survey.id}/")
-    return client.post(url, data={"csrf_token": token, **data})
-
-
-def _question(question_id: int) -> Question:
-    db.session.expire_all()
-    question = db.session.get(Question, question_id)
-    assert question is not None
-    return question
-
-
-def _actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-def _text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-# --- matrix rows ---------------------------------------------------------------------
-
-
-def _rows_url(sink: Sink) -> str:
-    return f"{BASE}/{sink.survey.id}/questions/{sink.q['matrix'].id}/rows"
-
-
-def _row_labels(sink: Sink, lang: str = "en") -> list[str]:
-    return [row.label.get(lang, "") for row in _question(sink.q["matrix"].id).rows]
-
-
-def test_matrix_rows_can_be_renamed_moved_added_and_deleted(
-    client: FlaskClient, sink: Sink
-) -> None:
-    matrix = sink.q["matrix"]
-    first, second = (row.id for row in matrix.rows)
-    page = _text(client.get(f"{BASE}/{sink.survey.id}/"))
-    assert f"{_rows_url(sink)}/{first}/edit" in page and f"{_rows_url(sink)}/new" in page
-
-    edit = f"{_rows_url(sink)}/{first}/edit"
-    form = _text(client.get(edit))
-    assert 'name="label_de"' in form and 'name="label_en"' in form and "Row one" in form
-    saved = submit(client, edit, {"label_de": "Zeile eins", "label_en": "First row"})
-    assert saved.status_code == 302
-    assert _row_labels(sink) == ["First row", "Row two"]
-    assert _row_labels(sink, "de")[0] == "Zeile eins"
-
-    moved = _button(client, sink.survey, f"{_rows_url(sink)}/{second}/move", direction="up")
-    assert moved.status_code == 302
-    assert [row.id for row in _question(matrix.id).rows] == [second, first]
-
-    added = submit(client, f"{_rows_url(sink)}/new", {"label_de": "Drei", "label_en": "Three"})
-    assert added.status_code == 302
-    assert _row_labels(sink) == ["Row two", "First row", "Three"]
-
-    deleted = _button(client, sink.survey, f"{_rows_url(sink)}/{first}/delete")
-    assert deleted.status_code == 302
-    assert _row_labels(sink) == ["Row two", "Three"]
-    assert db.session.get(MatrixRow, first) is None
-    assert _actions() == [
-        "survey.row.save",
-        "survey.row.move",
-        "survey.row.save",
-        "survey.row.delete",
-    ]
-
-
-def test_a_row_needs_a_text_and_the_input_stays(client: FlaskClient, sink: Sink) -> None:
-    page = submit(client, f"{_rows_url(sink)}/new", {"label_de": "", "label_en": "Only English"})
-    assert page.status_code == 200
-    assert "Please enter a text in" in _text(page) and 'value="Only English"' in _text(page)
-    assert len(_question(sink.q["matrix"].id).rows) == 2
-
-
-def test_the_last_row_of_a_matrix_cannot_be_deleted(client: FlaskClient, sink: Sink) -> None:
-    first, second = (row.id for row in sink.q["matrix"].rows)
-    assert _button(client, sink.survey, f"{_rows_url(sink)}/{first}/delete").status_code == 302
-    refused = _button(client, sink.survey, f"{_rows_url(sink)}/{second}/delete")
-    assert "A matrix needs at least one row." in _text(client.get(refused.headers["Location"]))
-    assert [row.id for row in _question(sink.q["matrix"].id).rows] == [second]
-    assert _actions() == ["survey.row.delete"]
-
-
-def test_rows_belong_to_a_matrix_of_the_survey(client: FlaskClient, sink: Sink) -> None:
-    single = sink.q["single"]
-    assert client.get(f"{BASE}/{sink.survey.id}/questions/{single.id}/rows/new").status_code == 404
-    row = sink.q["matrix"].rows[0]
-    other = kitchen_sink("other-sink")
-    url = f"{BASE}/{other.survey.id}/questions/{sink.q['matrix'].id}/rows/{row.id}/edit"
-    assert client.get(url).status_code in (403, 404)
-
-
-def test_locked_matrix_rows_keep_their_structure_but_texts_can_be_fixed(
-    client: FlaskClient, sink: Sink
-) -> None:
-    _lock(sink.survey)
-    first, second = (row.id for row in sink.q["matrix"].rows)
-    page = _text(client.get(f"{BASE}/{sink.survey.id}/"))
-    assert f"{_rows_url(sink)}/{first}/edit" in page
-    assert f"{_rows_url(sink)}/{first}/move" not in page and f"{_rows_url(sink)}/new" not in page
-
-    fixed = submit(
-        client, f"{_rows_url(sink)}/{first}/edit", {"label_de": "Eins", "label_en": "One"}
-    )
-    assert fixed.status_code == 302
-    assert _row_labels(sink) == ["One", "Row two"]
-
-    for action, data in (("move", {"direction": "up"}), ("delete", {})):
-        refused = _button(client, sink.survey, f"{_rows_url(sink)}/{second}/{action}", **data)
-        assert "only texts can be changed now" in _text(client.get(refused.headers["Location"]))
-    added = submit(client, f"{_rows_url(sink)}/new", {"label_de": "Drei", "label_en": "Three"})
-    assert added.status_code == 200 and "only texts can be changed now" in _text(added)
-    assert [row.id for row in _question(sink.q["matrix"].id).rows] == [first, second]
-    assert _actions() == ["survey.row.save"]
-
-
-# --- changing the kind ---------------------------------------------------------------
-
-
-def _kind_url(sink: Sink, key: str) -> str:
-    return f"{BASE}/{sink.survey.id}/questions/{sink.q[key].id}/kind"
-
-
-def _change(client: FlaskClient, sink: Sink, key: str, kind: str, **extra: str) -> Any:
-    edit = f"{BASE}/{sink.survey.id}/questions/{sink.q[key].id}/edit"
-    data = {"change-kind": kind} | {f"change-{k}": v for k, v in extra.items()}
-    return submit(client, _kind_url(sink, key), data, form_url=edit)
-
-
-def test_choice_kinds_change_into_each_other_and_keep_their_options(
-    client: FlaskClient, sink: Sink
-) -> None:
-    single = sink.q["single"]
-    options = [option.id for option in single.options]
-    edit = _text(client.get(f"{BASE}/{sink.survey.id}/questions/{single.id}/edit"))
-    assert _kind_url(sink, "single") in edit and 'name="change-kind"' in edit
-    assert 'value="single_choice"' not in re.sub(r"(?s).*change-kind", "", edit, count=1)
-
-    for kind, display in (("multiple_choice", None), ("dropdown", "dropdown"), ("ranking", None)):
-        changed = _change(client, sink, "single", kind)
-        assert changed.status_code == 302, _text(changed)
-        question = _question(single.id)
-        expected = "single_choice" if kind == "dropdown" else kind
-        assert question.kind.value == expected and question.setting("display") == display
-        assert [option.id for option in question.options] == options
-    events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert [e.action for e in events] == ["survey.question.kind"] * 3
-    assert (events[1].before, events[1].after) == (
-        {"kind": "multiple_choice"},
-        {"kind": "dropdown"},
-    )
-
-
-def test_short_text_becomes_long_text_and_drops_settings_of_other_kinds(
-    client: FlaskClient, sink: Sink
-) -> None:
-    assert _change(client, sink, "short", "long_text").status_code == 302
-    assert _question(sink.q["short"].id).kind == QuestionKind.LONG_TEXT
-    assert _change(client, sink, "number", "short_text").status_code == 302
-    number = _question(sink.q["number"].id)
-    assert number.kind == QuestionKind.SHORT_TEXT and number.settings == {}
-
-
-def test_a_change_that_removes_options_must_be_confirmed(client: FlaskClient, sink: Sink) -> None:
-    multi = sink.q["multi"]
-    page = _change(client, sink, "multi", "number")
-    assert page.status_code == 200
-    assert "Please confirm that they will be removed." in _text(page)
-    assert 'id="change-confirm"' in _text(page) and "(removes the options and rows)" in _text(page)
-    assert _question(multi.id).kind == QuestionKind.MULTIPLE_CHOICE
-    assert len(_question(multi.id).options) == 4 and _actions() == []
-
-    assert _change(client, sink, "multi", "number", confirm="y").status_code == 302
-    question = _question(multi.id)
-    assert question.kind == QuestionKind.NUMBER and question.options == []
-    assert question.settings == {}
-    assert _actions() == ["survey.question.kind"]
-
-
-def test_a_matrix_made_from_text_gets_a_scale_and_rows_can_be_added(
-    client: FlaskClient, sink: Sink
-) -> None:
-    assert _change(client, sink, "long", "matrix").status_code == 302
-    matrix = _question(sink.q["long"].id)
-    assert matrix.kind == QuestionKind.MATRIX and matrix.rows == []
-    assert [option.value for option in matrix.options] == ["1", "2", "3", "4", "5", "na"]
-    assert "This matrix has no rows yet." in _text(client.get(f"{BASE}/{sink.survey.id}/"))
-    url = f"{BASE}/{sink.survey.id}/questions/{matrix.id}/rows/new"
-    assert submit(client, url, {"label_de": "Bus", "label_en": "Bus"}).status_code == 302
-    assert [row.label["en"] for row in _question(matrix.id).rows] == ["Bus"]
-
-
-def test_a_kind_change_is_refused_when_a_condition_refers_to_the_options(
-    client: FlaskClient, sink: Sink
-) -> None:
-    # "cond" is shown only after option "a" of "single".
-    page = _change(client, sink, "single", "short_text", confirm="y")
-    assert page.status_code == 200
-    assert "The condition of another question refers to this" in _text(page)
-    single = _question(sink.q["single"].id)
-    assert single.kind == QuestionKind.SINGLE_CHOICE and len(single.options) == 3
-    assert _change(client, sink, "single", "multiple_choice").status_code == 302
-
-
-def test_the_kind_cannot_change_once_the_survey_has_responses(
-    client: FlaskClient, sink: Sink
-) -> None:
-    _lock(sink.survey)
-    edit = _text(client.get(f"{BASE}/{sink.survey.id}/questions/{sink.q['short'].id}/edit"))
-    assert 'name="change-kind"' not in edit
-    token = csrf_token(client, f"{BASE}/{sink.survey.id}/")
-    refused = client.post(
-        _kind_url(sink, "short"), data={"csrf_token": token, "change-kind": "long_text"}
-    )
-    assert refused.status_code == 302
-    assert "the kind of question cannot change now" in _text(
-        client.get(refused.headers["Location"])
-    )
-    assert _question(sink.q["short"].id).kind == QuestionKind.SHORT_TEXT
-    assert _actions() == []
 
 
 # --- conditions on values ------------------------------------------------------------
@@ -343,27 +99,27 @@ def test_staff_set_a_value_condition_and_the_preview_shows_it(
     built = _value_survey(process)
     login_as(client, staff)
     survey, age, text = built["survey"], built["age"], built["text"]
-    edit = _text(client.get(f"{BASE}/{survey.id}/questions/{text.id}/edit"))
+    edit = page_text(client.get(f"{BASE}/{survey.id}/questions/{text.id}/edit"))
     offered = re.search(r'(?s)name="condition_question".*?</select>', edit)
     assert offered is not None
     assert f'value="{age.id}"' in offered.group(0) and "Children" in offered.group(0)
     assert "Rooms" not in offered.group(0)
 
     saved = _condition(client, built, question=str(age.id), compare="at_least", value="18")
-    assert saved.status_code == 302, _text(saved)
-    assert _question(text.id).show_if == {"question_id": age.id, "min": 18}
-    assert _actions() == ["survey.question.save"]
+    assert saved.status_code == 302, page_text(saved)
+    assert fresh_question(text.id).show_if == {"question_id": age.id, "min": 18}
+    assert audit_actions() == ["survey.question.save"]
 
-    preview = _text(client.get(f"{BASE}/{survey.id}/preview"))
+    preview = page_text(client.get(f"{BASE}/{survey.id}/preview"))
     assert "Only if the answer to “Age” is at least 18." in preview
-    again = _text(client.get(f"{BASE}/{survey.id}/questions/{text.id}/edit"))
+    again = page_text(client.get(f"{BASE}/{survey.id}/questions/{text.id}/edit"))
     assert 'name="condition_value" type="text" value="18"' in again
     assert re.search(r'<option selected value="at_least">|<option value="at_least" selected', again)
 
     scale = built["scale"]
     saved = _condition(client, built, question=str(scale.id), compare="at_most", value="2")
     assert saved.status_code == 302
-    assert _question(text.id).show_if == {
+    assert fresh_question(text.id).show_if == {
         "question_id": scale.id,
         "values": ["1", "2"],
         "compare": "at_most",
@@ -371,11 +127,11 @@ def test_staff_set_a_value_condition_and_the_preview_shows_it(
     }
     saved = _condition(client, built, question=str(age.id), compare="at_most", value="64")
     assert saved.status_code == 302
-    assert _question(text.id).show_if == {"question_id": age.id, "max": 64}
-    preview = _text(client.get(f"{BASE}/{survey.id}/preview"))
+    assert fresh_question(text.id).show_if == {"question_id": age.id, "max": 64}
+    preview = page_text(client.get(f"{BASE}/{survey.id}/preview"))
     assert "Only if the answer to “Age” is at most 64." in preview
     assert _condition(client, built, question="0").status_code == 302
-    assert _question(text.id).show_if is None
+    assert fresh_question(text.id).show_if is None
 
 
 @pytest.mark.parametrize(
@@ -402,14 +158,14 @@ def test_a_value_condition_must_fit_the_question(
     login_as(client, staff)
     page = _condition(client, built, question=str(built[key].id), compare=compare, value=value)
     assert page.status_code == 200
-    html = _text(page)
+    html = page_text(page)
     assert message in html
     assert re.search(
         r'(?s)id="condition_(value|question)-error-1".{0,400}' + re.escape(message[:20]), html
     )
     if value:
         assert f'value="{value}"' in html  # what the staff member typed stays
-    assert _question(built["text"].id).show_if is None
+    assert fresh_question(built["text"].id).show_if is None
 
 
 def test_at_least_and_at_most_work_on_a_number_without_a_range(
@@ -424,9 +180,9 @@ def test_at_least_and_at_most_work_on_a_number_without_a_range(
         ("equals", "2", {"values": ["2"], "compare": "equals", "value": "2"}),
     ):
         page = _condition(client, built, question=str(children.id), compare=compare, value=value)
-        assert page.status_code == 302, _text(page)
-        assert _question(text.id).show_if == {"question_id": children.id} | stored
-    edit = _text(client.get(f"{BASE}/{built['survey'].id}/questions/{text.id}/edit"))
+        assert page.status_code == 302, page_text(page)
+        assert fresh_question(text.id).show_if == {"question_id": children.id} | stored
+    edit = page_text(client.get(f"{BASE}/{built['survey'].id}/questions/{text.id}/edit"))
     assert 'name="condition_value" type="text" value="2"' in edit
 
 
@@ -439,11 +195,11 @@ def test_a_decimal_number_compares_with_a_decimal_bound(
     db.session.commit()
     login_as(client, staff)
     page = _condition(client, built, question=str(children.id), compare="at_most", value="2,5")
-    assert page.status_code == 302, _text(page)
-    assert _question(text.id).show_if == {"question_id": children.id, "max": 2.5}
-    edit = _text(client.get(f"{BASE}/{built['survey'].id}/questions/{text.id}/edit"))
+    assert page.status_code == 302, page_text(page)
+    assert fresh_question(text.id).show_if == {"question_id": children.id, "max": 2.5}
+    edit = page_text(client.get(f"{BASE}/{built['survey'].id}/questions/{text.id}/edit"))
     assert 'name="condition_value" type="text" value="2.5"' in edit
-    assert "is at most 2.5." in _text(client.get(f"{BASE}/{built['survey'].id}/preview"))
+    assert "is at most 2.5." in page_text(client.get(f"{BASE}/{built['survey'].id}/preview"))
 
 
 @pytest.mark.parametrize(
@@ -513,7 +269,7 @@ def test_both_ticked_answers_and_a_value_are_refused(
     }
     page = submit(client, url, data)
     assert page.status_code == 200
-    assert "Choose either answers to tick or a value, not both." in _text(page)
+    assert "Choose either answers to tick or a value, not both." in page_text(page)
 
 
 def test_value_conditions_follow_their_question_and_survive_text_fixes(
@@ -531,12 +287,12 @@ def test_value_conditions_follow_their_question_and_survive_text_fixes(
     assert widened.status_code == 302
     unbounded = submit(client, age_url, {"prompt_de": "Alter", "min": "0", "max": ""})
     assert unbounded.status_code == 302
-    assert _question(text.id).show_if == {"question_id": age.id, "min": 65}
+    assert fresh_question(text.id).show_if == {"question_id": age.id, "min": 65}
 
     narrowed = submit(client, age_url, {"prompt_de": "Alter", "min": "0", "max": "60"})
     assert narrowed.status_code == 200
-    assert "The condition of another question refers to this" in _text(narrowed)
-    assert _question(age.id).settings.get("max") is None
+    assert "The condition of another question refers to this" in page_text(narrowed)
+    assert fresh_question(age.id).settings.get("max") is None
 
     scale = built["scale"]
     assert (
@@ -546,21 +302,21 @@ def test_value_conditions_follow_their_question_and_survive_text_fixes(
     top = scale.options[4]
     option_url = f"{BASE}/{survey.id}/questions/{scale.id}/options/{top.id}/edit"
     assert submit(client, option_url, {"label_de": "Sehr", "value": "6"}).status_code == 302
-    assert (_question(text.id).show_if or {})["values"] == ["4", "6"]
+    assert (fresh_question(text.id).show_if or {})["values"] == ["4", "6"]
     again = _condition(client, built, question=str(age.id), compare="at_least", value="65")
     assert again.status_code == 302
 
-    _lock(survey)
+    lock(survey)
     fixed = _condition(client, built, question=str(age.id), compare="at_least", value="65")
     assert fixed.status_code == 302  # the same condition, a text fix: allowed
     changed = _condition(client, built, question=str(age.id), compare="at_least", value="70")
-    assert "only texts can be changed now" in _text(changed)
-    assert _question(text.id).show_if == {"question_id": age.id, "min": 65}
+    assert "only texts can be changed now" in page_text(changed)
+    assert fresh_question(text.id).show_if == {"question_id": age.id, "min": 65}
 
 
 def _start(client: FlaskClient, survey: Survey) -> str:
     base = f"/en/surveys/{survey.slug}"
-    intro = _text(client.get(f"{base}/"))
+    intro = page_text(client.get(f"{base}/"))
     key = re.search(r'name="key" value="([^"]+)"', intro)
     token = csrf_token(client, f"{base}/resume")
     started = client.post(
@@ -573,7 +329,7 @@ def _start(client: FlaskClient, survey: Survey) -> str:
 def _page(client: FlaskClient, base: str, number: int, data: dict[str, str]) -> Any:
     token = csrf_token(client, f"{base}/page/1")  # page 1 is always shown
     posted = client.post(f"{base}/page/{number}", data={"csrf_token": token, **data})
-    assert posted.status_code == 302, _text(posted)
+    assert posted.status_code == 302, page_text(posted)
     return posted
 
 
@@ -636,17 +392,17 @@ def test_conditions_set_without_the_builder_survive_a_text_fix(
     last = create_question(third, kind=QuestionKind.SHORT_TEXT, prompt={"de": "Zuletzt"})
     last.show_if = {"question_id": later.id, "values": ["ja", "nein"]}
     db.session.commit()
-    _lock(built["survey"])
+    lock(built["survey"])
     login_as(client, staff)
     survey_id = built["survey"].id
-    edit = _text(client.get(f"{BASE}/{survey_id}/questions/{text.id}/edit"))
+    edit = page_text(client.get(f"{BASE}/{survey_id}/questions/{text.id}/edit"))
     assert 'name="condition_value" type="text" value="18"' in edit
     assert _condition(client, built, question=str(built["age"].id), value="18").status_code == 302
-    assert _question(text.id).show_if == {"question_id": built["age"].id, "values": ["18"]}
+    assert fresh_question(text.id).show_if == {"question_id": built["age"].id, "values": ["18"]}
 
     url = f"{BASE}/{survey_id}/questions/{last.id}/edit"
     assert submit(client, url, {"prompt_de": "Zuletzt (korrigiert)"}).status_code == 302
-    fixed = _question(last.id)
+    fixed = fresh_question(last.id)
     assert fixed.prompt["de"] == "Zuletzt (korrigiert)" and fixed.show_if is not None
-    preview = _text(client.get(f"{BASE}/{survey_id}/preview"))
+    preview = page_text(client.get(f"{BASE}/{survey_id}/preview"))
     assert "ja, nein" in preview
