@@ -1,5 +1,5 @@
 """Building surveys: the lock once responses exist, copies, goal matrices, states on time,
-links from processes and goals, paper responses."""
+links from processes and goals."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.extensions import db
-from app.surveys.answering.gate import SurveyRefusedError
-from app.surveys.answering.validation import AnswerRow
 from app.surveys.builder.parts import add_demographic_question, copy_survey, matrix_from_goals
 from app.surveys.builder.structure import (
     StructureLockedError,
@@ -29,25 +27,13 @@ from app.surveys.builder.structure import (
 )
 from app.surveys.models import (
     AccessMode,
-    Answer,
     QuestionKind,
     Response,
-    ResponseChannel,
-    ResponseState,
-    Survey,
     SurveyState,
 )
-from app.surveys.paper.services import record_paper_response
 from app.surveys.tasks import open_and_close_surveys, sync_states
 from tests.factories import make_goal, make_process
-from tests.surveys.conftest import Sink, answer_all, kitchen_sink, url
-
-
-def _with_response(sink: Sink) -> Sink:
-    db.session.add(Response(survey_id=sink.survey.id))
-    db.session.commit()
-    return sink
-
+from tests.surveys.conftest import kitchen_sink, lock, url
 
 # --- the lock ------------------------------------------------------------------------
 
@@ -62,7 +48,8 @@ def test_structure_can_change_without_responses(app: Flask) -> None:
 
 
 def test_structural_changes_are_refused_once_responses_exist(app: Flask) -> None:
-    sink = _with_response(kitchen_sink())
+    sink = kitchen_sink()
+    lock(sink.survey)
     with pytest.raises(StructureLockedError):
         update_question(sink.q["number"], settings={"min": 1, "max": 99})
     with pytest.raises(StructureLockedError):
@@ -80,7 +67,8 @@ def test_structural_changes_are_refused_once_responses_exist(app: Flask) -> None
 
 
 def test_text_fixes_are_allowed_once_responses_exist(app: Flask) -> None:
-    sink = _with_response(kitchen_sink())
+    sink = kitchen_sink()
+    lock(sink.survey)
     update_question(sink.q["single"], prompt={"de": "Einzeln (korrigiert)"}, help={"de": "Hilfe"})
     update_option(sink.option("single", "a"), label={"de": "Option A"})
     settings = dict(sink.q["number"].settings) | {"unit": {"de": "Jahre"}}
@@ -112,7 +100,8 @@ def test_impossible_settings_are_refused(app: Flask) -> None:
 
 
 def test_copy_is_a_draft_with_the_same_structure_and_remapped_conditions(app: Flask) -> None:
-    sink = _with_response(kitchen_sink())
+    sink = kitchen_sink()
+    lock(sink.survey)
     copy = copy_survey(sink.survey, slug="kitchen-sink-2026")
     db.session.commit()
     assert copy.state == SurveyState.DRAFT
@@ -217,57 +206,3 @@ def test_survey_of_an_unpublished_process_is_hidden(app: Flask, client: FlaskCli
     process = make_process("geheim", published=False)
     kitchen_sink(process_id=process.id)
     assert client.get(url("kitchen-sink")).status_code == 404
-
-
-# --- paper responses -----------------------------------------------------------------
-
-
-def _paper_answers(sink: Sink) -> dict[int, list[AnswerRow]]:
-    single = sink.q["single"]
-    return {single.id: [AnswerRow(single.id, option_id=sink.option("single", "b").id)]}
-
-
-def test_paper_response_is_stored_once_per_key(app: Flask) -> None:
-    sink = kitchen_sink()
-    first, created = record_paper_response(
-        sink.survey,
-        _paper_answers(sink),
-        entered_by_id=None,
-        idempotency_key="p-1",
-        batch_label="Mai",
-    )
-    again, created_again = record_paper_response(
-        sink.survey, _paper_answers(sink), entered_by_id=None, idempotency_key="p-1"
-    )
-    db.session.commit()
-    assert created and not created_again and first.id == again.id
-    assert first.channel == ResponseChannel.PAPER and first.state == ResponseState.SUBMITTED
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 1
-
-
-def test_paper_response_drops_answers_to_hidden_questions(app: Flask) -> None:
-    sink = kitchen_sink()
-    cond = sink.q["cond"]
-    answers = _paper_answers(sink) | {cond.id: [AnswerRow(cond.id, value_text="hidden")]}
-    record_paper_response(sink.survey, answers, entered_by_id=None, idempotency_key="p-2")
-    db.session.commit()
-    stored = db.session.scalars(sa.select(Answer.question_id)).all()
-    assert stored == [sink.q["single"].id]
-
-
-def test_paper_response_for_a_draft_is_refused(app: Flask) -> None:
-    survey = create_survey(slug="entwurf", title={"de": "Entwurf"})
-    with pytest.raises(SurveyRefusedError):
-        record_paper_response(survey, {}, entered_by_id=None, idempotency_key="p-3")
-
-
-def test_online_and_paper_answers_share_one_table(app: Flask, client: FlaskClient) -> None:
-    sink = kitchen_sink()
-    answer_all(client, sink)
-    record_paper_response(
-        sink.survey, _paper_answers(sink), entered_by_id=None, idempotency_key="p"
-    )
-    db.session.commit()
-    channels = db.session.scalars(sa.select(Response.channel)).all()
-    assert sorted(channels) == [ResponseChannel.ONLINE, ResponseChannel.PAPER]
-    assert isinstance(db.session.get(Survey, sink.survey.id), Survey)
