@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from typing import Any
 
@@ -99,14 +98,11 @@ def test_demo_survey_can_be_answered_online(app: Flask, runner: Any, client: Fla
     assert "Start the survey" in intro
 
 
-def test_demo_responses_for_5867_respondents_take_seconds(app: Flask, runner: Any) -> None:
+def test_demo_responses_for_5867_respondents_are_stored(app: Flask, runner: Any) -> None:
+    """How long it takes: bench/survey_responses.py."""
     survey = _load(runner)
-    started = time.perf_counter()
     result = runner.invoke(args=["demo", "responses", SLUG, "--count", "5867", "--seed", "7"])
-    seconds = time.perf_counter() - started
     assert result.exit_code == 0, result.output
-    print(f"\n5,867 synthetic responses: {seconds:.1f} s")
-    assert seconds < 60
     submitted = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Response)
