@@ -26,12 +26,12 @@ from app.extensions import db
 from app.goals.models import Goal, GoalRevision
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import Process
-from app.surveys.answers import insert_answers
+from app.surveys.answering.answers import insert_answers
+from app.surveys.answering.validation import AnswerRow
 from app.surveys.models import Response, ResponseChannel, ResponseState
-from app.surveys.validation import AnswerRow
 from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
-from tests.test_surveys_fixtures import Sink, kitchen_sink
+from tests.surveys.conftest import Sink, kitchen_sink
 
 BASE = "/en/staff/exports/p/hf12/"
 SECRET_WORDS = (

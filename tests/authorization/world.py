@@ -35,10 +35,12 @@ from app.participation.services import request_guest_confirmation
 from app.processes.editing import save_phase
 from app.processes.models import Phase, PhaseKind, Process
 from app.staff.offline_services import OfflineInput, enter_offline_comment
-from app.surveys import editing as survey_editing
+from app.surveys.answering.gate import Respondent
+from app.surveys.answering.responses import start_response
+from app.surveys.answering.validation import AnswerRow
+from app.surveys.builder import structure as survey_editing
 from app.surveys.models import AccessMode, Answer, Question, QuestionKind, Survey, SurveyState
-from app.surveys.responses import Respondent, record_paper_response, start_response
-from app.surveys.validation import AnswerRow
+from app.surveys.paper.services import record_paper_response
 from tests.factories import make_goal, make_process, make_user
 
 ROLES = (
