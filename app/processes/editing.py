@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.processes.models import Phase, PhaseKind, Process
@@ -93,7 +92,10 @@ def create_process(
     rating_questions: list[dict[str, Any]] | None = None,
     **settings: Any,
 ) -> Process:
-    """A new process with its rating questions (the three defaults unless given)."""
+    """A new process with its rating questions (the three defaults unless given).
+
+    A process always has rating questions: an empty list also gives the defaults.
+    """
     if not SLUG_RE.match(slug):
         raise _invalid_slug()
     if slug_taken(slug):
@@ -102,8 +104,7 @@ def create_process(
     process = Process(slug=slug, title=title, **settings)
     db.session.add(process)
     db.session.flush()
-    questions = DEFAULT_RATING_QUESTIONS if rating_questions is None else rating_questions
-    add_rating_questions(process, questions)
+    add_rating_questions(process, rating_questions or DEFAULT_RATING_QUESTIONS)
     logger.info("process %s created", slug)
     return process
 
@@ -123,27 +124,6 @@ def add_rating_questions(process: Process, questions: list[dict[str, Any]]) -> l
     db.session.add_all(added)
     db.session.flush()
     return added
-
-
-def ensure_rating_questions(process: Process) -> bool:
-    """Give a process created before rating questions existed the defaults.
-
-    Returns True if questions were added. Safe against a concurrent request
-    doing the same (the unique key makes one of them back off).
-    """
-    exists = db.session.scalar(
-        sa.select(RatingQuestion.id).where(RatingQuestion.process_id == process.id).limit(1)
-    )
-    if exists is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            add_rating_questions(process, DEFAULT_RATING_QUESTIONS)
-    except IntegrityError:
-        logger.debug("rating questions of %s added concurrently", process.slug)
-        return False
-    logger.info("default rating questions added to process %s", process.slug)
-    return True
 
 
 def update_process(process: Process, **changes: Any) -> None:
