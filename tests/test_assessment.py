@@ -19,7 +19,7 @@ from app.goals.models import Goal
 from app.participation.models import StakeholderGroup
 from app.processes.models import PhaseKind, Process
 from tests.conftest import csrf_token, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_process, make_user, unaudited
 
 BASE = "/en/staff/assessment/p/hf12"
 GOAL_PAGE = "/en/p/hf12/goals/12.1"
@@ -52,7 +52,8 @@ def assessment_of(item: Comment) -> Assessment | None:
 
 
 def tag(process: Process, name: str) -> ProcessTag:
-    created = services.create_tag(process, name)
+    with unaudited():
+        created = services.create_tag(process, name, actor=None)
     db.session.commit()
     return created
 
@@ -139,7 +140,7 @@ def test_filters(staff_client: FlaskClient, process: Process, goal: Goal) -> Non
     reply = comment(goal, "Antwort dazu", parent_id=a.id)
     save(staff_client, a, consideration="considered")
     topic = tag(process, "Personal")
-    services.add_tag(process, [c.id], topic)
+    services.add_tag(process, [c.id], topic, actor=None)
     db.session.commit()
 
     def listed(query: str) -> set[int]:
@@ -368,7 +369,8 @@ def test_tags_can_be_added_renamed_and_deleted(
     topic = db.session.scalars(sa.select(ProcessTag)).one()
     assert topic.name == "Personal"
     item = comment(goal)
-    services.add_tag(process, [item.id], topic)
+    with unaudited():
+        services.add_tag(process, [item.id], topic, actor=None)
     db.session.commit()
     response = submit(
         staff_client, f"{url}/{topic.id}/rename", {"name": "Mitarbeitende"}, form_url=url

@@ -27,7 +27,7 @@ from app.surveys.models import (
     Survey,
 )
 from tests.conftest import counting_queries, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_process, make_user, unaudited
 from tests.test_assessment import comment, tag, text
 from tests.test_staff import goal_form, process_form
 
@@ -309,7 +309,7 @@ def _fill(process: Process, goal: Goal, survey: Survey, comments: int, answers: 
     replies = [
         answer(survey, f"Antwort {first_answer + n}", question=n % 2 * 2).id for n in range(answers)
     ]
-    services.add_tag(process, items, topic, replies)
+    services.add_tag(process, items, topic, replies, actor=None)
     db.session.commit()
 
 
@@ -366,7 +366,8 @@ def test_settings_form_switches_survey_answers_and_audits_it(
 
 def _assess(item: Comment, process: Process, consideration: Consideration) -> Assessment:
     data = services.AssessmentInput(StakeholderGroup.CITIZEN, consideration, "Begründung", None)
-    saved = services.save_assessment(item, process, data, expected_version=0, assessor=None)
+    with unaudited():
+        saved = services.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
     return saved
 

@@ -105,9 +105,10 @@ def test_own_questions_or_the_defaults_come_with_the_process(app: Flask) -> None
     own = create_process(
         slug="own",
         title={"de": "Eigen"},
+        actor=None,
         rating_questions=[{"key": "ok", "scale": "yes_no_undecided", "prompt": {"de": "OK?"}}],
     )
-    empty = create_process(slug="empty", title={"de": "Leer"}, rating_questions=[])
+    empty = create_process(slug="empty", title={"de": "Leer"}, rating_questions=[], actor=None)
     db.session.commit()
     assert [q.key for q in services.rating_questions(own)] == ["ok"]
     assert [q.key for q in services.rating_questions(empty)] == [

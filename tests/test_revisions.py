@@ -162,12 +162,14 @@ def _steckbrief_process() -> tuple[Process, dict[str, Goal]]:
         kind=PhaseKind.PARTICIPATION,
         starts_at=now - timedelta(days=40),
         ends_at=now - timedelta(days=10),
+        actor=None,
     )
     save_phase(
         process,
         kind=PhaseKind.RESULTS,
         starts_at=now - timedelta(days=1),
         ends_at=now + timedelta(days=30),
+        actor=None,
     )
     db.session.commit()
     field_a = make_goal(process, "12", "Innovative Verwaltung")
@@ -206,7 +208,7 @@ def test_report_records_the_steckbrief_facts(client: FlaskClient, app: Flask) ->
 
 def test_report_notices_moved_goals(client: FlaskClient, app: Flask) -> None:
     _process, goals = _steckbrief_process()
-    move_goal(goals["13.2"], goals["12"])  # "13.2" now sits below "12"
+    move_goal(goals["13.2"], goals["12"], actor=None)  # "13.2" now sits below "12"
     db.session.commit()
     page = text(client.get(REPORT))
     first, second = page.split('id="field-', 2)[1:]

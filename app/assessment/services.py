@@ -1,6 +1,7 @@
 """Abwägung: reading and writing assessments of contributions, and their topic tags.
 
-Functions add and flush; the caller (a view) records the audit event and commits.
+Functions add and flush and record the audit event of each change (``assessment.*``,
+``tag.*``) by ``actor``/``assessor``; the caller (a view) commits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import User
 from app.assessment.models import Assessment, Consideration, ProcessTag, assessment_tag
-from app.audit.services import snapshot
+from app.audit.services import record, snapshot
 from app.comments.models import Channel, Comment, CommentStatus
 from app.db import utcnow
 from app.extensions import db
@@ -510,6 +511,7 @@ def save_assessment(
     stored_version = assessment.version if assessment is not None else 0
     if stored_version != expected_version:
         raise AssessmentConflictError
+    before = audit_snapshot(assessment)
     if data.goal_revision_id is not None:
         revision = db.session.get(GoalRevision, data.goal_revision_id)
         # Linked from the goal editor to a version of a parent goal: may stay so.
@@ -528,7 +530,20 @@ def save_assessment(
     assessment.assessor_id = assessor.id if assessor else None
     assessment.assessed_at = utcnow()
     _flush_guarded()
+    _audit("assessment.save", assessment, assessor, before)
     return assessment
+
+
+def _audit(action: str, assessment: Assessment, actor: User | None, before: dict[str, Any]) -> None:
+    after = audit_snapshot(assessment)
+    record(
+        action,
+        assessment,
+        actor=actor,
+        process_id=assessment.process_id,
+        before=before,
+        after=after,
+    )
 
 
 def _bump_version(assessment: Assessment) -> None:
@@ -556,8 +571,10 @@ def add_tag(
     comment_ids: Iterable[int],
     tag: ProcessTag,
     answer_ids: Iterable[int] = (),
-) -> list[tuple[Assessment, dict[str, Any]]]:
-    """Add ``tag`` to the contributions; returns (assessment, before) of those changed."""
+    *,
+    actor: User | None,
+) -> list[Assessment]:
+    """Add ``tag`` to the contributions; returns those changed (each audited)."""
     ids = list(comment_ids)
     comments = list(db.session.scalars(_base(process).where(Comment.id.in_(ids)))) if ids else []
     answers = list(answers_by_id(process, answer_ids).values())
@@ -571,7 +588,9 @@ def add_tag(
         if (result := _tag_one(item, assessment, process, tag)) is not None
     ]
     _flush_guarded()
-    return changed
+    for assessment, before in changed:
+        _audit("assessment.tag", assessment, actor, before)
+    return [assessment for assessment, _before in changed]
 
 
 # --- linking from the goal editor ---------------------------------------------------
@@ -624,10 +643,20 @@ def link_candidates(process: Process, goal: Goal) -> list[Candidate]:
     return result
 
 
+def ticked(candidates: list[Candidate], posted: Iterable[str]) -> set[int]:
+    """The assessment ids ticked in the goal editor's "takes up" list (known ones only)."""
+    known = {c.assessment.id for c in candidates}
+    return {int(v) for v in posted if v.isdigit() and int(v) in known}
+
+
 def link_to_revision(
-    candidates: list[Candidate], assessment_ids: Iterable[int], revision: GoalRevision
-) -> list[tuple[Assessment, dict[str, Any]]]:
-    """Point the chosen assessments at ``revision``; (assessment, before) of each changed.
+    candidates: list[Candidate],
+    assessment_ids: Iterable[int],
+    revision: GoalRevision,
+    *,
+    actor: User | None,
+) -> list[Assessment]:
+    """Point the chosen assessments at ``revision``; returns those changed (audited).
 
     Only assessments among ``candidates`` can be linked, and only to a revision of
     the goal their contribution belongs to or of one of its ancestors.
@@ -642,7 +671,9 @@ def link_to_revision(
         assessment.goal_revision_id = revision.id
         changed.append((assessment, before))
     _flush_guarded()
-    return changed
+    for assessment, before in changed:
+        _audit("assessment.link", assessment, actor, before)
+    return [assessment for assessment, _before in changed]
 
 
 # --- the process's tag list ---------------------------------------------------------
@@ -659,19 +690,25 @@ def _check_name(process: Process, name: str, except_id: int | None = None) -> st
     return name
 
 
-def create_tag(process: Process, name: str) -> ProcessTag:
+def create_tag(process: Process, name: str, *, actor: User | None) -> ProcessTag:
     tag = ProcessTag(process_id=process.id, name=_check_name(process, name))
     db.session.add(tag)
     db.session.flush()
+    record("tag.create", tag, actor=actor, process_id=process.id, after={"name": tag.name})
     return tag
 
 
-def rename_tag(tag: ProcessTag, process: Process, name: str) -> None:
+def rename_tag(tag: ProcessTag, process: Process, name: str, *, actor: User | None) -> None:
+    before = {"name": tag.name}
     tag.name = _check_name(process, name, except_id=tag.id)
     db.session.flush()
+    after = {"name": tag.name}
+    record("tag.rename", tag, actor=actor, process_id=process.id, before=before, after=after)
 
 
-def delete_tag(tag: ProcessTag) -> None:
+def delete_tag(tag: ProcessTag, *, actor: User | None) -> None:
+    before = {"name": tag.name}
+    record("tag.delete", tag, actor=actor, process_id=tag.process_id, before=before)
     db.session.execute(sa.delete(assessment_tag).where(assessment_tag.c.tag_id == tag.id))
     db.session.expire_all()
     db.session.delete(tag)

@@ -1,7 +1,8 @@
 """The assessment workspace (Abwägung) of the staff area, per process.
 
-Every view: check permission → validate → call a service → audit → commit →
-redirect with a flash message. Services flush; only these views commit.
+Every view: check permission → validate → call a service (which records the audit
+event) → commit → redirect with a flash message. Services flush; only these views
+commit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from wtforms import SelectChoice
 
 from app.assessment import forms, services
 from app.assessment.models import Assessment, Consideration, ProcessTag
-from app.audit.services import record
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Comment
 from app.core.staff_area import acting_user, managed_process, staff_only
@@ -140,44 +140,15 @@ def bulk_tag(slug: str) -> Response:
     tag = services.tag_or_none(process, form.tag.data)
     if tag is None:
         abort(400)
-    changed = services.add_tag(process, form.comments.data or [], tag, form.answers.data or [])
-    for assessment, before in changed:
-        _audit("assessment.tag", assessment, process, before)
+    changed = services.add_tag(
+        process, form.comments.data or [], tag, form.answers.data or [], actor=acting_user()
+    )
     db.session.commit()
     flash(
         _("Topic “%(tag)s” added to %(num)d contributions.", tag=tag.name, num=len(changed)),
         "success",
     )
     return _to_workspace(process, filters)
-
-
-def _audit(action: str, assessment: Assessment, process: Process, before: dict[str, Any]) -> None:
-    after = services.audit_snapshot(assessment)
-    actor = acting_user()
-    record(action, assessment, actor=actor, process_id=process.id, before=before, after=after)
-
-
-# --- linking from the goal editor ----------------------------------------------------
-
-
-def ticked_candidates(candidates: list[services.Candidate]) -> set[int]:
-    """The assessment ids ticked in the goal editor's "takes up" list (known ones only)."""
-    known = {c.assessment.id for c in candidates}
-    posted = request.form.getlist("take_up")
-    return {int(v) for v in posted if v.isdigit() and int(v) in known}
-
-
-def link_taken_up(
-    process: Process,
-    candidates: list[services.Candidate],
-    ticked: set[int],
-    revision: GoalRevision,
-) -> int:
-    """Link the ticked assessments to the new goal version and audit each; no commit."""
-    changed = services.link_to_revision(candidates, ticked, revision)
-    for assessment, before in changed:
-        _audit("assessment.link", assessment, process, before)
-    return len(changed)
 
 
 # --- one contribution --------------------------------------------------------------------
@@ -277,9 +248,8 @@ def _save(
     process: Process, item: services.Item, assessment: Assessment, form: forms.AssessmentForm
 ) -> bool:
     """Store the form; False on a conflict with somebody else's save."""
-    before = services.audit_snapshot(assessment if assessment.id else None)
     try:
-        saved = services.save_assessment(
+        services.save_assessment(
             item,
             process,
             _input(form),
@@ -291,7 +261,6 @@ def _save(
         return False
     except ValueError:
         abort(400)
-    _audit("assessment.save", saved, process, before)
     db.session.commit()
     return True
 
@@ -365,12 +334,10 @@ def tags(slug: str) -> ResponseReturnValue:
     form = forms.TagForm()
     if form.validate_on_submit():
         try:
-            tag = services.create_tag(process, form.name.data or "")
+            tag = services.create_tag(process, form.name.data or "", actor=acting_user())
         except services.TagError as exc:
             _tag_error(form, exc)
         else:
-            after = {"name": tag.name}
-            record("tag.create", tag, actor=acting_user(), process_id=process.id, after=after)
             db.session.commit()
             flash(_("The topic “%(tag)s” has been added.", tag=tag.name), "success")
             return redirect(url_for(".tags", slug=slug))
@@ -391,20 +358,11 @@ def rename_tag(slug: str, tag_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Please enter a name."), "error")
         return redirect(url_for(".tags", slug=slug))
-    before = {"name": tag.name}
     try:
-        services.rename_tag(tag, process, form.name.data or "")
+        services.rename_tag(tag, process, form.name.data or "", actor=acting_user())
     except services.TagError as exc:
         flash(str(TAG_ERRORS.get(str(exc), str(exc))), "error")
         return redirect(url_for(".tags", slug=slug))
-    record(
-        "tag.rename",
-        tag,
-        actor=acting_user(),
-        process_id=process.id,
-        before=before,
-        after={"name": tag.name},
-    )
     db.session.commit()
     flash(_("The topic has been renamed."), "success")
     return redirect(url_for(".tags", slug=slug))
@@ -416,8 +374,7 @@ def delete_tag(slug: str, tag_id: int) -> Response:
     tag = _tag_or_404(process, tag_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    record("tag.delete", tag, actor=acting_user(), process_id=process.id, before={"name": tag.name})
-    services.delete_tag(tag)
+    services.delete_tag(tag, actor=acting_user())
     db.session.commit()
     flash(_("The topic has been deleted."), "success")
     return redirect(url_for(".tags", slug=slug))

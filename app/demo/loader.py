@@ -2,6 +2,8 @@
 
 Processes are found by slug, users by e-mail, goals by code within their process.
 Whatever already exists is left as it is, so a second load changes nothing.
+What is created goes through the same services as staff changes and is audited like
+them: processes and phases with no actor (the command line), goals by their author.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def _ensure_process(
             is_published=True,
             participation_mode=demo.participation_mode,
             moderation_mode=demo.moderation_mode,
+            actor=None,
         )
     if not process.phases:
         for phase in demo.phases:
@@ -127,6 +130,7 @@ def _ensure_process(
                 kind=phase.kind,
                 starts_at=today + timedelta(days=phase.starts_in_days),
                 ends_at=today + timedelta(days=phase.ends_in_days),
+                actor=None,
             )
             report.phases_created += 1
     for demo_user, user in users:

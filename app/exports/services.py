@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from app.accounts.models import User
+from app.audit.services import record
 from app.db import utcnow
 from app.exports import writers
 from app.exports.assessment_table import AssessmentTable
@@ -110,6 +111,7 @@ def request_export(
     cleaned = clean_options(kind, options or {})
     existing = _identical_active(process, kind, fmt, locale, cleaned, survey_id)
     if existing is not None:
+        _audit_request("export.request_repeated", existing, requested_by)
         return existing, False
     job = ExportJob(
         process_id=process.id,
@@ -126,8 +128,20 @@ def request_export(
     from app.exports.tasks import build_export
 
     enqueue_on_commit(build_export, job.id)
+    _audit_request("export.request", job, requested_by)
     logger.info("export %s (%s, %s) requested for process %s", job.id, kind, fmt, process.id)
     return job, True
+
+
+def _audit_request(action: str, job: ExportJob, actor: User | None) -> None:
+    after = {"kind": job.kind, "format": job.format, "locale": job.locale, "options": job.options}
+    record(action, job, actor=actor, process_id=job.process_id, after=after)
+
+
+def record_download(job: ExportJob, actor: User | None) -> None:
+    """Audit that ``actor`` fetched the file (``export.download``)."""
+    after = {"kind": job.kind, "filename": job.filename}
+    record("export.download", job, actor=actor, process_id=job.process_id, after=after)
 
 
 # --- reading --------------------------------------------------------------------------

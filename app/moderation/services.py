@@ -1,6 +1,8 @@
 """Moderation: the queue, approve/hide/restore, blocks, notes and official replies.
 
-Services flush, never commit; the views record the audit events and commit once.
+Services flush, never commit, and record the audit event of each change they make
+(``comment.*``, ``participant.*``, ``moderation_note.create``, ``official_reply.*``)
+by the moderator given as ``actor``/``author``; the views commit once.
 Status changes go through :func:`app.comments.services.change_status`, which keeps
 the counters, the aggregates and the reply mails in step.
 """
@@ -18,7 +20,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.audit.services import snapshot
+from app.audit.services import record, snapshot
 from app.comments.models import Channel, Comment, CommentStatus, Report
 from app.comments.services import change_status
 from app.db import utcnow
@@ -154,19 +156,32 @@ def _resolve_reports(comment: Comment) -> None:
     )
 
 
-def _moderated(comment: Comment, actor: User) -> None:
+def _moderated(
+    action: str, comment: Comment, process: Process, actor: User, before: dict[str, Any]
+) -> None:
+    """Stamp the moderator on the comment and audit the change as ``comment.<action>``."""
     comment.moderated_at = utcnow()
     comment.moderated_by_id = actor.id
     db.session.flush()
+    after = comment_snapshot(comment)
+    record(
+        f"comment.{action}",
+        comment,
+        actor=actor,
+        process_id=process.id,
+        before=before,
+        after=after,
+    )
 
 
 def approve(comment: Comment, process: Process, actor: User) -> bool:
     """Publish a pending comment or confirm a reported one; resolves its reports."""
     if comment.status not in (CommentStatus.PENDING, CommentStatus.PUBLISHED):
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.PUBLISHED, process.id)
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("approve", comment, process, actor, before)
     return True
 
 
@@ -174,10 +189,11 @@ def hide(comment: Comment, process: Process, actor: User, reason: str) -> bool:
     """Hide with a public reason; resolves reports and tells the author by mail."""
     if comment.status == CommentStatus.REMOVED or not reason.strip():
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.HIDDEN, process.id)
     comment.hidden_reason = reason.strip()
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("hide", comment, process, actor, before)
     _mail_author(comment, process, "comment_hidden", reason=comment.hidden_reason)
     return True
 
@@ -186,10 +202,11 @@ def restore(comment: Comment, process: Process, actor: User) -> bool:
     """Publish a hidden comment again; its reason is cleared."""
     if comment.status != CommentStatus.HIDDEN:
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.PUBLISHED, process.id)
     comment.hidden_reason = None
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("restore", comment, process, actor, before)
     return True
 
 
@@ -203,7 +220,16 @@ def block_snapshot(participant: Participant) -> dict[str, Any]:
     return data
 
 
-def block(participant: Participant, duration: BlockDuration, reason: str) -> None:
+def block(
+    participant: Participant,
+    duration: BlockDuration,
+    reason: str,
+    *,
+    actor: User,
+    process: Process,
+) -> None:
+    """Block the participant (from the comment in ``process``), audited."""
+    before = block_snapshot(participant)
     now = utcnow()
     participant.blocked_at = now
     participant.blocked_until = (
@@ -213,15 +239,25 @@ def block(participant: Participant, duration: BlockDuration, reason: str) -> Non
     if participant.user is not None and duration == BlockDuration.INDEFINITE:
         participant.user.blocked_at = now
     db.session.flush()
+    _audit_block("participant.block", participant, actor, process, before)
 
 
-def unblock(participant: Participant) -> None:
+def unblock(participant: Participant, *, actor: User, process: Process) -> None:
+    before = block_snapshot(participant)
     participant.blocked_at = None
     participant.blocked_until = None
     participant.block_reason = ""
     if participant.user is not None:
         participant.user.blocked_at = None
     db.session.flush()
+    _audit_block("participant.unblock", participant, actor, process, before)
+
+
+def _audit_block(
+    action: str, participant: Participant, actor: User, process: Process, before: dict[str, Any]
+) -> None:
+    after = block_snapshot(participant)
+    record(action, participant, actor=actor, process_id=process.id, before=before, after=after)
 
 
 # --- notes and official replies ---------------------------------------------------
@@ -238,10 +274,12 @@ def notes(comment: Comment) -> list[tuple[ModerationNote, str]]:
     return [(note, name or "-") for note, name in rows]
 
 
-def add_note(comment: Comment, author: User, text: str) -> ModerationNote:
+def add_note(comment: Comment, process: Process, author: User, text: str) -> ModerationNote:
     note = ModerationNote(comment_id=comment.id, author_id=author.id, text=text.strip())
     db.session.add(note)
     db.session.flush()
+    after = {"comment_id": comment.id, "text": note.text}
+    record("moderation_note.create", note, actor=author, process_id=process.id, after=after)
     return note
 
 
@@ -265,6 +303,7 @@ def save_official_reply(
     """Create or edit the reply; the author hears of it when it is first published."""
     reply = official_reply(comment)
     created = reply is None
+    before = snapshot(reply, "author_label", "body") if reply is not None else {}
     if reply is None:
         reply = OfficialReply(comment_id=comment.id)
         db.session.add(reply)
@@ -272,6 +311,14 @@ def save_official_reply(
     reply.author_label = label.strip() or DEFAULT_REPLY_LABEL
     reply.body = body.strip()
     db.session.flush()
+    record(
+        "official_reply.create" if created else "official_reply.update",
+        reply,
+        actor=author,
+        process_id=process.id,
+        before=before,
+        after=snapshot(reply, "comment_id", "author_label", "body"),
+    )
     if created:
         _mail_author(comment, process, "official_reply", label=reply.author_label, reply=reply.body)
     return reply, created

@@ -1,6 +1,7 @@
 """The moderation area: queue, bulk actions, blocks, notes, official replies, audit log.
 
-Every view: policy check → validate → service → audit record → commit → redirect.
+Every view: policy check → validate → service (which records the audit event) →
+commit → redirect.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from wtforms import SelectChoice
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.audit.services import record, snapshot
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment
 from app.core import policy
@@ -188,16 +188,7 @@ def bulk() -> Response:
         return redirect(back)
     done = 0
     for comment, process in chosen:
-        before = mod.comment_snapshot(comment)
         if transition(comment, process, _actor()):
-            record(
-                f"comment.{action}",
-                comment,
-                actor=_actor(),
-                process_id=process.id,
-                before=before,
-                after=mod.comment_snapshot(comment),
-            )
             done += 1
     db.session.commit()
     flash(
@@ -248,14 +239,7 @@ def add_note(comment_id: int) -> ResponseReturnValue:
     form = forms.NoteForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, note_form=form), 400
-    note = mod.add_note(found, _actor(), form.text.data or "")
-    record(
-        "moderation_note.create",
-        note,
-        actor=_actor(),
-        process_id=process.id,
-        after={"comment_id": found.id, "text": note.text},
-    )
+    mod.add_note(found, process, _actor(), form.text.data or "")
     db.session.commit()
     flash(_("The note has been saved."), "success")
     return _to_comment(found)
@@ -267,18 +251,8 @@ def official_reply(comment_id: int) -> ResponseReturnValue:
     form = forms.OfficialReplyForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, reply_form=form), 400
-    existing = mod.official_reply(found)
-    before = snapshot(existing, "author_label", "body") if existing else {}
-    reply, created = mod.save_official_reply(
+    mod.save_official_reply(
         found, process, _actor(), form.author_label.data or "", form.body.data or ""
-    )
-    record(
-        "official_reply.create" if created else "official_reply.update",
-        reply,
-        actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=snapshot(reply, "comment_id", "author_label", "body"),
     )
     db.session.commit()
     flash(_("The official reply has been published."), "success")
@@ -299,15 +273,12 @@ def block(comment_id: int) -> ResponseReturnValue:
     form = forms.BlockForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, block_form=form), 400
-    before = mod.block_snapshot(participant)
-    mod.block(participant, mod.BlockDuration(form.duration.data), form.reason.data or "")
-    record(
-        "participant.block",
+    mod.block(
         participant,
+        mod.BlockDuration(form.duration.data),
+        form.reason.data or "",
         actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=mod.block_snapshot(participant),
+        process=process,
     )
     db.session.commit()
     flash(_("The participant has been blocked."), "success")
@@ -320,16 +291,7 @@ def unblock(comment_id: int) -> Response:
     participant = _participant_of(found)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    before = mod.block_snapshot(participant)
-    mod.unblock(participant)
-    record(
-        "participant.unblock",
-        participant,
-        actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=mod.block_snapshot(participant),
-    )
+    mod.unblock(participant, actor=_actor(), process=process)
     db.session.commit()
     flash(_("The block has been lifted."), "success")
     return _to_comment(found)

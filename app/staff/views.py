@@ -19,9 +19,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.assessment import views as assessment_views
-from app.assessment.services import Candidate, link_candidates
-from app.audit.services import record, snapshot
+from app.assessment.services import Candidate, link_candidates, link_to_revision, ticked
 from app.core import policy
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
@@ -53,18 +51,6 @@ PROCESS_ERRORS = {
     ProcessErrorCode.PHASE_ENDS_BEFORE_START: _l("The phase must end after it starts."),
     ProcessErrorCode.PHASE_OVERLAPS: _l("The phase overlaps another phase of this process."),
 }
-PROCESS_FIELDS = (
-    "slug",
-    "title",
-    "is_published",
-    "participation_mode",
-    "moderation_mode",
-    "report_threshold",
-    "assessments_public",
-    "assess_survey_answers",
-)
-PHASE_FIELDS = ("kind", "starts_at", "ends_at", "title")
-GOAL_FIELDS = ("code", "parent_id", "position", "level")
 # GoalError codes of app.goals.editing → translated message (CODE_TAKEN names the code)
 GOAL_ERRORS = {
     GoalErrorCode.MOVED_BELOW_ITSELF: _l(
@@ -75,11 +61,6 @@ GOAL_ERRORS = {
 
 
 # --- helpers ---------------------------------------------------------------------
-
-
-def _audit(action: str, obj: Any, process: Process, **changes: dict[str, Any]) -> None:
-    """Leave an audit event for a staff change, in the same transaction."""
-    record(action, obj, actor=acting_user(), process_id=process.id, **changes)
 
 
 def _to_overview(process: Process, goal: Goal | None = None) -> Response:
@@ -119,11 +100,10 @@ def create_process() -> ResponseReturnValue:
     form = forms.process_form(languages, forms.new_process_data(languages))
     if form.validate_on_submit():
         try:
-            process = process_editing.create_process(**form.settings())
+            process = process_editing.create_process(actor=acting_user(), **form.settings())
         except ProcessError as exc:
             _process_error(form, exc)
         else:
-            _audit("process.create", process, process, after=snapshot(process, *PROCESS_FIELDS))
             db.session.commit()
             flash(_("The process has been created."), "success")
             return _to_overview(process)
@@ -147,14 +127,11 @@ def edit_process(slug: str) -> ResponseReturnValue:
     languages = supported_languages()
     form = forms.process_form(languages, forms.process_data(process))
     if form.validate_on_submit():
-        before = snapshot(process, *PROCESS_FIELDS)
         try:
-            process_editing.update_process(process, **form.settings())
+            process_editing.update_process(process, actor=acting_user(), **form.settings())
         except ProcessError as exc:
             _process_error(form, exc)
         else:
-            after = snapshot(process, *PROCESS_FIELDS)
-            _audit("process.update", process, process, before=before, after=after)
             db.session.commit()
             flash(_("The settings have been saved."), "success")
             return _to_overview(process)
@@ -186,22 +163,19 @@ def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
     languages = supported_languages()
     form = forms.phase_form(languages, _phase_data(phase) if phase else None)
     if form.validate_on_submit():
-        before = snapshot(phase, *PHASE_FIELDS) if phase else {}
         try:
-            saved = process_editing.save_phase(
+            process_editing.save_phase(
                 process,
                 kind=PhaseKind(form.kind.data),
                 starts_at=form.starts_at.data.astimezone(UTC),
                 ends_at=form.ends_at.data.astimezone(UTC),
                 title=forms.translated(form, "title", languages),
                 phase=phase,
+                actor=acting_user(),
             )
         except ProcessError as exc:
             _process_error(form, exc)
         else:
-            action = "phase.update" if phase else "phase.create"
-            after = snapshot(saved, *PHASE_FIELDS)
-            _audit(action, saved, process, before=before, after=after)
             db.session.commit()
             flash(_("The phase has been saved."), "success")
             return _to_overview(process)
@@ -227,8 +201,7 @@ def delete_phase(slug: str, phase_id: int) -> Response:
     phase = _phase_or_404(process, phase_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    _audit("phase.delete", phase, process, before=snapshot(phase, *PHASE_FIELDS))
-    process_editing.delete_phase(phase)
+    process_editing.delete_phase(phase, actor=acting_user())
     db.session.commit()
     flash(_("The phase has been deleted."), "success")
     return _to_overview(process)
@@ -300,7 +273,6 @@ def add_goal(slug: str) -> ResponseReturnValue:
         except GoalError as exc:  # the tree changed since the check above
             _goal_error(form, exc)
         else:
-            _audit("goal.create", goal, process, after=snapshot(goal, *GOAL_FIELDS))
             db.session.commit()
             flash(_("Goal %(code)s has been created.", code=goal.code), "success")
             return _to_overview(process, goal)
@@ -315,26 +287,26 @@ def add_goal(slug: str) -> ResponseReturnValue:
 
 def _save_goal(goal: Goal, form: forms.GoalForm) -> bool:
     """Change code and texts; True if anything changed."""
-    code_changed = form.code.data != goal.code
-    if code_changed:
-        goal_editing.change_code(goal, form.code.data)
-    revision = goal_editing.revise_goal(
-        goal, texts=_goal_texts(form), author=acting_user(), change_note=form.change_note.data or ""
+    return goal_editing.edit_goal(
+        goal,
+        code=form.code.data,
+        texts=_goal_texts(form),
+        author=acting_user(),
+        change_note=form.change_note.data or "",
     )
-    return code_changed or revision is not None
 
 
 def _link_taken_up(
-    process: Process, goal: Goal, old: GoalRevision, candidates: list[Candidate], ticked: set[int]
+    process: Process, goal: Goal, old: GoalRevision, candidates: list[Candidate], chosen: set[int]
 ) -> None:
     """Link the ticked assessments to the new version, if the save created one."""
     latest = current_revision(goal)
     if latest.id == old.id:
-        if ticked:
+        if chosen:
             flash(_("The texts did not change, so there is no new version to link."), "info")
         return
-    if ticked:
-        count = assessment_views.link_taken_up(process, candidates, ticked, latest)
+    if chosen:
+        count = len(link_to_revision(candidates, chosen, latest, actor=acting_user()))
         flash(
             ngettext(
                 "%(num)d contribution linked to version %(number)d.",
@@ -355,22 +327,19 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
         supported_languages(), process.default_locale, data=forms.goal_data(goal.code, revision)
     )
     candidates = link_candidates(process, goal)
-    ticked = assessment_views.ticked_candidates(candidates)
+    taken_up = ticked(candidates, request.form.getlist("take_up"))
     if form.validate_on_submit() and _code_is_free(form, process, goal):
-        before = snapshot(goal, *GOAL_FIELDS)
         try:
             changed = _save_goal(goal, form)
         except GoalError as exc:  # the code was taken since the check above
             _goal_error(form, exc)
         else:
             if changed:
-                after = snapshot(goal, *GOAL_FIELDS)
-                _audit("goal.update", goal, process, before=before, after=after)
-                _link_taken_up(process, goal, revision, candidates, ticked)
+                _link_taken_up(process, goal, revision, candidates, taken_up)
                 db.session.commit()
                 flash(_("Goal %(code)s has been saved.", code=goal.code), "success")
             else:
-                _link_taken_up(process, goal, revision, candidates, ticked)
+                _link_taken_up(process, goal, revision, candidates, taken_up)
                 flash(_("No changes"), "info")
             return _to_overview(process, goal)
     return render_template(
@@ -381,7 +350,7 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
         revision=revision,
         languages=supported_languages(),
         candidates=candidates,
-        ticked=ticked,
+        ticked=taken_up,
     )
 
 
@@ -392,14 +361,13 @@ def move_goal(slug: str, code: str) -> ResponseReturnValue:
     form = forms.MoveGoalForm(data={"parent": goal.parent_id or forms.TOP_LEVEL})
     form.parent.choices = _parent_choices(process, moving=goal)
     if form.validate_on_submit():
-        before = snapshot(goal, *GOAL_FIELDS)
         try:
-            goal_editing.move_goal(goal, _selected_parent(process, form.parent.data))
+            goal_editing.move_goal(
+                goal, _selected_parent(process, form.parent.data), actor=acting_user()
+            )
         except GoalError as exc:
             _goal_error(form, exc)
         else:
-            after = snapshot(goal, *GOAL_FIELDS)
-            _audit("goal.move", goal, process, before=before, after=after)
             db.session.commit()
             flash(_("Goal %(code)s has been moved.", code=goal.code), "success")
             return _to_overview(process, goal)
@@ -413,9 +381,7 @@ def shift_goal(slug: str, code: str) -> Response:
     form = forms.ShiftGoalForm()
     if not form.validate_on_submit():
         abort(400)
-    before = snapshot(goal, *GOAL_FIELDS)
-    if goal_editing.shift_goal(goal, -1 if form.direction.data == "up" else 1):
-        _audit("goal.shift", goal, process, before=before, after=snapshot(goal, *GOAL_FIELDS))
+    if goal_editing.shift_goal(goal, -1 if form.direction.data == "up" else 1, actor=acting_user()):
         db.session.commit()
         flash(_("The order has been changed."), "success")
     else:
@@ -439,8 +405,6 @@ def import_goals(slug: str) -> ResponseReturnValue:
         errors = result.errors
         if result.ok:
             count = len(result.goals)
-            after = {"goals": [g.code for g in result.goals], "file": upload.filename or ""}
-            _audit("goal.import", process, process, after=after)
             db.session.commit()
             flash(ngettext("%(num)d goal imported.", "%(num)d goals imported.", count), "success")
             return _to_overview(process)

@@ -4,7 +4,8 @@ Every text field that staff write is a translated dict (``{"de": ..., "en": ...}
 :func:`collect` lists the fields of a process, its phases, goals (current revision),
 rating questions and surveys in a fixed number of queries; counting happens in Python.
 Saving writes goal texts as a new revision and everything else into a new dict, so
-SQLAlchemy sees the change. Functions flush, never commit.
+SQLAlchemy sees the change, audited as one ``content.translate`` event. Functions
+flush, never commit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.accounts.models import User
+from app.audit.services import record
 from app.extensions import db
 from app.goals.editing import GoalTexts, revise_goal
 from app.goals.models import Goal, GoalRevision
@@ -385,8 +387,8 @@ def save_translations(
     lang: str,
     changes: list[tuple[TextField, str]],
     author: User | None,
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Write the changed texts; returns (before, after) by field key for the audit."""
+) -> None:
+    """Write the changed texts, audited as one ``content.translate`` event by ``author``."""
     before = {f.key: f.current(lang) for f, _text in changes}
     after = {f.key: text for f, text in changes}
     goal_changes = [(f, text) for f, text in changes if f.goal is not None]
@@ -395,4 +397,11 @@ def save_translations(
             _write(field, lang, text)
     _revise_goals(process, goal_changes, lang, author)
     db.session.flush()
-    return before, after
+    record(
+        "content.translate",
+        process,
+        actor=author,
+        process_id=process.id,
+        before={"language": lang, "texts": before},
+        after={"language": lang, "texts": after},
+    )

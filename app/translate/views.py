@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.audit.services import record
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, supported_languages, text_direction
@@ -131,15 +130,7 @@ def _save(
     if not changes:
         flash(_("No changes"), "info")
         return redirect(target)
-    before, after = services.save_translations(process, lang, changes, acting_user())
-    record(
-        "content.translate",
-        process,
-        actor=acting_user(),
-        process_id=process.id,
-        before={"language": lang, "texts": before},
-        after={"language": lang, "texts": after},
-    )
+    services.save_translations(process, lang, changes, acting_user())
     db.session.commit()
     flash(
         ngettext(
