@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
@@ -29,6 +28,7 @@ from app.goals.models import Goal
 from app.mail import external_url, queue_mail
 from app.moderation.models import ModerationNote, OfficialReply
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.services import mail_language
 from app.processes.models import Process
 
 PER_PAGE = 25
@@ -335,22 +335,13 @@ def _address(participant: Participant) -> str | None:
     return None
 
 
-def _locale(participant: Participant) -> str:
-    languages = current_app.config["LANGUAGES"]
-    user_locale = participant.user.locale if participant.user is not None else None
-    for candidate in (participant.locale, user_locale):
-        if candidate in languages:
-            return str(candidate)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def _mail_author(comment: Comment, process: Process, template: str, **context: Any) -> None:
     participant = db.session.get(Participant, comment.participant_id or 0)
     address = _address(participant) if participant is not None else None
     if participant is None or not address:
         return
     goal = db.session.get(Goal, comment.goal_id)
-    lang = _locale(participant)
+    lang = mail_language(participant)
     link = external_url(
         "goals.detail",
         lang_code=lang,

@@ -6,7 +6,6 @@ commit → redirect.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment
-from app.core import policy
+from app.core import csvfile, policy
 from app.extensions import db, login_manager
 from app.goals.models import Goal
 from app.moderation import forms
@@ -375,7 +374,7 @@ def audit_csv() -> Response:
     events = list(db.session.scalars(stmt))
     actors, slugs = _names(events)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvfile.writer(out)
     writer.writerow(
         ["time", "action", "object_type", "object_id", "process", "actor", "before", "after"]
     )
