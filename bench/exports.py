@@ -6,7 +6,7 @@
 Creates a throwaway database (dropped at the end unless ``--keep``), migrates it,
 adds a process with 30 goals and ``--count`` contributions (a third of them
 assessed, with tags and a revision), then builds the Abwägung export as CSV and as
-XLSX through ``app.exports.services`` (the task body, run in-process; not the web)
+XLSX through ``app.exports.build`` (the task body, run in-process; not the web)
 and prints rows per second. Results go to bench/results/exports.json.
 """
 
