@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role
-from app.assessment import services
 from app.assessment.changes import Segment, word_diff
 from app.assessment.models import Consideration
+from app.assessment.services import assessing
 from app.comments.models import Comment, CommentStatus
 from app.db import utcnow
 from app.extensions import db
@@ -59,10 +59,10 @@ def contribution(goal: Goal, body: str, consideration: Consideration, **link: An
     db.session.flush()
     process = db.session.get(Process, goal.process_id)
     assert process is not None
-    data = services.AssessmentInput(
+    data = assessing.AssessmentInput(
         StakeholderGroup.CITIZEN, consideration, f"Begründung zu {body}", link.get("revision_id")
     )
-    services.save_assessment(item, process, data, expected_version=0, assessor=None)
+    assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
     return item
 

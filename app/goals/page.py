@@ -16,7 +16,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.assessment.services import public_assessments
+from app.assessment.services.visibility import public_assessments
 from app.comments import listing as comment_listing
 from app.comments.forms import SORT_LABELS, CommentForm, comment_form
 from app.comments.services import can_edit, can_remove

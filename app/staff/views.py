@@ -19,7 +19,12 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.assessment.services import Candidate, link_candidates, link_to_revision, ticked
+from app.assessment.services.linking import (
+    Candidate,
+    link_candidates,
+    link_to_revision,
+    ticked,
+)
 from app.core import policy
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
