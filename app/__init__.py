@@ -93,8 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.participation.views import bp as participation_bp
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
-    from app.staff import offline  # noqa: F401  (adds routes to the staff blueprint)
-    from app.staff.views import bp as staff_bp
+    from app.staff.routes import bp as staff_bp
     from app.surveys import paper, staff_presets, staff_questions  # noqa: F401  (builder)
     from app.surveys.staff_views import bp as survey_staff_bp
     from app.surveys.views import bp as surveys_bp

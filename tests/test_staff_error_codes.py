@@ -18,7 +18,7 @@ from app.goals.models import Goal
 from app.processes import editing as process_editing
 from app.processes.editing import ProcessError, ProcessErrorCode
 from app.processes.models import PhaseKind, Process
-from app.staff import views
+from app.staff import goal_views, process_views
 from tests.conftest import submit
 from tests.factories import make_goal, make_process
 from tests.test_staff import goal_form, process_form
@@ -85,8 +85,8 @@ def test_goal_errors_carry_code_field_and_goal_code(app: Flask, process: Process
 
 
 def test_every_code_has_a_message_in_the_views() -> None:
-    assert set(views.PROCESS_ERRORS) == set(ProcessErrorCode)
-    assert set(views.GOAL_ERRORS) | {GoalErrorCode.CODE_TAKEN} == set(GoalErrorCode)
+    assert set(process_views.PROCESS_ERRORS) == set(ProcessErrorCode)
+    assert set(goal_views.GOAL_ERRORS) | {GoalErrorCode.CODE_TAKEN} == set(GoalErrorCode)
 
 
 # --- the views map by code, not by message -----------------------------------------------

@@ -1,6 +1,6 @@
-"""Staff routes for offline input; they join the staff blueprint (``staff.offline_*``).
+"""Staff views for offline input (letters, workshops, phone ...): enter and list.
 
-Imported by ``app._register_blueprints`` before the blueprint is registered.
+The URLs are declared in :mod:`app.staff.routes` (``staff.offline_*``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from app.participation.models import StakeholderGroup
 from app.processes.models import Process
 from app.staff import offline_forms
 from app.staff import offline_services as services
-from app.staff.views import bp
 
 
 def _goal_choices(process: Process) -> list[SelectChoice]:
@@ -69,7 +68,6 @@ def _store(process: Process, form: offline_forms.OfflineForm) -> None:
     )
 
 
-@bp.route("/p/<slug>/offline/new", methods=["GET", "POST"])
 def offline_new(slug: str) -> ResponseReturnValue:
     process = managed_process(slug)
     form = offline_forms.offline_form(process, _goal_choices(process), _new_form_data(process))
@@ -83,7 +81,6 @@ def offline_new(slug: str) -> ResponseReturnValue:
     return render_template("staff/offline_form.html", form=form, process=process)
 
 
-@bp.route("/p/<slug>/offline/")
 def offline_list(slug: str) -> str:
     process = managed_process(slug)
     page = request.args.get("page", 1, type=int) or 1

@@ -1,20 +1,17 @@
-"""The staff area: processes, phases, the goal tree and its import.
+"""Staff views of the goal tree: add, edit (linking contributions), move, shift, import.
 
-Every view: check permission → validate → call a service → commit → redirect
-with a flash message. Services flush; only these views commit.
+Every view: check permission → validate → call a service (which records the audit
+event) → commit → redirect with a flash message. Services flush; only these views
+commit. The URLs are declared in :mod:`app.staff.routes`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -25,8 +22,7 @@ from app.assessment.services.linking import (
     link_to_revision,
     ticked,
 )
-from app.core import policy
-from app.core.staff_area import acting_user, managed_process, staff_only
+from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.goals import editing as goal_editing
 from app.goals import importer
@@ -39,23 +35,10 @@ from app.goals.services import (
     goal_tree,
 )
 from app.i18n import current_lang, localize, supported_languages
-from app.processes import editing as process_editing
-from app.processes.editing import ProcessError, ProcessErrorCode
-from app.processes.models import Phase, PhaseKind, Process
-from app.processes.services import all_processes
-from app.staff import forms
+from app.processes.models import Process
+from app.staff import forms, goal_forms
+from app.staff.process_views import to_overview
 
-bp = Blueprint("staff", __name__, template_folder="templates")
-bp.before_request(staff_only)
-
-# ProcessError codes of app.processes.editing → translated message, shown next to
-# the form field the error names (``exc.field``)
-PROCESS_ERRORS = {
-    ProcessErrorCode.INVALID_SLUG: _l("Use lower-case letters, digits and single hyphens only."),
-    ProcessErrorCode.SLUG_TAKEN: _l("This web address is already used by another process."),
-    ProcessErrorCode.PHASE_ENDS_BEFORE_START: _l("The phase must end after it starts."),
-    ProcessErrorCode.PHASE_OVERLAPS: _l("The phase overlaps another phase of this process."),
-}
 # GoalError codes of app.goals.editing → translated message (CODE_TAKEN names the code)
 GOAL_ERRORS = {
     GoalErrorCode.MOVED_BELOW_ITSELF: _l(
@@ -63,18 +46,6 @@ GOAL_ERRORS = {
     ),
     GoalErrorCode.PARENT_IN_OTHER_PROCESS: _l("The parent goal belongs to another process."),
 }
-
-
-# --- helpers ---------------------------------------------------------------------
-
-
-def _to_overview(process: Process, goal: Goal | None = None) -> Response:
-    anchor = f"goal-{goal.id}" if goal is not None else None
-    return redirect(url_for(".process", slug=process.slug, _anchor=anchor))
-
-
-def _process_error(form: FlaskForm, exc: ProcessError) -> None:
-    forms.field_error(form[exc.field], str(PROCESS_ERRORS[exc.code]))
 
 
 def _goal_error(form: FlaskForm, exc: GoalError) -> None:
@@ -85,139 +56,12 @@ def _goal_error(form: FlaskForm, exc: GoalError) -> None:
     forms.field_error(form[exc.field], message)
 
 
-# --- processes -------------------------------------------------------------------
-
-
-@bp.route("/")
-def index() -> str:
-    processes = [p for p in all_processes() if policy.can_manage_process(current_user, p)]
-    return render_template(
-        "staff/index.html",
-        processes=processes,
-        can_create=policy.can_create_process(current_user),
-    )
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def create_process() -> ResponseReturnValue:
-    policy.require(policy.can_create_process(current_user))
-    languages = supported_languages()
-    form = forms.process_form(languages, forms.new_process_data(languages))
-    if form.validate_on_submit():
-        try:
-            process = process_editing.create_process(actor=acting_user(), **form.settings())
-        except ProcessError as exc:
-            _process_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The process has been created."), "success")
-            return _to_overview(process)
-    return render_template("staff/process_form.html", form=form, process=None, languages=languages)
-
-
-@bp.route("/p/<slug>/")
-def process(slug: str) -> str:
-    process = managed_process(slug)
-    return render_template(
-        "staff/process.html",
-        process=process,
-        tree=goal_tree(process.id),
-        languages=supported_languages(),
-    )
-
-
-@bp.route("/p/<slug>/settings", methods=["GET", "POST"])
-def edit_process(slug: str) -> ResponseReturnValue:
-    process = managed_process(slug)
-    languages = supported_languages()
-    form = forms.process_form(languages, forms.process_data(process))
-    if form.validate_on_submit():
-        try:
-            process_editing.update_process(process, actor=acting_user(), **form.settings())
-        except ProcessError as exc:
-            _process_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The settings have been saved."), "success")
-            return _to_overview(process)
-    return render_template(
-        "staff/process_form.html", form=form, process=process, languages=languages
-    )
-
-
-# --- phases ----------------------------------------------------------------------
-
-
-def _phase_or_404(process: Process, phase_id: int) -> Phase:
-    phase = db.session.get(Phase, phase_id)
-    if phase is None or phase.process_id != process.id:
-        abort(404)
-    return phase
-
-
-def _phase_data(phase: Phase) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "kind": phase.kind.value,
-        "starts_at": phase.starts_at,
-        "ends_at": phase.ends_at,
-    }
-    return data | forms.translated_data("title", phase.title)
-
-
-def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
-    languages = supported_languages()
-    form = forms.phase_form(languages, _phase_data(phase) if phase else None)
-    if form.validate_on_submit():
-        try:
-            process_editing.save_phase(
-                process,
-                kind=PhaseKind(form.kind.data),
-                starts_at=form.starts_at.data.astimezone(UTC),
-                ends_at=form.ends_at.data.astimezone(UTC),
-                title=forms.translated(form, "title", languages),
-                phase=phase,
-                actor=acting_user(),
-            )
-        except ProcessError as exc:
-            _process_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The phase has been saved."), "success")
-            return _to_overview(process)
-    return render_template(
-        "staff/phase_form.html", form=form, process=process, phase=phase, languages=languages
-    )
-
-
-@bp.route("/p/<slug>/phases/new", methods=["GET", "POST"])
-def add_phase(slug: str) -> ResponseReturnValue:
-    return _phase_page(managed_process(slug), None)
-
-
-@bp.route("/p/<slug>/phases/<int:phase_id>/edit", methods=["GET", "POST"])
-def edit_phase(slug: str, phase_id: int) -> ResponseReturnValue:
-    process = managed_process(slug)
-    return _phase_page(process, _phase_or_404(process, phase_id))
-
-
-@bp.route("/p/<slug>/phases/<int:phase_id>/delete", methods=["POST"])
-def delete_phase(slug: str, phase_id: int) -> Response:
-    process = managed_process(slug)
-    phase = _phase_or_404(process, phase_id)
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
-    process_editing.delete_phase(phase, actor=acting_user())
-    db.session.commit()
-    flash(_("The phase has been deleted."), "success")
-    return _to_overview(process)
-
-
 # --- goals -----------------------------------------------------------------------
 
 
 def _parent_choices(process: Process, moving: Goal | None = None) -> list[SelectChoice]:
     """Top level plus every goal in tree order; a moving goal's subtree is left out."""
-    choices = [SelectChoice(str(forms.TOP_LEVEL), _("Top level (no parent goal)"))]
+    choices = [SelectChoice(str(goal_forms.TOP_LEVEL), _("Top level (no parent goal)"))]
     subtree_level: int | None = None
     for node in flatten(goal_tree(process.id)):
         goal = node.goal
@@ -233,7 +77,7 @@ def _parent_choices(process: Process, moving: Goal | None = None) -> list[Select
 
 
 def _selected_parent(process: Process, goal_id: int) -> Goal | None:
-    if goal_id == forms.TOP_LEVEL:
+    if goal_id == goal_forms.TOP_LEVEL:
         return None
     parent = db.session.get(Goal, goal_id)
     if parent is None or parent.process_id != process.id:
@@ -241,7 +85,7 @@ def _selected_parent(process: Process, goal_id: int) -> Goal | None:
     return parent
 
 
-def _code_is_free(form: forms.GoalForm, process: Process, goal: Goal | None = None) -> bool:
+def _code_is_free(form: goal_forms.GoalForm, process: Process, goal: Goal | None = None) -> bool:
     code = form.code.data
     if not goal_editing.code_taken(process.id, code, goal.id if goal else None):
         return True
@@ -249,20 +93,19 @@ def _code_is_free(form: forms.GoalForm, process: Process, goal: Goal | None = No
     return False
 
 
-def _goal_texts(form: forms.GoalForm) -> GoalTexts:
+def _goal_texts(form: goal_forms.GoalForm) -> GoalTexts:
     return GoalTexts(**form.texts())
 
 
-@bp.route("/p/<slug>/goals/new", methods=["GET", "POST"])
 def add_goal(slug: str) -> ResponseReturnValue:
     process = managed_process(slug)
     preselected = request.args.get("parent", "")
     parent_goal = get_goal_or_404(process.id, preselected) if preselected else None
-    form = forms.goal_form(
+    form = goal_forms.goal_form(
         supported_languages(),
         process.default_locale,
         new=True,
-        data={"parent": parent_goal.id if parent_goal else forms.TOP_LEVEL},
+        data={"parent": parent_goal.id if parent_goal else goal_forms.TOP_LEVEL},
     )
     form["parent"].choices = _parent_choices(process)
     if form.validate_on_submit() and _code_is_free(form, process):
@@ -280,7 +123,7 @@ def add_goal(slug: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Goal %(code)s has been created.", code=goal.code), "success")
-            return _to_overview(process, goal)
+            return to_overview(process, goal)
     return render_template(
         "staff/goal_form.html",
         form=form,
@@ -290,7 +133,7 @@ def add_goal(slug: str) -> ResponseReturnValue:
     )
 
 
-def _save_goal(goal: Goal, form: forms.GoalForm) -> bool:
+def _save_goal(goal: Goal, form: goal_forms.GoalForm) -> bool:
     """Change code and texts; True if anything changed."""
     return goal_editing.edit_goal(
         goal,
@@ -323,13 +166,14 @@ def _link_taken_up(
         )
 
 
-@bp.route("/p/<slug>/goals/<code>/edit", methods=["GET", "POST"])
 def edit_goal(slug: str, code: str) -> ResponseReturnValue:
     process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
     revision = current_revision(goal)
-    form = forms.goal_form(
-        supported_languages(), process.default_locale, data=forms.goal_data(goal.code, revision)
+    form = goal_forms.goal_form(
+        supported_languages(),
+        process.default_locale,
+        data=goal_forms.goal_data(goal.code, revision),
     )
     candidates = link_candidates(process, goal)
     taken_up = ticked(candidates, request.form.getlist("take_up"))
@@ -346,7 +190,7 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
             else:
                 _link_taken_up(process, goal, revision, candidates, taken_up)
                 flash(_("No changes"), "info")
-            return _to_overview(process, goal)
+            return to_overview(process, goal)
     return render_template(
         "staff/goal_form.html",
         form=form,
@@ -359,11 +203,10 @@ def edit_goal(slug: str, code: str) -> ResponseReturnValue:
     )
 
 
-@bp.route("/p/<slug>/goals/<code>/move", methods=["GET", "POST"])
 def move_goal(slug: str, code: str) -> ResponseReturnValue:
     process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
-    form = forms.MoveGoalForm(data={"parent": goal.parent_id or forms.TOP_LEVEL})
+    form = goal_forms.MoveGoalForm(data={"parent": goal.parent_id or goal_forms.TOP_LEVEL})
     form.parent.choices = _parent_choices(process, moving=goal)
     if form.validate_on_submit():
         try:
@@ -375,15 +218,14 @@ def move_goal(slug: str, code: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Goal %(code)s has been moved.", code=goal.code), "success")
-            return _to_overview(process, goal)
+            return to_overview(process, goal)
     return render_template("staff/goal_move.html", form=form, process=process, goal=goal)
 
 
-@bp.route("/p/<slug>/goals/<code>/shift", methods=["POST"])
 def shift_goal(slug: str, code: str) -> Response:
     process = managed_process(slug)
     goal = get_goal_or_404(process.id, code)
-    form = forms.ShiftGoalForm()
+    form = goal_forms.ShiftGoalForm()
     if not form.validate_on_submit():
         abort(400)
     if goal_editing.shift_goal(goal, -1 if form.direction.data == "up" else 1, actor=acting_user()):
@@ -391,16 +233,15 @@ def shift_goal(slug: str, code: str) -> Response:
         flash(_("The order has been changed."), "success")
     else:
         flash(_("Goal %(code)s cannot be moved further.", code=goal.code), "info")
-    return _to_overview(process, goal)
+    return to_overview(process, goal)
 
 
 # --- import ----------------------------------------------------------------------
 
 
-@bp.route("/p/<slug>/import", methods=["GET", "POST"])
 def import_goals(slug: str) -> ResponseReturnValue:
     process = managed_process(slug)
-    form = forms.ImportForm()
+    form = goal_forms.ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
@@ -412,7 +253,7 @@ def import_goals(slug: str) -> ResponseReturnValue:
             count = len(result.goals)
             db.session.commit()
             flash(ngettext("%(num)d goal imported.", "%(num)d goals imported.", count), "success")
-            return _to_overview(process)
+            return to_overview(process)
         db.session.rollback()
     return render_template(
         "staff/import.html",
