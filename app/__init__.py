@@ -87,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.exports.views import bp as exports_bp
     from app.goals.views import bp as goals_bp
-    from app.moderation.views import bp as moderation_bp
+    from app.moderation.routes import bp as moderation_bp
     from app.pages.views import bp as pages_bp
     from app.participation.services import set_participant_cookie
     from app.participation.views import bp as participation_bp

@@ -1,5 +1,7 @@
 """Moderation: the queue, approve/hide/restore, blocks, notes and official replies.
 
+Reading the audit log is :mod:`app.audit.log`.
+
 Services flush, never commit, and record the audit event of each change they make
 (``comment.*``, ``participant.*``, ``moderation_note.create``, ``official_reply.*``)
 by the moderator given as ``actor``/``author``; the views commit once.
@@ -11,14 +13,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
-from app.audit.models import AuditEvent
 from app.audit.services import record, snapshot
 from app.comments.models import Channel, Comment, CommentStatus, Report
 from app.comments.services import change_status
@@ -32,7 +33,6 @@ from app.participation.services import mail_language
 from app.processes.models import Process
 
 PER_PAGE = 25
-AUDIT_PER_PAGE = 50
 COMMENT_FIELDS = ("status", "hidden_reason", "moderated_at", "moderated_by_id")
 BLOCK_FIELDS = ("blocked_at", "blocked_until", "block_reason")
 DEFAULT_REPLY_LABEL = "Verwaltung"
@@ -358,60 +358,3 @@ def _mail_author(comment: Comment, process: Process, template: str, **context: A
         link=link,
         **context,
     )
-
-
-# --- the audit log ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    process_id: int | None = None
-    action: str = ""
-    actor_id: int | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min).replace(tzinfo=utcnow().tzinfo)
-
-
-def audit_query(process_ids: set[int] | None, filters: AuditFilter) -> sa.Select[Any]:
-    """Events newest first, limited to ``process_ids`` (None: every event)."""
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    if process_ids is not None:
-        stmt = stmt.where(AuditEvent.process_id.in_(process_ids or {-1}))
-    if filters.process_id is not None:
-        stmt = stmt.where(AuditEvent.process_id == filters.process_id)
-    if filters.action:
-        stmt = stmt.where(AuditEvent.action == filters.action)
-    if filters.actor_id is not None:
-        stmt = stmt.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.since is not None:
-        stmt = stmt.where(AuditEvent.created_at >= _day_start(filters.since))
-    if filters.until is not None:
-        stmt = stmt.where(AuditEvent.created_at < _day_start(filters.until + timedelta(days=1)))
-    return stmt
-
-
-def audit_page(process_ids: set[int] | None, filters: AuditFilter, page: int) -> Pagination:
-    return db.paginate(
-        audit_query(process_ids, filters), page=page, per_page=AUDIT_PER_PAGE, error_out=False
-    )
-
-
-def audit_actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by("action")))
-
-
-def audit_actors(process_ids: set[int] | None) -> list[User]:
-    stmt = sa.select(User).where(
-        User.id.in_(sa.select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)))
-    )
-    if process_ids is not None:
-        stmt = stmt.where(
-            User.id.in_(
-                sa.select(AuditEvent.actor_id).where(AuditEvent.process_id.in_(process_ids or {-1}))
-            )
-        )
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
