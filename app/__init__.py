@@ -40,10 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
-    from app.accounts import auth  # noqa: F401  (registers the user loader)
+    from app.accounts import auth
     from app.core import i18n_hooks
     from app.db import enable_sqlite_savepoints
-    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+    from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
     from app.i18n import select_locale
 
     db.init_app(app)
@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    auth.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
     talisman.init_app(
@@ -70,13 +70,8 @@ def _init_extensions(app: Flask) -> None:
 def _init_celery(app: Flask) -> None:
     from app.queue import celery_init_app, install_session_hooks
 
-    celery_init_app(app)
+    celery_init_app(app)  # a worker imports the task modules listed in app.queue
     install_session_hooks()
-    # Importing the task modules registers their tasks with Celery.
-    from app import mail  # noqa: F401
-    from app.exports import tasks as export_tasks  # noqa: F401
-    from app.results import tasks  # noqa: F401
-    from app.surveys import tasks as survey_tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -122,7 +117,6 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
-    from app.demo.survey_cli import responses_command  # noqa: F401  (`flask demo responses`)
     from app.goals.cli import goals_cli
     from app.surveys.cli import survey_cli
 

@@ -9,9 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.demo.loader import LoadReport, load_demo
+from app.demo.survey_cli import responses_command
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo content for trying out mitwirken.")
+demo_cli.add_command(responses_command)  # `flask demo responses`
 
 
 @demo_cli.command("load")

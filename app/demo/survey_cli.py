@@ -8,7 +8,6 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from app.demo.cli import demo_cli
 from app.demo.survey_content import SLUG as DEMO_SLUG
 from app.demo.survey_loader import demo_weights
 from app.extensions import db
@@ -16,7 +15,7 @@ from app.surveys.models import Survey, SurveyState
 from app.surveys.synthetic import generate_responses
 
 
-@demo_cli.command("responses")
+@click.command("responses")
 @click.argument("slug")
 @click.option("--count", type=click.IntRange(1, 1_000_000), default=5867, show_default=True)
 @click.option("--seed", type=int, default=None, help="Same seed, same answers.")
