@@ -7,6 +7,7 @@ import time
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from app.demo.survey_content import SLUG as DEMO_SLUG
 from app.demo.survey_loader import demo_weights
@@ -16,6 +17,7 @@ from app.surveys.synthetic import generate_responses
 
 
 @click.command("responses")
+@with_appcontext
 @click.argument("slug")
 @click.option("--count", type=click.IntRange(1, 1_000_000), default=5867, show_default=True)
 @click.option("--seed", type=int, default=None, help="Same seed, same answers.")
