@@ -52,7 +52,7 @@ def accessibility() -> ResponseReturnValue:
 @bp.route("/staff/site/pages/<key>", methods=["GET", "POST"])
 @login_required
 def edit_page(key: str) -> ResponseReturnValue:
-    policy.require(policy.is_admin(current_user))
+    policy.require(policy.can_edit_site_pages(current_user))
     try:
         page_key = PageKey(key)
     except ValueError:
