@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 from app.processes.models import Process
 from app.translate import services
+from app.translate.fields import TextField, collect, fingerprint
 from app.translate.forms import (
     FIELD_PREFIX,
     SHOWN_PREFIX,
@@ -22,7 +23,7 @@ from app.translate.forms import (
     normalise,
     translation_form,
 )
-from app.translate.services import PER_PAGE, TextField, fingerprint
+from app.translate.services import PER_PAGE
 
 bp = Blueprint("translate", __name__, template_folder="templates")
 bp.before_request(staff_only)
@@ -31,7 +32,7 @@ bp.before_request(staff_only)
 @bp.route("/p/<slug>/")
 def report(slug: str) -> str:
     process = managed_process(slug)
-    fields = services.collect(process)
+    fields = collect(process)
     languages = services.report_languages(process, supported_languages(), fields)
     return render_template(
         "translate/report.html",
@@ -83,7 +84,7 @@ def edit(slug: str, target_lang: str) -> ResponseReturnValue:
         abort(404)
     only_missing = request.args.get("show", "missing") != "all"
     show = "missing" if only_missing else "all"
-    all_fields = services.collect(process)
+    all_fields = collect(process)
     listed = services.editor_fields(all_fields, target_lang, only_missing)
     page, pages = _page_number(len(listed))
     if request.method == "POST":
