@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, find_user_by_email, grant_role
 from app.db import utcnow
-from app.demo.content import DEMO_PASSWORD, PROCESSES, USERS, DemoGoal, DemoProcess, DemoUser
+from app.demo.content import DEMO_PASSWORD, USERS, DemoGoal, DemoProcess, DemoUser
+from app.demo.content_city import HF12
+from app.demo.content_county import COUNTY
 from app.demo.discussion import load_discussion
 from app.demo.survey_loader import load_demo_survey
 from app.extensions import db
@@ -29,6 +31,8 @@ from app.results.services import process_counts
 from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
+
+PROCESSES: tuple[DemoProcess, ...] = (HF12, COUNTY)
 
 
 @dataclass(frozen=True)
