@@ -40,10 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
-    from app.accounts import auth  # noqa: F401  (registers the user loader)
+    from app.accounts import auth
     from app.core import i18n_hooks
     from app.db import enable_sqlite_savepoints
-    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+    from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
     from app.i18n import select_locale
 
     db.init_app(app)
@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    auth.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
     talisman.init_app(
@@ -70,13 +70,8 @@ def _init_extensions(app: Flask) -> None:
 def _init_celery(app: Flask) -> None:
     from app.queue import celery_init_app, install_session_hooks
 
-    celery_init_app(app)
+    celery_init_app(app)  # a worker imports the task modules listed in app.queue
     install_session_hooks()
-    # Importing the task modules registers their tasks with Celery.
-    from app import mail  # noqa: F401
-    from app.exports import tasks as export_tasks  # noqa: F401
-    from app.results import tasks  # noqa: F401
-    from app.surveys import tasks as survey_tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -87,14 +82,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.exports.views import bp as exports_bp
     from app.goals.views import bp as goals_bp
-    from app.moderation.views import bp as moderation_bp
+    from app.moderation.routes import bp as moderation_bp
     from app.pages.views import bp as pages_bp
     from app.participation.services import set_participant_cookie
     from app.participation.views import bp as participation_bp
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
-    from app.staff import offline  # noqa: F401  (adds routes to the staff blueprint)
-    from app.staff.views import bp as staff_bp
+    from app.staff.routes import bp as staff_bp
     from app.surveys.routes import survey_staff_bp, surveys_bp
     from app.translate.views import bp as translate_bp
 

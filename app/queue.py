@@ -19,6 +19,16 @@ from app.extensions import db
 
 logger = logging.getLogger(__name__)
 
+# Every module that defines tasks; a worker imports them when it starts (Celery's
+# ``include``), so no module has to be imported elsewhere just to register its tasks.
+TASK_MODULES = (
+    "app.mail",
+    "app.comments.tasks",
+    "app.exports.tasks",
+    "app.results.tasks",
+    "app.surveys.tasks",
+)
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
@@ -28,6 +38,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
+    celery_app.conf.include = list(TASK_MODULES)
     celery_app.conf.beat_schedule = _beat_schedule()
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -6,7 +6,7 @@
 Creates a throwaway database (dropped at the end unless ``--keep``), migrates it,
 adds a process with 30 goals and ``--count`` contributions (a third of them
 assessed, with tags and a revision), then builds the Abwägung export as CSV and as
-XLSX through ``app.exports.services`` (the task body, run in-process; not the web)
+XLSX through ``app.exports.build`` (the task body, run in-process; not the web)
 and prints rows per second. Results go to bench/results/exports.json.
 """
 
@@ -40,14 +40,21 @@ def _goals(process: Any) -> list[Any]:
     goals = []
     for top in range(1, 6):
         parent = create_goal(
-            process, code=str(top), texts=GoalTexts({"de": f"Handlungsfeld {top}"}, {}, {})
+            process,
+            code=str(top),
+            texts=GoalTexts({"de": f"Handlungsfeld {top}"}, {}, {}),
+            author=None,
         )
         goals.append(parent)
         for child in range(1, 6):
             title = {"de": f"Ziel {top}.{child}", "en": f"Goal {top}.{child}"}
             goals.append(
                 create_goal(
-                    process, code=f"{top}.{child}", texts=GoalTexts(title, {}, {}), parent=parent
+                    process,
+                    code=f"{top}.{child}",
+                    texts=GoalTexts(title, {}, {}),
+                    parent=parent,
+                    author=None,
                 )
             )
     return goals
@@ -62,7 +69,7 @@ def _seed(count: int) -> Any:
     from app.processes.editing import create_process
 
     rng = random.Random(7)
-    process = create_process(slug="bench-exports", title={"de": "Benchmark"})
+    process = create_process(slug="bench-exports", title={"de": "Benchmark"}, actor=None)
     goals = _goals(process)
     tags = [ProcessTag(process_id=process.id, name=f"Thema {n}") for n in range(8)]
     db.session.add_all(tags)

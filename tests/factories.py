@@ -1,16 +1,24 @@
-"""Small builders for test data, going through the same services as the app."""
+"""Small builders for test data, going through the same services as the app.
+
+The services audit every change; seeding is not what a test is about, so the
+builders drop the audit events they cause (:func:`unaudited`), and a test sees only
+the events of what it does.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, grant_role
+from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
 from app.goals.editing import GoalTexts, create_goal
@@ -39,6 +47,14 @@ from app.surveys.paper.services import record_paper_response, validate_survey
 PASSWORD = "correct horse battery"
 
 
+@contextmanager
+def unaudited() -> Iterator[None]:
+    """Drop the audit events written inside the block (test data, not an action)."""
+    last = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+    yield
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > last))
+
+
 def make_user(
     email: str = "citizen@example.org",
     name: str = "Bürgerin A",
@@ -62,18 +78,24 @@ def make_process(
     phase: PhaseKind | None = PhaseKind.PARTICIPATION,
     **settings: Any,
 ) -> Process:
-    process = create_process(
-        slug=slug,
-        title={"de": "Leistungsfähige Verwaltung", "en": "Efficient administration"},
-        summary={"de": "Entwurf der Ziele."},
-        is_published=published,
-        **settings,
-    )
-    if phase is not None:
-        now = utcnow()
-        save_phase(
-            process, kind=phase, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30)
+    with unaudited():
+        process = create_process(
+            slug=slug,
+            title={"de": "Leistungsfähige Verwaltung", "en": "Efficient administration"},
+            summary={"de": "Entwurf der Ziele."},
+            is_published=published,
+            actor=None,
+            **settings,
         )
+        if phase is not None:
+            now = utcnow()
+            save_phase(
+                process,
+                kind=phase,
+                starts_at=now - timedelta(days=1),
+                ends_at=now + timedelta(days=30),
+                actor=None,
+            )
     db.session.commit()
     return process
 
@@ -87,16 +109,18 @@ def make_goal(
     body: str = "",
     easy: str = "",
 ) -> Goal:
-    goal = create_goal(
-        process,
-        code=code,
-        texts=GoalTexts(
-            title={"de": title},
-            body={"de": body} if body else {},
-            easy_body={"de": easy} if easy else {},
-        ),
-        parent=parent,
-    )
+    with unaudited():
+        goal = create_goal(
+            process,
+            code=code,
+            texts=GoalTexts(
+                title={"de": title},
+                body={"de": body} if body else {},
+                easy_body={"de": easy} if easy else {},
+            ),
+            parent=parent,
+            author=None,
+        )
     db.session.commit()
     return goal
 

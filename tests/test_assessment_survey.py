@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role
-from app.assessment import services
 from app.assessment.models import Assessment, Consideration
+from app.assessment.services import assessing, workspace
 from app.audit.models import AuditEvent
 from app.comments.models import Comment
 from app.extensions import db
@@ -27,7 +27,7 @@ from app.surveys.models import (
     Survey,
 )
 from tests.conftest import counting_queries, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_process, make_user, unaudited
 from tests.test_assessment import comment, tag, text
 from tests.test_staff import goal_form, process_form
 
@@ -116,7 +116,7 @@ def test_open_answers_of_submitted_responses_join_the_table(
     assert f"{BASE}/answers/{shown.id}" in page and f"{BASE}/contributions/{listed.id}" in page
     assert f"Participant {shown.response_id}" in page  # pseudonymised, never user data
     assert "0 of 2 assessed" in page
-    assert services.progress(process) == (0, 2)
+    assert workspace.progress(process) == (0, 2)
 
 
 def test_survey_answers_can_be_switched_off(
@@ -128,7 +128,7 @@ def test_survey_answers_can_be_switched_off(
     db.session.commit()
     page = text(staff_client.get(f"{BASE}/"))
     assert "Mehr Homeoffice" not in page and 'value="survey"' not in page
-    assert services.progress(process) == (0, 1)
+    assert workspace.progress(process) == (0, 1)
     assert staff_client.get(f"{BASE}/answers/{item.id}").status_code == 404
 
 
@@ -201,7 +201,7 @@ def test_saving_an_answer_assessment_is_audited(
     assert stored.goal_revision_id == revision_id
     event = db.session.scalars(sa.select(AuditEvent)).one()
     assert event.action == "assessment.save"
-    assert services.progress(process) == (1, 1)
+    assert workspace.progress(process) == (1, 1)
 
 
 def test_save_and_next_moves_from_comments_to_answers_and_wraps(
@@ -277,12 +277,12 @@ def test_survey_answers_are_never_shown_publicly(client: FlaskClient) -> None:
     ]
     db.session.add(survey)
     db.session.commit()
-    item = services.AnswerItem(*_answer_row(answer(survey, "Geheime Antwort")))
+    item = workspace.AnswerItem(*_answer_row(answer(survey, "Geheime Antwort")))
     revision = db.session.scalars(sa.select(GoalRevision)).one()
-    data = services.AssessmentInput(
+    data = assessing.AssessmentInput(
         StakeholderGroup.CITIZEN, Consideration.CONSIDERED, "Aufgenommen", revision.id
     )
-    services.save_assessment(item, process, data, expected_version=0, assessor=None)
+    assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
     for url in ("/en/p/hf12/goals/12.1", "/en/p/hf12/goals/12.1/changes", "/en/p/hf12/report"):
         response = client.get(url)
@@ -309,7 +309,7 @@ def _fill(process: Process, goal: Goal, survey: Survey, comments: int, answers: 
     replies = [
         answer(survey, f"Antwort {first_answer + n}", question=n % 2 * 2).id for n in range(answers)
     ]
-    services.add_tag(process, items, topic, replies)
+    assessing.add_tag(process, items, topic, replies, actor=None)
     db.session.commit()
 
 
@@ -365,8 +365,9 @@ def test_settings_form_switches_survey_answers_and_audits_it(
 
 
 def _assess(item: Comment, process: Process, consideration: Consideration) -> Assessment:
-    data = services.AssessmentInput(StakeholderGroup.CITIZEN, consideration, "Begründung", None)
-    saved = services.save_assessment(item, process, data, expected_version=0, assessor=None)
+    data = assessing.AssessmentInput(StakeholderGroup.CITIZEN, consideration, "Begründung", None)
+    with unaudited():
+        saved = assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
     return saved
 

@@ -57,7 +57,7 @@ AUDITED_BLUEPRINTS = (
     "survey_staff",
 )
 # Staff POST routes in blueprints that also serve public pages.
-AUDITED_ENDPOINTS = ("pages.resolve_feedback",)
+AUDITED_ENDPOINTS = ("pages.resolve_feedback", "pages.edit_page")
 STAFF = "/en/staff/p/hf12"
 MOD = "/en/moderation"
 
@@ -240,6 +240,11 @@ DRIVERS.update(
             c, f"{ASSESS}/tags/{_topic_id()}/delete", {}, form_url=f"{ASSESS}/tags"
         ),
         "pages.resolve_feedback": _resolve_feedback,
+        "pages.edit_page": lambda c: submit(
+            c,
+            "/en/staff/site/pages/accessibility",
+            {"body-de": "Neue Erklärung.", "body-en": "New statement."},
+        ),
     }
 )
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from markupsafe import Markup
 
 from app.accounts.models import User
-from app.comments import services
+from app.comments import reactions, services
 from app.comments.models import Channel, Comment, CommentStatus, CommentVote, Report
 from app.comments.text import render_comment
 from app.db import utcnow
@@ -286,8 +286,8 @@ def test_voting_twice_at_once_gives_one_row(app: Flask) -> None:
     comment = _comment(goal, _participant())
     voter = _participant("Clara")
     # Both requests passed the "has this participant voted?" check.
-    assert services._add_vote(comment.id, voter.id, 1) is True
-    assert services._add_vote(comment.id, voter.id, 1) is False
+    assert reactions._add_vote(comment.id, voter.id, 1) is True
+    assert reactions._add_vote(comment.id, voter.id, 1) is False
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CommentVote)) == 1
     assert _refresh(comment).score == 1

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app.comments import services
+from app.comments import reactions, services
 from app.comments.models import Comment, CommentStatus, CommentVote
 from app.extensions import db
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
@@ -54,15 +54,17 @@ def _in_parallel(app: Flask, work: Callable[[], Any], count: int = 2) -> list[Ba
     return errors
 
 
-def _meet_before(monkeypatch: pytest.MonkeyPatch, name: str, barrier: threading.Barrier) -> None:
-    """Both threads have done their checks before either reaches ``services.<name>``."""
-    original = getattr(services, name)
+def _meet_before(
+    monkeypatch: pytest.MonkeyPatch, module: Any, name: str, barrier: threading.Barrier
+) -> None:
+    """Both threads have done their checks before either reaches ``module.<name>``."""
+    original = getattr(module, name)
 
     def waiting(*args: Any, **kwargs: Any) -> Any:
         barrier.wait(timeout=10)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, waiting)
+    monkeypatch.setattr(module, name, waiting)
 
 
 def test_parallel_identical_votes_make_one_row(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,13 +84,13 @@ def test_parallel_identical_votes_make_one_row(app: Flask, monkeypatch: pytest.M
     db.session.add(comment)
     db.session.commit()
     comment_id, voter_id = comment.id, voter.id
-    _meet_before(monkeypatch, "_add_vote", threading.Barrier(2))
+    _meet_before(monkeypatch, reactions, "_add_vote", threading.Barrier(2))
 
     def vote() -> None:
         found = db.session.get(Comment, comment_id)
         participant = db.session.get(Participant, voter_id)
         assert found is not None and participant is not None
-        services.vote(found, participant, 1)
+        reactions.vote(found, participant, 1)
         db.session.commit()
 
     assert _in_parallel(app, vote) == []
@@ -116,7 +118,7 @@ def test_parallel_posts_with_the_same_key_make_one_comment(
     db.session.commit()
     user = SimpleNamespace(id=account.id)  # no ORM object across threads
     key = "00112233445566778899aabbccddeeff"
-    _meet_before(monkeypatch, "create_comment", threading.Barrier(2))
+    _meet_before(monkeypatch, services, "create_comment", threading.Barrier(2))
     locations: list[str] = []
 
     def post() -> None:

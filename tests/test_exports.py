@@ -19,7 +19,7 @@ from app.accounts.models import Role, User
 from app.assessment.models import Assessment, Consideration, ProcessTag
 from app.audit.models import AuditEvent
 from app.comments.models import Channel, Comment, CommentStatus
-from app.exports import services
+from app.exports import build, services
 from app.exports.assessment_table import AssessmentTable, headers
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from app.extensions import db
@@ -431,7 +431,7 @@ def test_job_page_polls_only_while_the_job_is_pending(
     assert "<progress" in page and "Refresh" in page and "<script>" not in page
     assert staff_client.get(f"{BASE}{job.id}/download").status_code == 404
 
-    services.run_job(job.id)
+    build.run_job(job.id)
     fragment = staff_client.get(f"{BASE}{job.id}/status").get_data(as_text=True)
     assert "hx-trigger" not in fragment and 'hx-swap-oob="innerHTML"' in fragment
     assert "Ready" in fragment and "download" in fragment
@@ -470,13 +470,13 @@ def test_progress_is_committed_between_chunks(
     db.session.commit()
     monkeypatch.setattr("app.exports.assessment_table.CHUNK", 7)
     seen: list[int] = []
-    original = services._ProgressReporter.__call__
+    original = build._ProgressReporter.__call__
 
     def spy(self: Any, rows: int) -> None:
         original(self, rows)
         seen.append(db.session.scalar(sa.select(ExportJob.progress)) or 0)
 
-    monkeypatch.setattr(services._ProgressReporter, "__call__", spy)
+    monkeypatch.setattr(build._ProgressReporter, "__call__", spy)
     _start(staff_client)
     assert seen[:4] == [23, 46, 70, 93]
     assert _latest_job().progress == 100

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import force_locale
 
+from app.audit.models import AuditEvent
 from app.extensions import db
 from app.goals.importer import import_file
 from app.goals.models import Goal, GoalRevision
@@ -26,7 +27,7 @@ def goal_count() -> int:
 def run_import(process: Process, name: str, text: str | None = None, lang: str = "en") -> list[str]:
     data = (FIXTURES / name).read_bytes() if text is None else text.encode()
     with force_locale(lang):
-        result = import_file(process, data, name)
+        result = import_file(process, data, name, author=None)
         errors = result.errors
     if result.ok:
         db.session.commit()
@@ -135,7 +136,7 @@ def test_empty_and_odd_files_are_refused(app: Flask) -> None:
     assert run_import(process, "goals.txt", "x") == ["line 1: use a .yaml, .yml or .csv file"]
     assert run_import(process, "map.yaml", "code: 1\n") == ["line 1: expected a list of goals"]
     with force_locale("en"):
-        errors = import_file(process, b"code\n\xff\n", "x.csv").errors
+        errors = import_file(process, b"code\n\xff\n", "x.csv", author=None).errors
     assert errors == ["line 2: the file is not UTF-8 encoded"]
     assert goal_count() == 0
 
@@ -159,6 +160,33 @@ def test_cli_import_succeeds(app: Flask, runner: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "Imported 4 goals." in result.stdout
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GoalRevision)) == 4
+
+
+def test_cli_import_is_audited_like_the_staff_import(app: Flask, runner: Any) -> None:
+    process = make_process()
+    result = runner.invoke(
+        args=["goals", "import", str(FIXTURES / "goals.yaml"), "--process", "hf12"]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    event = db.session.scalars(sa.select(AuditEvent)).one()
+    assert (event.action, event.object_type, event.object_id) == (
+        "goal.import",
+        "process",
+        process.id,
+    )
+    assert event.process_id == process.id
+    assert event.actor_id is None  # the command line: no signed-in user
+    assert event.after == {"goals": ["12", "12.1", "12.1.1", "12.10"], "file": "goals.yaml"}
+
+
+def test_failed_cli_import_leaves_no_audit_event(app: Flask, runner: Any) -> None:
+    make_process()
+    result = runner.invoke(
+        args=["goals", "import", str(FIXTURES / "goals_bad.csv"), "--process", "hf12"]
+    )
+    assert result.exit_code == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
 
 
 def test_cli_import_failure_prints_errors_and_exits_1(app: Flask, runner: Any) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
+
+from app.extensions import db
+from app.ratings.models import RatingQuestion
+from tests.factories import make_process
 
 
 def test_models_and_migrations_do_not_drift(app: Flask, runner: Any) -> None:
@@ -16,3 +21,32 @@ def test_downgrade_to_empty_and_upgrade_again(app: Flask, runner: Any) -> None:
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert runner.invoke(args=["db", "check"]).exit_code == 0
+
+
+def _question_keys(process_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(RatingQuestion.key)
+            .where(RatingQuestion.process_id == process_id)
+            .order_by(RatingQuestion.position)
+        )
+    )
+
+
+def _migrate_again(runner: Any) -> None:
+    """Run the backfill again (its downgrade changes nothing)."""
+    db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "ed85dbacc1cd"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_processes_without_rating_questions_get_the_defaults(app: Flask, runner: Any) -> None:
+    older = make_process("older").id
+    db.session.execute(sa.delete(RatingQuestion).where(RatingQuestion.process_id == older))
+    own = [{"key": "ok", "scale": "importance", "prompt": {"de": "OK?"}}]
+    newer = make_process("newer", rating_questions=own).id
+    _migrate_again(runner)
+    assert _question_keys(older) == ["direction", "importance", "ambition"]
+    assert _question_keys(newer) == ["ok"]
+    _migrate_again(runner)
+    assert len(_question_keys(older)) == 3

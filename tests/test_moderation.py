@@ -383,6 +383,17 @@ def test_audit_viewer_filters_and_exports_csv(
     assert client.get("/en/moderation/audit").status_code == 403
 
 
+def test_audit_csv_cells_are_never_formulas(
+    client: FlaskClient, goal: Goal, process: Process
+) -> None:
+    sly = make_user("sly@example.org", '=HYPERLINK("http://evil")', is_admin=True)
+    login_as(client, sly)
+    _bulk(client, "approve", _comment(goal, body="+49 zum Ziel"))
+    text = client.get("/en/moderation/audit.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [r["actor"] for r in rows] == ['\'=HYPERLINK("http://evil")']
+
+
 def test_header_links_to_moderation_for_moderators_only(
     client: FlaskClient, moderator: User
 ) -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role
+from app.db import utcnow
 from app.extensions import db
 from app.pages.models import AccessibilityFeedback
 from tests.conftest import login_as, submit
@@ -62,6 +63,23 @@ def test_bad_video_address_is_refused_and_kept(app: Flask, client: FlaskClient) 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Please enter a full web address." in page and 'value="not a url"' in page
+
+
+def test_the_edit_link_asks_the_policy(app: Flask, client: FlaskClient) -> None:
+    pages = {
+        "/en/leichte-sprache": "easy_language",
+        "/en/gebaerdensprache": "sign_language",
+        "/en/barrierefreiheit": "accessibility",
+    }
+    admin = make_user("admin@example.org", is_admin=True)
+    login_as(client, admin)
+    for path, key in pages.items():
+        assert f'href="/en/staff/site/pages/{key}"' in client.get(path).get_data(as_text=True)
+    admin.blocked_at = utcnow()  # a blocked admin may not edit (policy.is_admin says no)
+    db.session.commit()
+    for path, key in pages.items():
+        assert f"/en/staff/site/pages/{key}" not in client.get(path).get_data(as_text=True)
+    assert client.get("/en/staff/site/pages/accessibility").status_code == 403
 
 
 def test_only_admins_edit_pages(app: Flask, client: FlaskClient) -> None:

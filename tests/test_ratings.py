@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, ParticipantKind
-from app.processes.editing import create_process, ensure_rating_questions
+from app.processes.editing import create_process
 from app.processes.models import ParticipationMode, Process, ResultsVisibility
 from app.ratings import services
 from app.ratings.models import Rating, RatingQuestion, ScaleKind
@@ -101,32 +101,39 @@ def test_a_new_process_gets_the_three_default_questions(process: Process) -> Non
     assert questions[0].prompt == {"de": "Stimmt die Richtung?", "en": "Is the direction right?"}
 
 
-def test_own_questions_and_defaults_for_older_processes(app: Flask) -> None:
+def test_own_questions_or_the_defaults_come_with_the_process(app: Flask) -> None:
     own = create_process(
         slug="own",
         title={"de": "Eigen"},
+        actor=None,
         rating_questions=[{"key": "ok", "scale": "yes_no_undecided", "prompt": {"de": "OK?"}}],
     )
-    older = create_process(slug="older", title={"de": "Alt"}, rating_questions=[])
+    empty = create_process(slug="empty", title={"de": "Leer"}, rating_questions=[], actor=None)
     db.session.commit()
     assert [q.key for q in services.rating_questions(own)] == ["ok"]
-    assert ensure_rating_questions(older) is True
-    assert ensure_rating_questions(older) is False
-    assert len(services.rating_questions(older)) == 3
+    assert [q.key for q in services.rating_questions(empty)] == [
+        "direction",
+        "importance",
+        "ambition",
+    ]
 
 
-def test_the_goal_page_adds_missing_questions_and_shows_the_form(
-    app: Flask, client: FlaskClient
+def test_showing_the_goal_page_never_commits(
+    process: Process, goal: Goal, citizen_client: FlaskClient
 ) -> None:
-    process = create_process(
-        slug="hf12", title={"de": "Alt"}, is_published=True, rating_questions=[]
-    )
-    db.session.commit()
-    make_goal(process, "1")
-    page = page_of(client.get(GOAL_URL))
-    assert "Please sign in to take part." in page or "participation phase" in page
-    db.session.expire_all()
-    assert len(services.rating_questions(process)) == 3
+    commits: list[object] = []
+
+    def count(connection: Any) -> None:
+        commits.append(connection)
+
+    sa.event.listen(db.engine, "commit", count)
+    try:
+        page = citizen_client.get(GOAL_URL)
+    finally:
+        sa.event.remove(db.engine, "commit", count)
+    assert page.status_code == 200
+    assert 'name="q_direction"' in page_of(page)
+    assert commits == []
 
 
 # --- rating (account mode) ---------------------------------------------------------

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role
-from app.assessment import services
 from app.assessment.changes import Segment, word_diff
 from app.assessment.models import Consideration
+from app.assessment.services import assessing
 from app.comments.models import Comment, CommentStatus
 from app.db import utcnow
 from app.extensions import db
@@ -59,10 +59,10 @@ def contribution(goal: Goal, body: str, consideration: Consideration, **link: An
     db.session.flush()
     process = db.session.get(Process, goal.process_id)
     assert process is not None
-    data = services.AssessmentInput(
+    data = assessing.AssessmentInput(
         StakeholderGroup.CITIZEN, consideration, f"Begründung zu {body}", link.get("revision_id")
     )
-    services.save_assessment(item, process, data, expected_version=0, assessor=None)
+    assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
     return item
 
@@ -162,12 +162,14 @@ def _steckbrief_process() -> tuple[Process, dict[str, Goal]]:
         kind=PhaseKind.PARTICIPATION,
         starts_at=now - timedelta(days=40),
         ends_at=now - timedelta(days=10),
+        actor=None,
     )
     save_phase(
         process,
         kind=PhaseKind.RESULTS,
         starts_at=now - timedelta(days=1),
         ends_at=now + timedelta(days=30),
+        actor=None,
     )
     db.session.commit()
     field_a = make_goal(process, "12", "Innovative Verwaltung")
@@ -206,7 +208,7 @@ def test_report_records_the_steckbrief_facts(client: FlaskClient, app: Flask) ->
 
 def test_report_notices_moved_goals(client: FlaskClient, app: Flask) -> None:
     _process, goals = _steckbrief_process()
-    move_goal(goals["13.2"], goals["12"])  # "13.2" now sits below "12"
+    move_goal(goals["13.2"], goals["12"], actor=None)  # "13.2" now sits below "12"
     db.session.commit()
     page = text(client.get(REPORT))
     first, second = page.split('id="field-', 2)[1:]

@@ -18,7 +18,7 @@ from app.goals.models import Goal
 from app.processes import editing as process_editing
 from app.processes.editing import ProcessError, ProcessErrorCode
 from app.processes.models import PhaseKind, Process
-from app.staff import views
+from app.staff import goal_views, process_views
 from tests.conftest import submit
 from tests.factories import make_goal, make_process
 from tests.test_staff import goal_form, process_form
@@ -45,14 +45,16 @@ def _at(day: int) -> datetime:
 
 
 def test_process_errors_carry_code_and_field(app: Flask, process: Process) -> None:
-    bad = _raises(lambda: process_editing.create_process(slug="Bad Slug", title={}))
+    bad = _raises(lambda: process_editing.create_process(slug="Bad Slug", title={}, actor=None))
     assert (bad.code, bad.field) == (ProcessErrorCode.INVALID_SLUG, "slug")
     assert str(bad) == "invalid slug"  # the plain message for logs stays
-    taken = _raises(lambda: process_editing.update_process(make_process("other"), slug="hf12"))
+    taken = _raises(
+        lambda: process_editing.update_process(make_process("other"), slug="hf12", actor=None)
+    )
     assert (taken.code, taken.field) == (ProcessErrorCode.SLUG_TAKEN, "slug")
     backwards = _raises(
         lambda: process_editing.save_phase(
-            process, kind=PhaseKind.PARTICIPATION, starts_at=_at(5), ends_at=_at(1)
+            process, kind=PhaseKind.PARTICIPATION, starts_at=_at(5), ends_at=_at(1), actor=None
         )
     )
     assert (backwards.code, backwards.field) == (
@@ -60,11 +62,11 @@ def test_process_errors_carry_code_and_field(app: Flask, process: Process) -> No
         "ends_at",
     )
     process_editing.save_phase(
-        process, kind=PhaseKind.PARTICIPATION, starts_at=_at(1), ends_at=_at(10)
+        process, kind=PhaseKind.PARTICIPATION, starts_at=_at(1), ends_at=_at(10), actor=None
     )
     overlap = _raises(
         lambda: process_editing.save_phase(
-            process, kind=PhaseKind.PARTICIPATION, starts_at=_at(5), ends_at=_at(20)
+            process, kind=PhaseKind.PARTICIPATION, starts_at=_at(5), ends_at=_at(20), actor=None
         )
     )
     assert (overlap.code, overlap.field) == (ProcessErrorCode.PHASE_OVERLAPS, "starts_at")
@@ -75,16 +77,16 @@ def test_goal_errors_carry_code_field_and_goal_code(app: Flask, process: Process
     child = make_goal(process, "1.1", parent=parent)
     taken = _raises(lambda: goal_editing.change_code(child, "1"))
     assert (taken.code, taken.field, taken.goal_code) == (GoalErrorCode.CODE_TAKEN, "code", "1")
-    cycle = _raises(lambda: goal_editing.move_goal(parent, child))
+    cycle = _raises(lambda: goal_editing.move_goal(parent, child, actor=None))
     assert (cycle.code, cycle.field) == (GoalErrorCode.MOVED_BELOW_ITSELF, "parent")
     foreign = make_goal(make_process("other"), "9")
-    other = _raises(lambda: goal_editing.move_goal(child, foreign))
+    other = _raises(lambda: goal_editing.move_goal(child, foreign, actor=None))
     assert (other.code, other.field) == (GoalErrorCode.PARENT_IN_OTHER_PROCESS, "parent")
 
 
 def test_every_code_has_a_message_in_the_views() -> None:
-    assert set(views.PROCESS_ERRORS) == set(ProcessErrorCode)
-    assert set(views.GOAL_ERRORS) | {GoalErrorCode.CODE_TAKEN} == set(GoalErrorCode)
+    assert set(process_views.PROCESS_ERRORS) == set(ProcessErrorCode)
+    assert set(goal_views.GOAL_ERRORS) | {GoalErrorCode.CODE_TAKEN} == set(GoalErrorCode)
 
 
 # --- the views map by code, not by message -----------------------------------------------
@@ -144,7 +146,9 @@ def test_move_below_itself_message_by_code(
     make_goal(process, "1")
     other = make_goal(process, "2")
 
-    def cycle(*_args: Any) -> None:  # the tree changed since the choices were offered
+    def cycle(
+        *_args: Any, **_kwargs: Any
+    ) -> None:  # the tree changed since the choices were offered
         raise GoalError(GoalErrorCode.MOVED_BELOW_ITSELF, "log text", field="parent")
 
     monkeypatch.setattr(goal_editing, "move_goal", cycle)
@@ -161,7 +165,7 @@ def test_import_reports_a_code_taken_meanwhile_in_the_users_words(
     def taken(*_args: Any, code: str, **_kwargs: Any) -> None:
         raise GoalError(GoalErrorCode.CODE_TAKEN, "log text", field="code", goal_code=code)
 
-    monkeypatch.setattr(importer, "create_goal", taken)
+    monkeypatch.setattr(importer, "insert_goal", taken)
     with app.test_request_context("/"):  # German, the default: an existing translation
         result = importer.import_text(process, "code,title_de\nA,Eins\n", "csv", author=None)
     assert result.errors == ["Zeile 2: Code A gibt es in diesem Verfahren bereits"]

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 import sqlalchemy as sa
 
 from app.assessment.models import Assessment
-from app.assessment.services import LISTED_STATUSES, TAKEN_UP
+from app.assessment.services.queries import LISTED_STATUSES, TAKEN_UP
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.goals.models import Goal, GoalRevision

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from app.assessment import changes
-from app.assessment.services import assessments_visible
+from app.assessment.services.visibility import assessments_visible
 from app.core import policy
 from app.goals import services as goal_services
 from app.i18n import current_lang

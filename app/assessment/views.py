@@ -1,7 +1,8 @@
 """The assessment workspace (Abwägung) of the staff area, per process.
 
-Every view: check permission → validate → call a service → audit → commit →
-redirect with a flash message. Services flush; only these views commit.
+Every view: check permission → validate → call a service (which records the audit
+event) → commit → redirect with a flash message. Services flush; only these views
+commit.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.assessment import forms, services
+from app.assessment import forms
 from app.assessment.models import Assessment, Consideration, ProcessTag
-from app.audit.services import record
+from app.assessment.services import assessing, queries, tag_list, workspace
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Comment
 from app.core.staff_area import acting_user, managed_process, staff_only
@@ -95,10 +96,10 @@ def _filter_choices(process: Process, tags: list[ProcessTag]) -> dict[str, list[
 def _survey_choice(process: Process) -> list[SelectChoice]:
     if not process.assess_survey_answers:
         return []
-    return [SelectChoice(services.SURVEY_CHANNEL, _("Survey (open answers)"))]
+    return [SelectChoice(queries.SURVEY_CHANNEL, _("Survey (open answers)"))]
 
 
-def _to_workspace(process: Process, filters: services.Filters) -> Response:
+def _to_workspace(process: Process, filters: queries.Filters) -> Response:
     return redirect(url_for(".index", slug=process.slug, **filters.args()))
 
 
@@ -108,12 +109,12 @@ def _to_workspace(process: Process, filters: services.Filters) -> Response:
 @bp.route("/p/<slug>/")
 def index(slug: str) -> str:
     process = managed_process(slug)
-    filters = services.parse_filters(request.args)
+    filters = queries.parse_filters(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    tags = services.tags_of(process)
+    tags = tag_list.tags_of(process)
     bulk = forms.BulkTagForm()
     bulk.tag.choices = [SelectChoice(t.id, t.name) for t in tags]
-    listing = services.workspace(process, filters, page)
+    listing = workspace.workspace(process, filters, page)
     titles = current_revisions(listing.goals)
     return render_template(
         "assessment/index.html",
@@ -131,53 +132,24 @@ def index(slug: str) -> str:
 @bp.route("/p/<slug>/bulk-tag", methods=["POST"])
 def bulk_tag(slug: str) -> Response:
     process = managed_process(slug)
-    filters = services.parse_filters(request.args)
+    filters = queries.parse_filters(request.args)
     form = forms.BulkTagForm()
-    form.tag.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
+    form.tag.choices = [SelectChoice(t.id, t.name) for t in tag_list.tags_of(process)]
     if not form.validate_on_submit() or not (form.comments.data or form.answers.data):
         flash(_("Please select at least one contribution and a topic."), "error")
         return _to_workspace(process, filters)
-    tag = services.tag_or_none(process, form.tag.data)
+    tag = tag_list.tag_or_none(process, form.tag.data)
     if tag is None:
         abort(400)
-    changed = services.add_tag(process, form.comments.data or [], tag, form.answers.data or [])
-    for assessment, before in changed:
-        _audit("assessment.tag", assessment, process, before)
+    changed = assessing.add_tag(
+        process, form.comments.data or [], tag, form.answers.data or [], actor=acting_user()
+    )
     db.session.commit()
     flash(
         _("Topic “%(tag)s” added to %(num)d contributions.", tag=tag.name, num=len(changed)),
         "success",
     )
     return _to_workspace(process, filters)
-
-
-def _audit(action: str, assessment: Assessment, process: Process, before: dict[str, Any]) -> None:
-    after = services.audit_snapshot(assessment)
-    actor = acting_user()
-    record(action, assessment, actor=actor, process_id=process.id, before=before, after=after)
-
-
-# --- linking from the goal editor ----------------------------------------------------
-
-
-def ticked_candidates(candidates: list[services.Candidate]) -> set[int]:
-    """The assessment ids ticked in the goal editor's "takes up" list (known ones only)."""
-    known = {c.assessment.id for c in candidates}
-    posted = request.form.getlist("take_up")
-    return {int(v) for v in posted if v.isdigit() and int(v) in known}
-
-
-def link_taken_up(
-    process: Process,
-    candidates: list[services.Candidate],
-    ticked: set[int],
-    revision: GoalRevision,
-) -> int:
-    """Link the ticked assessments to the new goal version and audit each; no commit."""
-    changed = services.link_to_revision(candidates, ticked, revision)
-    for assessment, before in changed:
-        _audit("assessment.link", assessment, process, before)
-    return len(changed)
 
 
 # --- one contribution --------------------------------------------------------------------
@@ -194,9 +166,9 @@ def _form_data(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _revision_choices(process: Process, item: services.Item, assessment: Assessment) -> list[Any]:
+def _revision_choices(process: Process, item: workspace.Item, assessment: Assessment) -> list[Any]:
     choices = [SelectChoice(forms.NO_REVISION, _("Not linked to a version"))]
-    revisions = services.goal_revisions(item.goal_id)
+    revisions = assessing.goal_revisions(item.goal_id)
     linked = assessment.goal_revision_id
     if linked and linked not in {r.id for r in revisions}:
         # linked from the goal editor to a version of a parent goal
@@ -214,21 +186,21 @@ def _revision_choices(process: Process, item: services.Item, assessment: Assessm
 
 
 def _assessment_form(
-    process: Process, item: services.Item, assessment: Assessment, *, fresh: bool = False
+    process: Process, item: workspace.Item, assessment: Assessment, *, fresh: bool = False
 ) -> forms.AssessmentForm:
     data = _form_data(assessment)
     if fresh:  # after a conflict: the stored values, not the posted ones
         form = forms.AssessmentForm(formdata=None, data=data)
     else:
         form = forms.AssessmentForm(data=data)
-    form.tags.choices = [SelectChoice(t.id, t.name) for t in services.tags_of(process)]
+    form.tags.choices = [SelectChoice(t.id, t.name) for t in tag_list.tags_of(process)]
     form.goal_revision.choices = _revision_choices(process, item, assessment)
     return form
 
 
-def _input(form: forms.AssessmentForm) -> services.AssessmentInput:
+def _input(form: forms.AssessmentForm) -> assessing.AssessmentInput:
     revision = form.goal_revision.data or forms.NO_REVISION
-    return services.AssessmentInput(
+    return assessing.AssessmentInput(
         stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
         consideration=Consideration(form.consideration.data),
         rationale=form.rationale.data or "",
@@ -244,28 +216,28 @@ def _posted_version(form: forms.AssessmentForm) -> int:
     return int(value)
 
 
-def _item(process: Process, key: services.Key) -> tuple[services.Item, Assessment]:
-    item: services.Item | None
-    if key.source == services.Source.ANSWER:
-        item = services.answer_or_none(process, key.id)
+def _item(process: Process, key: queries.Key) -> tuple[workspace.Item, Assessment]:
+    item: workspace.Item | None
+    if key.source == queries.Source.ANSWER:
+        item = workspace.answer_or_none(process, key.id)
     else:
-        item = services.contribution_or_none(process, key.id)
+        item = workspace.contribution_or_none(process, key.id)
     if item is None:
         abort(404)
-    existing = services.assessment_of(item)
-    return item, existing or services.new_assessment(item, process)
+    existing = workspace.assessment_of(item)
+    return item, existing or assessing.new_assessment(item, process)
 
 
-def _edit_url(process: Process, key: services.Key, args: dict[str, Any]) -> str:
-    if key.source == services.Source.ANSWER:
+def _edit_url(process: Process, key: queries.Key, args: dict[str, Any]) -> str:
+    if key.source == queries.Source.ANSWER:
         return url_for(".edit_answer", slug=process.slug, answer_id=key.id, **args)
     return url_for(".edit", slug=process.slug, comment_id=key.id, **args)
 
 
-def _after_save(process: Process, key: services.Key, filters: services.Filters) -> Response:
+def _after_save(process: Process, key: queries.Key, filters: queries.Filters) -> Response:
     target = key
     if request.form.get("after") == "next":
-        following = services.next_unassessed(process, filters, key)
+        following = workspace.next_unassessed(process, filters, key)
         if following is None:
             flash(_("All contributions in this selection are assessed."), "info")
             return _to_workspace(process, filters)
@@ -274,31 +246,29 @@ def _after_save(process: Process, key: services.Key, filters: services.Filters) 
 
 
 def _save(
-    process: Process, item: services.Item, assessment: Assessment, form: forms.AssessmentForm
+    process: Process, item: workspace.Item, assessment: Assessment, form: forms.AssessmentForm
 ) -> bool:
     """Store the form; False on a conflict with somebody else's save."""
-    before = services.audit_snapshot(assessment if assessment.id else None)
     try:
-        saved = services.save_assessment(
+        assessing.save_assessment(
             item,
             process,
             _input(form),
             expected_version=_posted_version(form),
             assessor=acting_user(),
         )
-    except services.AssessmentConflictError:
+    except assessing.AssessmentConflictError:
         db.session.rollback()
         return False
     except ValueError:
         abort(400)
-    _audit("assessment.save", saved, process, before)
     db.session.commit()
     return True
 
 
-def _context(process: Process, item: services.Item) -> dict[str, Any]:
+def _context(process: Process, item: workspace.Item) -> dict[str, Any]:
     """What the edit page shows about the contribution."""
-    if isinstance(item, services.AnswerItem):
+    if isinstance(item, workspace.AnswerItem):
         revisions = current_revisions([item.goal_id] if item.goal_id else [])
         revision = revisions.get(item.goal_id or 0)
         return {"answer": item, "comment": None, "parent": None, "revision": revision}
@@ -307,9 +277,9 @@ def _context(process: Process, item: services.Item) -> dict[str, Any]:
     return {"answer": None, "comment": item, "parent": parent, "revision": revision}
 
 
-def _edit(slug: str, key: services.Key) -> ResponseReturnValue:
+def _edit(slug: str, key: queries.Key) -> ResponseReturnValue:
     process = managed_process(slug)
-    filters = services.parse_filters(request.args)
+    filters = queries.parse_filters(request.args)
     item, assessment = _item(process, key)
     form = _assessment_form(process, item, assessment)
     conflict = False
@@ -336,26 +306,26 @@ def _edit(slug: str, key: services.Key) -> ResponseReturnValue:
 
 @bp.route("/p/<slug>/contributions/<int:comment_id>", methods=["GET", "POST"])
 def edit(slug: str, comment_id: int) -> ResponseReturnValue:
-    return _edit(slug, services.Key(services.Source.COMMENT, comment_id))
+    return _edit(slug, queries.Key(queries.Source.COMMENT, comment_id))
 
 
 @bp.route("/p/<slug>/answers/<int:answer_id>", methods=["GET", "POST"])
 def edit_answer(slug: str, answer_id: int) -> ResponseReturnValue:
     """A survey open answer, assessed like a comment."""
-    return _edit(slug, services.Key(services.Source.ANSWER, answer_id))
+    return _edit(slug, queries.Key(queries.Source.ANSWER, answer_id))
 
 
 # --- the tag list ------------------------------------------------------------------------
 
 
 def _tag_or_404(process: Process, tag_id: int) -> ProcessTag:
-    tag = services.tag_or_none(process, tag_id)
+    tag = tag_list.tag_or_none(process, tag_id)
     if tag is None:
         abort(404)
     return tag
 
 
-def _tag_error(form: forms.TagForm, exc: services.TagError) -> None:
+def _tag_error(form: forms.TagForm, exc: tag_list.TagError) -> None:
     form.name.errors = [*form.name.errors, str(TAG_ERRORS.get(str(exc), str(exc)))]
 
 
@@ -365,12 +335,10 @@ def tags(slug: str) -> ResponseReturnValue:
     form = forms.TagForm()
     if form.validate_on_submit():
         try:
-            tag = services.create_tag(process, form.name.data or "")
-        except services.TagError as exc:
+            tag = tag_list.create_tag(process, form.name.data or "", actor=acting_user())
+        except tag_list.TagError as exc:
             _tag_error(form, exc)
         else:
-            after = {"name": tag.name}
-            record("tag.create", tag, actor=acting_user(), process_id=process.id, after=after)
             db.session.commit()
             flash(_("The topic “%(tag)s” has been added.", tag=tag.name), "success")
             return redirect(url_for(".tags", slug=slug))
@@ -378,7 +346,7 @@ def tags(slug: str) -> ResponseReturnValue:
         "assessment/tags.html",
         process=process,
         form=form,
-        tags=services.tags_of(process),
+        tags=tag_list.tags_of(process),
         action_form=forms.ActionForm(),
     )
 
@@ -391,20 +359,11 @@ def rename_tag(slug: str, tag_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Please enter a name."), "error")
         return redirect(url_for(".tags", slug=slug))
-    before = {"name": tag.name}
     try:
-        services.rename_tag(tag, process, form.name.data or "")
-    except services.TagError as exc:
+        tag_list.rename_tag(tag, process, form.name.data or "", actor=acting_user())
+    except tag_list.TagError as exc:
         flash(str(TAG_ERRORS.get(str(exc), str(exc))), "error")
         return redirect(url_for(".tags", slug=slug))
-    record(
-        "tag.rename",
-        tag,
-        actor=acting_user(),
-        process_id=process.id,
-        before=before,
-        after={"name": tag.name},
-    )
     db.session.commit()
     flash(_("The topic has been renamed."), "success")
     return redirect(url_for(".tags", slug=slug))
@@ -416,8 +375,7 @@ def delete_tag(slug: str, tag_id: int) -> Response:
     tag = _tag_or_404(process, tag_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    record("tag.delete", tag, actor=acting_user(), process_id=process.id, before={"name": tag.name})
-    services.delete_tag(tag)
+    tag_list.delete_tag(tag, actor=acting_user())
     db.session.commit()
     flash(_("The topic has been deleted."), "success")
     return redirect(url_for(".tags", slug=slug))

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,11 +20,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from app.comments.listing import Sort
 from app.comments.models import Channel, ReportReason
 from app.comments.text import normalize
 from app.i18n import tr_text
-from app.participation.models import StakeholderGroup
-from app.participation.services import Identity
+from app.participation.models import ParticipantKind, StakeholderGroup
+from app.participation.services import Identity, identity
 from app.processes.models import Process
 
 STAKEHOLDER_LABELS = {
@@ -47,6 +49,11 @@ REPORT_REASON_LABELS = {
     ReportReason.OFF_TOPIC: _l("Off-topic"),
     ReportReason.PERSONAL_DATA: _l("Personal data"),
     ReportReason.OTHER: _l("Other reason"),
+}
+SORT_LABELS = {
+    Sort.NEWEST: _l("Newest"),
+    Sort.SUPPORTED: _l("Most supported"),
+    Sort.DISCUSSED: _l("Most discussed"),
 }
 IDEMPOTENCY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -150,6 +157,25 @@ class CommentForm(BodyForm):
         """The submitted idempotency key, if it is one we could have issued."""
         value = self.idempotency_key.data or ""
         return value if IDEMPOTENCY_RE.match(value) else None
+
+
+def _offers_notify(needed: Identity) -> bool:
+    """Only somebody with an address we can write to is offered reply mails."""
+    known = needed.participant
+    return (
+        bool(current_user.is_authenticated)
+        or needed.needs_email
+        or (known is not None and known.kind == ParticipantKind.GUEST)
+    )
+
+
+def comment_form(process: Process) -> CommentForm:
+    """The form for a new comment or reply, asking only for what the visitor must give."""
+    needed = identity(process)
+    form = CommentForm(process, needed, _offers_notify(needed))
+    if "notify" in form and not form.is_submitted() and needed.participant is not None:
+        form.notify.data = needed.participant.notify_replies
+    return form
 
 
 class ReportForm(FlaskForm):

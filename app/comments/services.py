@@ -1,17 +1,15 @@
-"""Comments on goals: writing, supporting, reporting and listing them.
+"""Comments on goals: writing, editing, removing them and their status changes.
 
-Services flush, never commit. Counters on ``Comment`` (supports, score, replies,
-reports) change by SQL arithmetic in the same transaction as the rows they count,
-and the unique constraints decide races (a second vote or report, a retried form).
+Supports and reports are in :mod:`app.comments.reactions`, reading a goal's comments
+in :mod:`app.comments.listing`. Services flush, never commit. Counters on ``Comment``
+(supports, score, replies, reports) change by SQL arithmetic in the same transaction
+as the rows they count (:func:`bump`), and the unique constraints decide races (a
+retried form).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import enum
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app.comments import tasks
-from app.comments.models import Comment, CommentStatus, CommentVote, Report, ReportReason
+from app.comments.models import Comment, CommentStatus
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
@@ -31,25 +29,11 @@ from app.queue import enqueue_on_commit
 from app.results.services import register_goal_counter
 from app.results.tasks import schedule_process_recount
 
-PAGE_SIZE = 20
 EDIT_WINDOW = timedelta(minutes=15)
 # Shown to everybody (hidden and removed ones as a placeholder).
 PUBLIC_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
 # Shown only to their author, marked as waiting.
 WAITING_STATUSES = (CommentStatus.PENDING, CommentStatus.UNCONFIRMED)
-
-
-class Sort(enum.StrEnum):
-    NEWEST = "newest"
-    SUPPORTED = "supported"
-    DISCUSSED = "discussed"
-
-
-SORT_KEYS: dict[Sort, Any] = {
-    Sort.NEWEST: Comment.created_at,
-    Sort.SUPPORTED: Comment.score,
-    Sort.DISCUSSED: Comment.reply_count,
-}
 
 
 class DuplicateSubmissionError(Exception):
@@ -120,7 +104,7 @@ def create_comment(
     return comment
 
 
-def _bump(comment_id: int, **deltas: int) -> None:
+def bump(comment_id: int, **deltas: int) -> None:
     """Add to counters in SQL (``x = x + n``), never read-modify-write."""
     values = {name: getattr(Comment, name) + delta for name, delta in deltas.items() if delta}
     if not values:
@@ -139,7 +123,7 @@ def _bump(comment_id: int, **deltas: int) -> None:
 
 def _became_visible(comment: Comment, process_id: int, *, notify: bool) -> None:
     if comment.parent_id is not None:
-        _bump(comment.parent_id, reply_count=1)
+        bump(comment.parent_id, reply_count=1)
         if notify:
             enqueue_on_commit(tasks.notify_reply, comment.id)
     schedule_process_recount(process_id)
@@ -147,7 +131,7 @@ def _became_visible(comment: Comment, process_id: int, *, notify: bool) -> None:
 
 def _became_invisible(comment: Comment, process_id: int) -> None:
     if comment.parent_id is not None:
-        _bump(comment.parent_id, reply_count=-1)
+        bump(comment.parent_id, reply_count=-1)
     schedule_process_recount(process_id)
 
 
@@ -227,245 +211,6 @@ def edit_comment(comment: Comment, body: str, process: Process) -> None:
 def remove_comment(comment: Comment, process_id: int) -> None:
     """The author deletes it: the text leaves the page, its replies stay."""
     change_status(comment, CommentStatus.REMOVED, process_id)
-
-
-# --- supports -------------------------------------------------------------------
-
-
-def _vote_deltas(value: int, sign: int) -> dict[str, int]:
-    return {
-        "support_up": sign if value == 1 else 0,
-        "support_down": sign if value == -1 else 0,
-        "score": sign * value,
-    }
-
-
-def _add_vote(comment_id: int, participant_id: int, value: int) -> bool:
-    """Insert the vote; False if one exists already (a double click or a race)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                CommentVote(comment_id=comment_id, participant_id=participant_id, value=value)
-            )
-    except IntegrityError:
-        return False
-    _bump(comment_id, **_vote_deltas(value, 1))
-    return True
-
-
-def _withdraw_vote(vote: CommentVote) -> None:
-    result = db.session.execute(
-        sa.delete(CommentVote)
-        .where(CommentVote.id == vote.id, CommentVote.value == vote.value)
-        .execution_options(synchronize_session="fetch")
-    )
-    if getattr(result, "rowcount", 0) == 1:
-        _bump(vote.comment_id, **_vote_deltas(vote.value, -1))
-
-
-def _change_vote(vote: CommentVote, value: int) -> None:
-    old = vote.value
-    result = db.session.execute(
-        sa.update(CommentVote)
-        .where(CommentVote.id == vote.id, CommentVote.value == old)
-        .values(value=value)
-        .execution_options(synchronize_session="fetch")
-    )
-    if getattr(result, "rowcount", 0) == 1:
-        deltas = _vote_deltas(old, -1)
-        for name, delta in _vote_deltas(value, 1).items():
-            deltas[name] += delta
-        _bump(vote.comment_id, **deltas)
-
-
-def vote(comment: Comment, participant: Participant, value: int) -> int:
-    """+1 or -1; the same value again withdraws it. Returns the participant's vote now."""
-    if value not in (1, -1):
-        raise ValueError("a vote is +1 or -1")
-    existing = db.session.scalar(
-        sa.select(CommentVote).where(
-            CommentVote.comment_id == comment.id, CommentVote.participant_id == participant.id
-        )
-    )
-    if existing is None:
-        if _add_vote(comment.id, participant.id, value):
-            return value
-        return own_votes(participant, [comment.id]).get(comment.id, 0)  # counted already
-    if existing.value == value:
-        _withdraw_vote(existing)
-        return 0
-    _change_vote(existing, value)
-    return value
-
-
-def own_votes(participant: Participant | None, comment_ids: list[int]) -> dict[int, int]:
-    """{comment_id: +1/-1} of this participant, in one query."""
-    if participant is None or not comment_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(CommentVote.comment_id, CommentVote.value).where(
-            CommentVote.participant_id == participant.id,
-            CommentVote.comment_id.in_(comment_ids),
-        )
-    )
-    return {comment_id: value for comment_id, value in rows}
-
-
-# --- reports --------------------------------------------------------------------
-
-
-def has_reported(comment: Comment, participant: Participant | None) -> bool:
-    if participant is None:
-        return False
-    found = db.session.scalar(
-        sa.select(Report.id).where(
-            Report.comment_id == comment.id, Report.participant_id == participant.id
-        )
-    )
-    return found is not None
-
-
-def report_comment(
-    comment: Comment,
-    participant: Participant,
-    reason: ReportReason,
-    text: str,
-    process: Process,
-) -> bool:
-    """Record a report; False if this participant reported the comment before.
-
-    At ``process.report_threshold`` reports the comment is hidden until reviewed.
-    """
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Report(
-                    comment_id=comment.id, participant_id=participant.id, reason=reason, text=text
-                )
-            )
-    except IntegrityError:
-        return False
-    _bump(comment.id, report_count=1)
-    if comment.status == CommentStatus.PUBLISHED and comment.report_count >= max(
-        process.report_threshold, 1
-    ):
-        change_status(comment, CommentStatus.HIDDEN, process.id)
-    return True
-
-
-# --- reading --------------------------------------------------------------------
-
-
-@dataclass
-class Thread:
-    comment: Comment
-    replies: list[Comment] = field(default_factory=list)
-
-
-@dataclass
-class Listing:
-    """One page of top-level comments with their replies and the viewer's votes."""
-
-    sort: Sort
-    after: str | None
-    threads: list[Thread]
-    next_cursor: str | None
-    votes: dict[int, int]
-    viewer: Participant | None
-
-    @property
-    def count(self) -> int:
-        return len(self.threads)
-
-
-def encode_cursor(sort: Sort, comment: Comment) -> str:
-    key: Any = getattr(comment, SORT_KEYS[sort].key)
-    if isinstance(key, datetime):
-        key = key.isoformat()
-    raw = json.dumps([key, comment.id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(sort: Sort, cursor: str | None) -> tuple[Any, int] | None:
-    """The (sort key, id) a page continues after; None for the first page or garbage."""
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key, comment_id = json.loads(raw)
-        if not isinstance(comment_id, int):
-            return None
-        if sort == Sort.NEWEST:
-            moment = datetime.fromisoformat(key)
-            return (moment, comment_id) if moment.tzinfo is not None else None
-        return (key, comment_id) if isinstance(key, int) else None
-    except (ValueError, TypeError, binascii.Error):
-        return None
-
-
-def _shown(viewer: Participant | None, *, top_level: bool) -> sa.ColumnElement[bool]:
-    conditions: list[sa.ColumnElement[bool]] = [Comment.status.in_(PUBLIC_STATUSES)]
-    if top_level:
-        # A removed comment stays as a placeholder while it has replies.
-        conditions.append(sa.and_(Comment.status == CommentStatus.REMOVED, Comment.reply_count > 0))
-    if viewer is not None:
-        conditions.append(
-            sa.and_(Comment.participant_id == viewer.id, Comment.status.in_(WAITING_STATUSES))
-        )
-    return sa.or_(*conditions)
-
-
-def _top_level(
-    goal_id: int, sort: Sort, after: str | None, viewer: Participant | None
-) -> list[Comment]:
-    key = SORT_KEYS[sort]
-    stmt = (
-        sa.select(Comment)
-        .where(
-            Comment.goal_id == goal_id,
-            Comment.parent_id.is_(None),
-            _shown(viewer, top_level=True),
-        )
-        .order_by(key.desc(), Comment.id.desc())
-        .limit(PAGE_SIZE + 1)
-    )
-    position = decode_cursor(sort, after)
-    if position is not None:
-        last_key, last_id = position
-        stmt = stmt.where(sa.or_(key < last_key, sa.and_(key == last_key, Comment.id < last_id)))
-    return list(db.session.scalars(stmt))
-
-
-def _replies(parent_ids: list[int], viewer: Participant | None) -> dict[int, list[Comment]]:
-    """The replies of all shown comments, in one query, oldest first."""
-    if not parent_ids:
-        return {}
-    stmt = (
-        sa.select(Comment)
-        .where(Comment.parent_id.in_(parent_ids), _shown(viewer, top_level=False))
-        .order_by(Comment.created_at, Comment.id)
-    )
-    grouped: dict[int, list[Comment]] = {}
-    for reply in db.session.scalars(stmt):
-        grouped.setdefault(reply.parent_id or 0, []).append(reply)
-    return grouped
-
-
-def listing(goal_id: int, sort: Sort, after: str | None, viewer: Participant | None) -> Listing:
-    """A page of comments in a fixed number of queries, however many there are."""
-    rows = _top_level(goal_id, sort, after, viewer)
-    page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    replies = _replies([c.id for c in page], viewer)
-    threads = [Thread(c, replies.get(c.id, [])) for c in page]
-    shown_ids = [c.id for t in threads for c in (t.comment, *t.replies)]
-    return Listing(
-        sort=sort,
-        after=after if decode_cursor(sort, after) else None,
-        threads=threads,
-        next_cursor=encode_cursor(sort, page[-1]) if more and page else None,
-        votes=own_votes(viewer, shown_ids),
-        viewer=viewer,
-    )
 
 
 @register_goal_counter

@@ -14,6 +14,7 @@ from app.goals.services import current_revisions
 from app.i18n import localize
 from app.mail import external_url, queue_mail
 from app.participation.models import Participant, ParticipantKind
+from app.participation.services import mail_language
 from app.processes.models import Process
 
 logger = logging.getLogger(__name__)
@@ -43,15 +44,6 @@ def _recipient(reply: Comment) -> Participant | None:
     return recipient
 
 
-def _locale(recipient: Participant) -> str:
-    languages = current_app.config["LANGUAGES"]
-    user_locale = recipient.user.locale if recipient.user is not None else None
-    for candidate in (recipient.locale, user_locale):
-        if candidate in languages:
-            return str(candidate)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH].rstrip() + " …"
 
@@ -61,7 +53,7 @@ def _send(reply: Comment, recipient: Participant, address: str) -> None:
     process = db.session.get(Process, goal.process_id) if goal is not None else None
     if goal is None or process is None:
         return
-    lang = _locale(recipient)
+    lang = mail_language(recipient)
     revision = current_revisions([goal.id]).get(goal.id)
     title = localize(revision.title if revision else {}, lang, process.default_locale).text
     # A worker has no request; links are built on BASE_URL by external_url.

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.assessment.services import public_assessments
-from app.comments import services
+from app.comments import reactions, services
 from app.comments.forms import (
     CHANNEL_LABELS,
     REPORT_REASON_LABELS,
@@ -20,17 +18,16 @@ from app.comments.forms import (
     CommentForm,
     ConfirmForm,
     ReportForm,
+    comment_form,
 )
 from app.comments.models import Comment, CommentStatus, ReportReason
 from app.comments.text import render_comment
-from app.core import policy
 from app.extensions import db, limiter
+from app.goals import page as goal_page
 from app.goals import services as goal_services
 from app.goals.models import Goal
-from app.moderation.services import official_replies
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.participation.services import (
-    Identity,
     ParticipationRefusedError,
     current_participant,
     gate,
@@ -39,8 +36,6 @@ from app.participation.services import (
     reporter,
 )
 from app.processes.models import ParticipationMode, Process
-from app.processes.services import get_process_or_404
-from app.results.services import process_counts
 
 bp = Blueprint("comments", __name__, template_folder="templates")
 
@@ -48,11 +43,6 @@ bp = Blueprint("comments", __name__, template_folder="templates")
 CONTRIBUTION_LIMIT = "5 per minute;30 per hour"
 VOTE_LIMIT = "30 per minute;300 per hour"
 REPORT_LIMIT = "10 per minute;50 per hour"
-SORT_LABELS = {
-    services.Sort.NEWEST: _l("Newest"),
-    services.Sort.SUPPORTED: _l("Most supported"),
-    services.Sort.DISCUSSED: _l("Most discussed"),
-}
 VOTE_VALUES = {"up": 1, "down": -1}
 
 
@@ -78,10 +68,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _load(slug: str, code: str) -> tuple[Process, Goal]:
-    process = get_process_or_404(slug)
-    if not policy.can_view_process(current_user, process):
-        abort(404)
-    return process, goal_services.get_goal_or_404(process.id, code)
+    return goal_page.visible_goal_or_404(slug, code)
 
 
 def _load_comment(goal: Goal, comment_id: int) -> Comment:
@@ -95,13 +82,6 @@ def _goal_url(goal: Goal, process: Process, anchor: str = "comments", **args: An
     return url_for("goals.detail", slug=process.slug, code=goal.code, _anchor=anchor, **args)
 
 
-def _sort() -> services.Sort:
-    try:
-        return services.Sort(request.values.get("sort", ""))
-    except ValueError:
-        return services.Sort.NEWEST
-
-
 # --- the form and who fills it in -----------------------------------------------------
 
 
@@ -112,28 +92,6 @@ def _is_anonymous_in_guest_mode(process: Process, participant: Participant | Non
         and participant is not None
         and participant.kind == ParticipantKind.ANONYMOUS
     )
-
-
-def _needed(process: Process) -> Identity:
-    return identity(process)
-
-
-def _offers_notify(needed: Identity) -> bool:
-    """Only somebody with an address we can write to is offered reply mails."""
-    known = needed.participant
-    return (
-        _signed_in()
-        or needed.needs_email
-        or (known is not None and known.kind == ParticipantKind.GUEST)
-    )
-
-
-def _comment_form(process: Process) -> CommentForm:
-    needed = _needed(process)
-    form = CommentForm(process, needed, _offers_notify(needed))
-    if "notify" in form and not form.is_submitted() and needed.participant is not None:
-        form.notify.data = needed.participant.notify_replies
-    return form
 
 
 def _author(process: Process, form: CommentForm) -> Participant:
@@ -204,42 +162,6 @@ def _refuse(process: Process, goal: Goal, message: str) -> Response:
 # --- the goal page --------------------------------------------------------------------
 
 
-def _comment_count(process: Process, goal: Goal) -> int:
-    """Read from the stored aggregate, like every count on the public pages."""
-    counts = process_counts(process.id)
-    per_goal = (counts.data or {}).get("per_goal", {}) if counts is not None else {}
-    return int(per_goal.get(str(goal.id), {}).get("comments", 0))
-
-
-def _listing_context(process: Process, goal: Goal) -> dict[str, Any]:
-    viewer = current_participant()
-    listing = services.listing(goal.id, _sort(), request.args.get("after"), viewer)
-    shown = [c.id for t in listing.threads for c in (t.comment, *t.replies)]
-    return {
-        "comments": listing,
-        "official_replies": official_replies(shown),
-        "comment_assessments": public_assessments(process, shown),  # one query at most
-        "comment_can_take_part": gate(process) is None,
-        "comment_can_edit": services.can_edit,
-        "comment_can_remove": services.can_remove,
-    }
-
-
-def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
-    """What the goal page's comment section needs (a fixed number of queries)."""
-    refusal = gate(process)
-    form = g.pop("comment_form", None)
-    if form is None and refusal is None:
-        form = _comment_form(process)
-    return _listing_context(process, goal) | {
-        "comment_form": form,
-        "comment_refusal": refusal,
-        "comment_account_mode": process.participation_mode == ParticipationMode.ACCOUNT,
-        "comment_count": _comment_count(process, goal),
-        "comment_sorts": SORT_LABELS,
-    }
-
-
 @bp.route("/p/<slug>/goals/<code>", methods=["POST"])
 @limiter.limit(CONTRIBUTION_LIMIT, exempt_when=_signed_in)
 def create(slug: str, code: str) -> str | Response:
@@ -248,15 +170,13 @@ def create(slug: str, code: str) -> str | Response:
     refusal = gate(process)
     if refusal:
         return _refuse(process, goal, refusal)
-    form = _comment_form(process)
+    form = comment_form(process)
     if form.validate_on_submit():
         saved = _save(process, goal, form, None)
         if saved is not None:
             return saved
-    g.comment_form = form  # the goal page shows it with the errors and the text
-    from app.goals.views import detail  # the goal page imports this module
-
-    return detail(slug, code)
+    # The goal page again, with the errors next to the fields and the text kept.
+    return goal_page.render(process, goal, comment_form=form)
 
 
 @bp.route("/p/<slug>/goals/<code>/comments")
@@ -266,7 +186,10 @@ def more(slug: str, code: str) -> str | Response:
     if not request.headers.get("HX-Request"):
         return redirect(_goal_url(goal, process, **request.args.to_dict()))
     return render_template(
-        "comments/_more.html", process=process, goal=goal, **_listing_context(process, goal)
+        "comments/_more.html",
+        process=process,
+        goal=goal,
+        **goal_page.comment_listing_context(process, goal),
     )
 
 
@@ -295,7 +218,7 @@ def reply(slug: str, code: str, comment_id: int) -> str | Response:
     refusal = gate(process)
     if refusal and request.method == "POST":
         return _refuse(process, goal, refusal)
-    form = _comment_form(process) if refusal is None else None
+    form = comment_form(process) if refusal is None else None
     if form is not None and form.validate_on_submit():
         saved = _save(process, goal, form, parent)
         if saved is not None:
@@ -387,7 +310,7 @@ def vote(slug: str, code: str, comment_id: int) -> Response:
         participant = _voter(process)
     except ParticipationRefusedError as refusal:
         return _refuse(process, goal, str(refusal))
-    now = services.vote(comment, participant, value)
+    now = reactions.vote(comment, participant, value)
     db.session.commit()
     messages = {
         1: _("You support this comment."),
@@ -397,7 +320,13 @@ def vote(slug: str, code: str, comment_id: int) -> Response:
     flash(messages[now], "success")
     after = request.form.get("after") or None
     return redirect(
-        _goal_url(goal, process, anchor=f"comment-{comment.id}", sort=_sort().value, after=after)
+        _goal_url(
+            goal,
+            process,
+            anchor=f"comment-{comment.id}",
+            sort=goal_page.comment_sort().value,
+            after=after,
+        )
     )
 
 
@@ -408,7 +337,7 @@ def report(slug: str, code: str, comment_id: int) -> str | Response:
     comment = _published_comment(goal, comment_id)
     form = ReportForm()
     if form.validate_on_submit():
-        saved = services.report_comment(
+        saved = reactions.report_comment(
             comment, reporter(), ReportReason(form.reason.data), form.text.data or "", process
         )
         db.session.commit()
@@ -417,7 +346,7 @@ def report(slug: str, code: str, comment_id: int) -> str | Response:
         else:
             flash(_("You have already reported this comment."), "info")
         return redirect(_goal_url(goal, process, anchor=f"comment-{comment.id}"))
-    already = services.has_reported(comment, current_participant())
+    already = reactions.has_reported(comment, current_participant())
     return render_template(
         "comments/report.html", form=form, already=already, **_page_context(process, goal, comment)
     )

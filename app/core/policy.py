@@ -94,6 +94,11 @@ def can_enter_staff_area(user: Any) -> bool:
     return account.is_admin or any(r.role == Role.STAFF for r in account.roles)
 
 
+def can_edit_site_pages(user: Any) -> bool:
+    """The accessibility pages (Leichte Sprache, DGS, the statement): site admins only."""
+    return is_admin(user)
+
+
 # --- results and surveys ---------------------------------------------------------
 
 

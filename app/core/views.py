@@ -35,8 +35,9 @@ bp = Blueprint("core", __name__)
 
 @bp.app_context_processor
 def _policy_helpers() -> dict[str, Any]:
-    """The header links (staff area, moderation, audit log) ask the policy."""
+    """Templates ask the policy, never the user's attributes (header links, edit links)."""
     return {
+        "can_edit_site_pages": policy.can_edit_site_pages,
         "can_enter_staff_area": policy.can_enter_staff_area,
         "can_moderate_anywhere": policy.can_moderate_anywhere,
         "can_view_audit": policy.can_view_audit,

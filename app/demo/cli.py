@@ -14,7 +14,7 @@ from app.demo.survey_cli import responses_command
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo content for trying out mitwirken.")
-demo_cli.add_command(responses_command)
+demo_cli.add_command(responses_command)  # `flask demo responses`
 
 
 @demo_cli.command("load")

@@ -2,6 +2,8 @@
 
 Processes are found by slug, users by e-mail, goals by code within their process.
 Whatever already exists is left as it is, so a second load changes nothing.
+What is created goes through the same services as staff changes and is audited like
+them: processes and phases with no actor (the command line), goals by their author.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import sqlalchemy as sa
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, find_user_by_email, grant_role
 from app.db import utcnow
-from app.demo.content import DEMO_PASSWORD, PROCESSES, USERS, DemoGoal, DemoProcess, DemoUser
+from app.demo.content import DEMO_PASSWORD, USERS, DemoGoal, DemoProcess, DemoUser
+from app.demo.content_city import HF12
+from app.demo.content_county import COUNTY
 from app.demo.discussion import load_discussion
 from app.demo.survey_loader import load_demo_survey
 from app.extensions import db
@@ -27,6 +31,8 @@ from app.results.services import process_counts
 from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
+
+PROCESSES: tuple[DemoProcess, ...] = (HF12, COUNTY)
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ def _ensure_process(
             is_published=True,
             participation_mode=demo.participation_mode,
             moderation_mode=demo.moderation_mode,
+            actor=None,
         )
     if not process.phases:
         for phase in demo.phases:
@@ -127,6 +134,7 @@ def _ensure_process(
                 kind=phase.kind,
                 starts_at=today + timedelta(days=phase.starts_in_days),
                 ends_at=today + timedelta(days=phase.ends_in_days),
+                actor=None,
             )
             report.phases_created += 1
     for demo_user, user in users:

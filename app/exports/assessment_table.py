@@ -25,7 +25,7 @@ from flask_babel import pgettext
 from app.accounts.models import ProcessRole, Role, User
 from app.assessment.forms import CONSIDERATION_LABELS
 from app.assessment.models import Assessment, Consideration
-from app.assessment.services import open_answers
+from app.assessment.services.queries import open_answers
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment, CommentStatus
 from app.exports.tables import Cell, Sheet, Table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from app.exports import services
+from app.exports import build
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -14,5 +14,5 @@ def build_export(job_id: int) -> str | None:
     No automatic retry: a failed build is marked failed with its error, and staff
     start a new export from the page.
     """
-    status = services.run_job(job_id)
+    status = build.run_job(job_id)
     return status.value if status else None

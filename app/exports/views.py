@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.audit.services import record
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
@@ -80,9 +79,6 @@ def start(slug: str) -> ResponseReturnValue:
         survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
         requested_by=acting_user(),
     )
-    after = {"kind": job.kind, "format": job.format, "locale": job.locale, "options": job.options}
-    action = "export.request" if created else "export.request_repeated"
-    record(action, job, actor=acting_user(), process_id=process.id, after=after)
     db.session.commit()
     if created:
         flash(_("The export has been started."), "success")
@@ -119,13 +115,7 @@ def download(slug: str, job_id: int) -> Response:
     export = _job_or_404(process, job_id)
     if export.status != ExportStatus.DONE or export.content is None:
         abort(404)
-    record(
-        "export.download",
-        export,
-        actor=acting_user(),
-        process_id=process.id,
-        after={"kind": export.kind, "filename": export.filename},
-    )
+    services.record_download(export, acting_user())
     content, filename, content_type = export.content, export.filename, export.content_type
     db.session.commit()
     response = Response(content, mimetype=None, content_type=content_type)

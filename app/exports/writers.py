@@ -1,13 +1,12 @@
 """File writers: CSV for German Excel and XLSX (XlsxWriter).
 
-Text that staff or participants wrote is never interpreted as a formula: the CSV
-writer prefixes cells that start with ``= + - @`` (CSV injection), and the XLSX
+Text that staff or participants wrote is never interpreted as a formula: CSV goes
+through the platform's one guarded writer (:mod:`app.core.csvfile`), and the XLSX
 writer stores every string as a string.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -15,11 +14,11 @@ from typing import Any
 
 import xlsxwriter
 
+from app.core import csvfile
 from app.exports.tables import Cell, Sheet, Table
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_NAME = 31
 
 Progress = Callable[[int], None]  # called with the number of rows written so far
@@ -34,15 +33,13 @@ def _csv_cell(value: Cell) -> Any:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
     return value
 
 
 def write_csv(table: Table, progress: Progress) -> bytes:
     """UTF-8 with BOM, ``;`` as delimiter and CRLF: opens directly in German Excel."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csvfile.writer(buffer, delimiter=";")
     writer.writerow(table.headers)
     written = 0
     for chunk in table.chunks:

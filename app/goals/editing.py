@@ -1,6 +1,8 @@
 """Changing the goal tree. Every text change is a new revision; nothing is overwritten.
 
-Functions add and flush; the caller (view, CLI, task) commits once.
+Functions add and flush; the caller (view, CLI, task) commits once. The changes
+staff make (create, edit, move, shift) record their audit event (``goal.*``) in the
+same transaction; ``author``/``actor`` is the user, None for the command line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.audit.services import record, snapshot
 from app.extensions import db
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import children, current_revision
@@ -24,6 +27,8 @@ logger = logging.getLogger(__name__)
 CODE_MAX_LENGTH = 32  # Goal.code is a VARCHAR(32)
 # Codes appear in page addresses: no slashes, spaces or other special characters.
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# What the audit events of goals show before and after a change.
+GOAL_FIELDS = ("code", "parent_id", "position", "level")
 
 
 class GoalErrorCode(enum.StrEnum):
@@ -99,15 +104,41 @@ def code_taken(process_id: int, code: str, except_goal_id: int | None = None) ->
     return db.session.scalar(stmt) is not None
 
 
+def _audit(action: str, goal: Goal, actor: User | None, before: dict[str, object]) -> None:
+    after = snapshot(goal, *GOAL_FIELDS)
+    record(action, goal, actor=actor, process_id=goal.process_id, before=before, after=after)
+
+
 def create_goal(
     process: Process,
     *,
     code: str,
     texts: GoalTexts,
     parent: Goal | None = None,
-    author: User | None = None,
+    author: User | None,
     change_note: str = "",
 ) -> Goal:
+    """A new goal with revision 1, audited as ``goal.create`` by ``author``."""
+    goal = insert_goal(
+        process, code=code, texts=texts, parent=parent, author=author, change_note=change_note
+    )
+    _audit("goal.create", goal, author, {})
+    return goal
+
+
+def insert_goal(
+    process: Process,
+    *,
+    code: str,
+    texts: GoalTexts,
+    parent: Goal | None = None,
+    author: User | None,
+    change_note: str = "",
+) -> Goal:
+    """A new goal with revision 1 and no audit event of its own.
+
+    For writers that record one event for a whole batch (the importer).
+    """
     if parent is not None and parent.process_id != process.id:
         raise _other_process()
     if code_taken(process.id, code):
@@ -162,6 +193,24 @@ def revise_goal(
     return revision
 
 
+def edit_goal(
+    goal: Goal, *, code: str, texts: GoalTexts, author: User | None, change_note: str = ""
+) -> bool:
+    """Change code and texts (a new revision if a text changed); True if anything did.
+
+    A change is audited as ``goal.update`` by ``author``.
+    """
+    before = snapshot(goal, *GOAL_FIELDS)
+    code_changed = code != goal.code
+    if code_changed:
+        change_code(goal, code)
+    revision = revise_goal(goal, texts=texts, author=author, change_note=change_note)
+    if not code_changed and revision is None:
+        return False
+    _audit("goal.update", goal, author, before)
+    return True
+
+
 def change_code(goal: Goal, code: str) -> None:
     if code_taken(goal.process_id, code, except_goal_id=goal.id):
         raise _code_taken(code)
@@ -175,8 +224,14 @@ def _set_level(goal: Goal, level: int) -> None:
         _set_level(child, level + 1)
 
 
-def move_goal(goal: Goal, new_parent: Goal | None) -> None:
-    """Hang ``goal`` (with its subtree) below ``new_parent``, at the end."""
+def move_goal(goal: Goal, new_parent: Goal | None, *, actor: User | None) -> None:
+    """Hang ``goal`` (with its subtree) below ``new_parent``, at the end (``goal.move``)."""
+    before = snapshot(goal, *GOAL_FIELDS)
+    _hang_below(goal, new_parent)
+    _audit("goal.move", goal, actor, before)
+
+
+def _hang_below(goal: Goal, new_parent: Goal | None) -> None:
     if new_parent is not None:
         if new_parent.process_id != goal.process_id:
             raise _other_process()
@@ -211,8 +266,12 @@ def siblings(goal: Goal) -> list[Goal]:
     )
 
 
-def shift_goal(goal: Goal, offset: int) -> bool:
-    """Move a goal up (-1) or down (+1) among its siblings; False at either end."""
+def shift_goal(goal: Goal, offset: int, *, actor: User | None) -> bool:
+    """Move a goal up (-1) or down (+1) among its siblings; False at either end.
+
+    A move is audited as ``goal.shift``.
+    """
+    before = snapshot(goal, *GOAL_FIELDS)
     ordered = siblings(goal)
     index = ordered.index(goal)
     target = index + offset
@@ -222,4 +281,5 @@ def shift_goal(goal: Goal, offset: int) -> bool:
     for position, sibling in enumerate(ordered):
         sibling.position = position
     db.session.flush()
+    _audit("goal.shift", goal, actor, before)
     return True

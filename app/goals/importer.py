@@ -2,8 +2,10 @@
 
 Every row is checked before anything is written; a file with any problem writes
 nothing. Problems read ``line N: reason`` (N is the line in the file). Goals are
-created through :func:`app.goals.editing.create_goal`, so each gets revision 1.
-The caller commits on success and rolls back on failure.
+created through :func:`app.goals.editing.insert_goal`, so each gets revision 1; a
+successful import is audited as one ``goal.import`` event naming the codes, by the
+``author`` (None from the command line). The caller commits on success and rolls
+back on failure.
 
 CSV: a header ``code,parent,title_de,title_en,body_de,...,easy_en`` (one
 ``title_``/``body_``/``easy_`` column per language; ``;`` as separator works
@@ -28,13 +30,14 @@ from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.accounts.models import User
+from app.audit.services import record
 from app.goals.editing import (
     CODE_MAX_LENGTH,
     CODE_RE,
     GoalError,
     GoalErrorCode,
     GoalTexts,
-    create_goal,
+    insert_goal,
 )
 from app.goals.models import Goal
 from app.goals.services import process_goals
@@ -97,7 +100,7 @@ def file_format(filename: str) -> str | None:
 
 
 def import_file(
-    process: Process, data: bytes, filename: str, *, author: User | None = None
+    process: Process, data: bytes, filename: str, *, author: User | None
 ) -> ImportResult:
     """Decode and import an uploaded or local file; nothing is written on problems."""
     kind = file_format(filename)
@@ -108,17 +111,22 @@ def import_file(
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return ImportResult(problems=[ImportProblem(line, _("the file is not UTF-8 encoded"))])
-    return import_text(process, text, kind, author=author)
+    return import_text(process, text, kind, author=author, source=filename)
 
 
 def import_text(
-    process: Process, text: str, kind: str, *, author: User | None = None
+    process: Process, text: str, kind: str, *, author: User | None, source: str = ""
 ) -> ImportResult:
+    """Import ``text`` (``source`` names the file in the audit event)."""
     rows, problems = parse(text, kind, process.default_locale)
     problems += check_rows(rows, process)
     if problems:
         return ImportResult(problems=sorted(problems, key=lambda p: p.line))
-    return write_rows(rows, process, author)
+    result = write_rows(rows, process, author)
+    if result.ok:
+        after = {"goals": [goal.code for goal in result.goals], "file": source}
+        record("goal.import", process, actor=author, process_id=process.id, after=after)
+    return result
 
 
 def parse(text: str, kind: str, main_language: str) -> Parsed:
@@ -325,7 +333,7 @@ def write_rows(rows: list[ImportRow], process: Process, author: User | None) -> 
     result = ImportResult()
     for row in rows:
         try:
-            goal = create_goal(
+            goal = insert_goal(
                 process,
                 code=row.code,
                 texts=row.goal_texts(),

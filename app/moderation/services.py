@@ -1,6 +1,10 @@
 """Moderation: the queue, approve/hide/restore, blocks, notes and official replies.
 
-Services flush, never commit; the views record the audit events and commit once.
+Reading the audit log is :mod:`app.audit.log`.
+
+Services flush, never commit, and record the audit event of each change they make
+(``comment.*``, ``participant.*``, ``moderation_note.create``, ``official_reply.*``)
+by the moderator given as ``actor``/``author``; the views commit once.
 Status changes go through :func:`app.comments.services.change_status`, which keeps
 the counters, the aggregates and the reply mails in step.
 """
@@ -9,16 +13,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
-from app.audit.models import AuditEvent
-from app.audit.services import snapshot
+from app.audit.services import record, snapshot
 from app.comments.models import Channel, Comment, CommentStatus, Report
 from app.comments.services import change_status
 from app.db import utcnow
@@ -27,10 +29,10 @@ from app.goals.models import Goal
 from app.mail import external_url, queue_mail
 from app.moderation.models import ModerationNote, OfficialReply
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.services import mail_language
 from app.processes.models import Process
 
 PER_PAGE = 25
-AUDIT_PER_PAGE = 50
 COMMENT_FIELDS = ("status", "hidden_reason", "moderated_at", "moderated_by_id")
 BLOCK_FIELDS = ("blocked_at", "blocked_until", "block_reason")
 DEFAULT_REPLY_LABEL = "Verwaltung"
@@ -154,19 +156,32 @@ def _resolve_reports(comment: Comment) -> None:
     )
 
 
-def _moderated(comment: Comment, actor: User) -> None:
+def _moderated(
+    action: str, comment: Comment, process: Process, actor: User, before: dict[str, Any]
+) -> None:
+    """Stamp the moderator on the comment and audit the change as ``comment.<action>``."""
     comment.moderated_at = utcnow()
     comment.moderated_by_id = actor.id
     db.session.flush()
+    after = comment_snapshot(comment)
+    record(
+        f"comment.{action}",
+        comment,
+        actor=actor,
+        process_id=process.id,
+        before=before,
+        after=after,
+    )
 
 
 def approve(comment: Comment, process: Process, actor: User) -> bool:
     """Publish a pending comment or confirm a reported one; resolves its reports."""
     if comment.status not in (CommentStatus.PENDING, CommentStatus.PUBLISHED):
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.PUBLISHED, process.id)
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("approve", comment, process, actor, before)
     return True
 
 
@@ -174,10 +189,11 @@ def hide(comment: Comment, process: Process, actor: User, reason: str) -> bool:
     """Hide with a public reason; resolves reports and tells the author by mail."""
     if comment.status == CommentStatus.REMOVED or not reason.strip():
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.HIDDEN, process.id)
     comment.hidden_reason = reason.strip()
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("hide", comment, process, actor, before)
     _mail_author(comment, process, "comment_hidden", reason=comment.hidden_reason)
     return True
 
@@ -186,10 +202,11 @@ def restore(comment: Comment, process: Process, actor: User) -> bool:
     """Publish a hidden comment again; its reason is cleared."""
     if comment.status != CommentStatus.HIDDEN:
         return False
+    before = comment_snapshot(comment)
     change_status(comment, CommentStatus.PUBLISHED, process.id)
     comment.hidden_reason = None
     _resolve_reports(comment)
-    _moderated(comment, actor)
+    _moderated("restore", comment, process, actor, before)
     return True
 
 
@@ -203,7 +220,16 @@ def block_snapshot(participant: Participant) -> dict[str, Any]:
     return data
 
 
-def block(participant: Participant, duration: BlockDuration, reason: str) -> None:
+def block(
+    participant: Participant,
+    duration: BlockDuration,
+    reason: str,
+    *,
+    actor: User,
+    process: Process,
+) -> None:
+    """Block the participant (from the comment in ``process``), audited."""
+    before = block_snapshot(participant)
     now = utcnow()
     participant.blocked_at = now
     participant.blocked_until = (
@@ -213,15 +239,25 @@ def block(participant: Participant, duration: BlockDuration, reason: str) -> Non
     if participant.user is not None and duration == BlockDuration.INDEFINITE:
         participant.user.blocked_at = now
     db.session.flush()
+    _audit_block("participant.block", participant, actor, process, before)
 
 
-def unblock(participant: Participant) -> None:
+def unblock(participant: Participant, *, actor: User, process: Process) -> None:
+    before = block_snapshot(participant)
     participant.blocked_at = None
     participant.blocked_until = None
     participant.block_reason = ""
     if participant.user is not None:
         participant.user.blocked_at = None
     db.session.flush()
+    _audit_block("participant.unblock", participant, actor, process, before)
+
+
+def _audit_block(
+    action: str, participant: Participant, actor: User, process: Process, before: dict[str, Any]
+) -> None:
+    after = block_snapshot(participant)
+    record(action, participant, actor=actor, process_id=process.id, before=before, after=after)
 
 
 # --- notes and official replies ---------------------------------------------------
@@ -238,10 +274,12 @@ def notes(comment: Comment) -> list[tuple[ModerationNote, str]]:
     return [(note, name or "-") for note, name in rows]
 
 
-def add_note(comment: Comment, author: User, text: str) -> ModerationNote:
+def add_note(comment: Comment, process: Process, author: User, text: str) -> ModerationNote:
     note = ModerationNote(comment_id=comment.id, author_id=author.id, text=text.strip())
     db.session.add(note)
     db.session.flush()
+    after = {"comment_id": comment.id, "text": note.text}
+    record("moderation_note.create", note, actor=author, process_id=process.id, after=after)
     return note
 
 
@@ -265,6 +303,7 @@ def save_official_reply(
     """Create or edit the reply; the author hears of it when it is first published."""
     reply = official_reply(comment)
     created = reply is None
+    before = snapshot(reply, "author_label", "body") if reply is not None else {}
     if reply is None:
         reply = OfficialReply(comment_id=comment.id)
         db.session.add(reply)
@@ -272,6 +311,14 @@ def save_official_reply(
     reply.author_label = label.strip() or DEFAULT_REPLY_LABEL
     reply.body = body.strip()
     db.session.flush()
+    record(
+        "official_reply.create" if created else "official_reply.update",
+        reply,
+        actor=author,
+        process_id=process.id,
+        before=before,
+        after=snapshot(reply, "comment_id", "author_label", "body"),
+    )
     if created:
         _mail_author(comment, process, "official_reply", label=reply.author_label, reply=reply.body)
     return reply, created
@@ -288,22 +335,13 @@ def _address(participant: Participant) -> str | None:
     return None
 
 
-def _locale(participant: Participant) -> str:
-    languages = current_app.config["LANGUAGES"]
-    user_locale = participant.user.locale if participant.user is not None else None
-    for candidate in (participant.locale, user_locale):
-        if candidate in languages:
-            return str(candidate)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def _mail_author(comment: Comment, process: Process, template: str, **context: Any) -> None:
     participant = db.session.get(Participant, comment.participant_id or 0)
     address = _address(participant) if participant is not None else None
     if participant is None or not address:
         return
     goal = db.session.get(Goal, comment.goal_id)
-    lang = _locale(participant)
+    lang = mail_language(participant)
     link = external_url(
         "goals.detail",
         lang_code=lang,
@@ -320,60 +358,3 @@ def _mail_author(comment: Comment, process: Process, template: str, **context: A
         link=link,
         **context,
     )
-
-
-# --- the audit log ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    process_id: int | None = None
-    action: str = ""
-    actor_id: int | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min).replace(tzinfo=utcnow().tzinfo)
-
-
-def audit_query(process_ids: set[int] | None, filters: AuditFilter) -> sa.Select[Any]:
-    """Events newest first, limited to ``process_ids`` (None: every event)."""
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    if process_ids is not None:
-        stmt = stmt.where(AuditEvent.process_id.in_(process_ids or {-1}))
-    if filters.process_id is not None:
-        stmt = stmt.where(AuditEvent.process_id == filters.process_id)
-    if filters.action:
-        stmt = stmt.where(AuditEvent.action == filters.action)
-    if filters.actor_id is not None:
-        stmt = stmt.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.since is not None:
-        stmt = stmt.where(AuditEvent.created_at >= _day_start(filters.since))
-    if filters.until is not None:
-        stmt = stmt.where(AuditEvent.created_at < _day_start(filters.until + timedelta(days=1)))
-    return stmt
-
-
-def audit_page(process_ids: set[int] | None, filters: AuditFilter, page: int) -> Pagination:
-    return db.paginate(
-        audit_query(process_ids, filters), page=page, per_page=AUDIT_PER_PAGE, error_out=False
-    )
-
-
-def audit_actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by("action")))
-
-
-def audit_actors(process_ids: set[int] | None) -> list[User]:
-    stmt = sa.select(User).where(
-        User.id.in_(sa.select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)))
-    )
-    if process_ids is not None:
-        stmt = stmt.where(
-            User.id.in_(
-                sa.select(AuditEvent.actor_id).where(AuditEvent.process_id.in_(process_ids or {-1}))
-            )
-        )
-    return list(db.session.scalars(stmt.order_by(User.display_name)))

@@ -1,29 +1,25 @@
-"""The moderation area: queue, bulk actions, blocks, notes, official replies, audit log.
+"""The moderation area: queue, bulk actions, blocks, notes and official replies.
 
-Every view: policy check → validate → service → audit record → commit → redirect.
+Every view: policy check → validate → service (which records the audit event) →
+commit → redirect. The audit log is :mod:`app.moderation.audit_views`; the URLs are
+declared in :mod:`app.moderation.routes`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
 from app.accounts.models import User
-from app.audit.models import AuditEvent
-from app.audit.services import record, snapshot
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment
 from app.core import policy
@@ -35,8 +31,6 @@ from app.participation.models import Participant, StakeholderGroup
 from app.processes.models import Process
 from app.processes.services import all_processes, get_process_or_404
 
-bp = Blueprint("moderation", __name__, template_folder="templates")
-
 TAB_LABELS = {
     mod.Tab.PENDING: _l("Waiting for review"),
     mod.Tab.REPORTED: _l("Reported"),
@@ -46,7 +40,6 @@ TAB_LABELS = {
 Transition = Callable[[Comment, Process, User], bool]
 
 
-@bp.before_request
 def moderators_only() -> ResponseReturnValue | None:
     """Signed-in admins, staff and moderators only, for every page of the blueprint."""
     if not current_user.is_authenticated:
@@ -80,7 +73,7 @@ def _filters() -> mod.QueueFilter:
     )
 
 
-def _page() -> int:
+def current_page() -> int:
     return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
@@ -110,7 +103,7 @@ def _visible_processes() -> list[Process]:
 def _queue_page(process: Process | None) -> str:
     tab = _enum_arg("tab", mod.Tab) or mod.Tab.PENDING
     ids = {process.id} if process is not None else policy.moderated_process_ids(current_user)
-    pagination = mod.queue(ids, tab, _filters(), _page())
+    pagination = mod.queue(ids, tab, _filters(), current_page())
     goals: list[Goal] = []
     if process is not None:
         goals = list(
@@ -134,12 +127,10 @@ def _queue_page(process: Process | None) -> str:
     )
 
 
-@bp.route("/")
 def index() -> str:
     return _queue_page(None)
 
 
-@bp.route("/p/<slug>/")
 def process_queue(slug: str) -> str:
     process = get_process_or_404(slug)
     policy.require(policy.can_moderate(current_user, process))
@@ -171,7 +162,6 @@ def _selected() -> list[tuple[Comment, Process]]:
     return chosen
 
 
-@bp.route("/bulk", methods=["POST"])
 def bulk() -> Response:
     form = forms.BulkForm()
     if not form.validate_on_submit():
@@ -188,16 +178,7 @@ def bulk() -> Response:
         return redirect(back)
     done = 0
     for comment, process in chosen:
-        before = mod.comment_snapshot(comment)
         if transition(comment, process, _actor()):
-            record(
-                f"comment.{action}",
-                comment,
-                actor=_actor(),
-                process_id=process.id,
-                before=before,
-                after=mod.comment_snapshot(comment),
-            )
             done += 1
     db.session.commit()
     flash(
@@ -232,7 +213,6 @@ def _detail_page(comment: Comment, process: Process, **forms_: Any) -> str:
     )
 
 
-@bp.route("/comments/<int:comment_id>")
 def comment(comment_id: int) -> str:
     found, process = _moderated_comment(comment_id)
     return _detail_page(found, process)
@@ -242,43 +222,24 @@ def _to_comment(comment: Comment) -> Response:
     return redirect(url_for(".comment", comment_id=comment.id))
 
 
-@bp.route("/comments/<int:comment_id>/notes", methods=["POST"])
 def add_note(comment_id: int) -> ResponseReturnValue:
     found, process = _moderated_comment(comment_id)
     form = forms.NoteForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, note_form=form), 400
-    note = mod.add_note(found, _actor(), form.text.data or "")
-    record(
-        "moderation_note.create",
-        note,
-        actor=_actor(),
-        process_id=process.id,
-        after={"comment_id": found.id, "text": note.text},
-    )
+    mod.add_note(found, process, _actor(), form.text.data or "")
     db.session.commit()
     flash(_("The note has been saved."), "success")
     return _to_comment(found)
 
 
-@bp.route("/comments/<int:comment_id>/official-reply", methods=["POST"])
 def official_reply(comment_id: int) -> ResponseReturnValue:
     found, process = _moderated_comment(comment_id)
     form = forms.OfficialReplyForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, reply_form=form), 400
-    existing = mod.official_reply(found)
-    before = snapshot(existing, "author_label", "body") if existing else {}
-    reply, created = mod.save_official_reply(
+    mod.save_official_reply(
         found, process, _actor(), form.author_label.data or "", form.body.data or ""
-    )
-    record(
-        "official_reply.create" if created else "official_reply.update",
-        reply,
-        actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=snapshot(reply, "comment_id", "author_label", "body"),
     )
     db.session.commit()
     flash(_("The official reply has been published."), "success")
@@ -292,146 +253,30 @@ def _participant_of(comment: Comment) -> Participant:
     return participant
 
 
-@bp.route("/comments/<int:comment_id>/block", methods=["POST"])
 def block(comment_id: int) -> ResponseReturnValue:
     found, process = _moderated_comment(comment_id)
     participant = _participant_of(found)
     form = forms.BlockForm()
     if not form.validate_on_submit():
         return _detail_page(found, process, block_form=form), 400
-    before = mod.block_snapshot(participant)
-    mod.block(participant, mod.BlockDuration(form.duration.data), form.reason.data or "")
-    record(
-        "participant.block",
+    mod.block(
         participant,
+        mod.BlockDuration(form.duration.data),
+        form.reason.data or "",
         actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=mod.block_snapshot(participant),
+        process=process,
     )
     db.session.commit()
     flash(_("The participant has been blocked."), "success")
     return _to_comment(found)
 
 
-@bp.route("/comments/<int:comment_id>/unblock", methods=["POST"])
 def unblock(comment_id: int) -> Response:
     found, process = _moderated_comment(comment_id)
     participant = _participant_of(found)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    before = mod.block_snapshot(participant)
-    mod.unblock(participant)
-    record(
-        "participant.unblock",
-        participant,
-        actor=_actor(),
-        process_id=process.id,
-        before=before,
-        after=mod.block_snapshot(participant),
-    )
+    mod.unblock(participant, actor=_actor(), process=process)
     db.session.commit()
     flash(_("The block has been lifted."), "success")
     return _to_comment(found)
-
-
-# --- the audit log ----------------------------------------------------------------
-
-
-def _audit_filter_form(processes: list[Process]) -> forms.AuditFilterForm:
-    form = forms.AuditFilterForm(request.args)
-    every = SelectChoice("", _("All"))
-    form.process_id.choices = [every, *(SelectChoice(str(p.id), p.slug) for p in processes)]
-    form.action.choices = [every, *(SelectChoice(a, a) for a in mod.audit_actions())]
-    ids = policy.audited_process_ids(current_user)
-    actors = mod.audit_actors(ids)
-    form.actor.choices = [every, *(SelectChoice(str(u.id), u.display_name) for u in actors)]
-    form.validate()
-    return form
-
-
-def _int_or_none(value: Any) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _audit_filter(form: forms.AuditFilterForm) -> mod.AuditFilter:
-    return mod.AuditFilter(
-        process_id=_int_or_none(form.process_id.data),
-        action=form.action.data or "",
-        actor_id=_int_or_none(form.actor.data),
-        since=form.since.data if not form.since.errors else None,
-        until=form.until.data if not form.until.errors else None,
-    )
-
-
-def _audited_processes() -> list[Process]:
-    ids = policy.audited_process_ids(current_user)
-    return [p for p in all_processes() if ids is None or p.id in ids]
-
-
-def _names(events: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
-    """({user_id: display name}, {process_id: slug}) for the events, in two queries."""
-    user_ids = {e.actor_id for e in events if e.actor_id is not None}
-    process_ids = {e.process_id for e in events if e.process_id is not None}
-    users = db.session.execute(
-        sa.select(User.id, User.display_name).where(User.id.in_(user_ids or {-1}))
-    )
-    slugs = db.session.execute(
-        sa.select(Process.id, Process.slug).where(Process.id.in_(process_ids or {-1}))
-    )
-    return {i: str(n) for i, n in users}, {i: str(slug) for i, slug in slugs}
-
-
-@bp.route("/audit")
-def audit() -> str:
-    policy.require(policy.can_view_audit(current_user))
-    processes = _audited_processes()
-    form = _audit_filter_form(processes)
-    pagination = mod.audit_page(
-        policy.audited_process_ids(current_user), _audit_filter(form), _page()
-    )
-    actors, slugs = _names(list(pagination.items))
-    return render_template(
-        "moderation/audit.html",
-        form=form,
-        pagination=pagination,
-        actors=actors,
-        slugs=slugs,
-        args={k: v for k, v in request.args.items() if k != "page"},
-    )
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
-
-
-@bp.route("/audit.csv")
-def audit_csv() -> Response:
-    policy.require(policy.can_view_audit(current_user))
-    form = _audit_filter_form(_audited_processes())
-    stmt = mod.audit_query(policy.audited_process_ids(current_user), _audit_filter(form))
-    events = list(db.session.scalars(stmt))
-    actors, slugs = _names(events)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["time", "action", "object_type", "object_id", "process", "actor", "before", "after"]
-    )
-    for e in events:
-        writer.writerow(
-            [
-                e.created_at.isoformat(),
-                e.action,
-                e.object_type,
-                e.object_id if e.object_id is not None else "",
-                slugs.get(e.process_id or 0, ""),
-                actors.get(e.actor_id or 0, ""),
-                _json(e.before),
-                _json(e.after),
-            ]
-        )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=audit.csv"},
-    )

@@ -1,4 +1,8 @@
-"""Reading and editing the site pages; accessibility feedback with its due date."""
+"""Reading and editing the site pages; accessibility feedback with its due date.
+
+Functions flush, never commit. Staff changes are audited (``page.update``,
+``feedback.resolve``) by the given ``editor``/``actor``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from app.accounts.models import User
+from app.audit.services import record
 from app.db import utcnow
 from app.extensions import db
 from app.pages.defaults import default_body
@@ -28,6 +33,7 @@ def save_page(
     key: PageKey, body: dict[str, str | None], video_url: str | None, editor: User
 ) -> SitePage:
     stored = db.session.scalar(sa.select(SitePage).where(SitePage.key == key))
+    before = {"body": stored.body, "video_url": stored.video_url} if stored else {}
     if stored is None:
         stored = SitePage(key=key)
         db.session.add(stored)
@@ -36,6 +42,8 @@ def save_page(
     stored.video_url = video_url or None
     stored.updated_by_id = editor.id
     db.session.flush()
+    after = {"body": stored.body, "video_url": stored.video_url}
+    record("page.update", stored, actor=editor, before=before, after=after)
     logger.info("site page %s edited by user %s", key.value, editor.id)
     return stored
 
@@ -67,7 +75,10 @@ def open_feedback() -> list[AccessibilityFeedback]:
     )
 
 
-def resolve_feedback(feedback: AccessibilityFeedback, note: str) -> None:
+def resolve_feedback(feedback: AccessibilityFeedback, note: str, *, actor: User | None) -> None:
+    before = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
     feedback.resolved_at = utcnow()
     feedback.resolution_note = note.strip()
     db.session.flush()
+    after = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
+    record("feedback.resolve", feedback, actor=actor, before=before, after=after)

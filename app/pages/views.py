@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.audit.services import record
 from app.core import policy
+from app.core.staff_area import acting_user
 from app.extensions import db, limiter
 from app.i18n import current_lang, supported_languages
 from app.pages import services
@@ -52,7 +52,7 @@ def accessibility() -> ResponseReturnValue:
 @bp.route("/staff/site/pages/<key>", methods=["GET", "POST"])
 @login_required
 def edit_page(key: str) -> ResponseReturnValue:
-    policy.require(policy.is_admin(current_user))
+    policy.require(policy.can_edit_site_pages(current_user))
     try:
         page_key = PageKey(key)
     except ValueError:
@@ -66,9 +66,9 @@ def edit_page(key: str) -> ResponseReturnValue:
             form.video_url.data = page.video_url
     if form.validate_on_submit():
         video = getattr(form, "video_url", None)
-        services.save_page(
-            page_key, dict(form.body.data), video.data if video else None, current_user
-        )
+        editor = acting_user()
+        assert editor is not None  # admins only
+        services.save_page(page_key, dict(form.body.data), video.data if video else None, editor)
         db.session.commit()
         flash(_("The page has been saved."), "success")
         return redirect(url_for(f".{_PUBLIC_ENDPOINTS[page_key]}"))
@@ -94,10 +94,7 @@ def feedback_list() -> str:
 def resolve_feedback(feedback_id: int) -> ResponseReturnValue:
     policy.require(policy.can_enter_staff_area(current_user))
     feedback = db.get_or_404(AccessibilityFeedback, feedback_id)
-    before = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
-    services.resolve_feedback(feedback, request.form.get("note", ""))
-    after = {"resolved_at": feedback.resolved_at, "resolution_note": feedback.resolution_note}
-    record("feedback.resolve", feedback, actor=current_user, before=before, after=after)
+    services.resolve_feedback(feedback, request.form.get("note", ""), actor=acting_user())
     db.session.commit()
     flash(_("The feedback has been marked as answered."), "success")
     return redirect(url_for(".feedback_list"))

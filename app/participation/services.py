@@ -247,6 +247,16 @@ def on_guest_confirmed(hook: ConfirmHook) -> ConfirmHook:
     return hook
 
 
+def mail_language(participant: Participant) -> str:
+    """The language to write to ``participant`` in: theirs, their account's, or the default."""
+    languages = current_app.config["LANGUAGES"]
+    user_locale = participant.user.locale if participant.user is not None else None
+    for candidate in (participant.locale, user_locale):
+        if candidate in languages:
+            return str(candidate)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def _confirm_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="guest-confirm")
 

@@ -1,4 +1,8 @@
-"""Creating and changing processes and phases; functions flush, callers commit."""
+"""Creating and changing processes and phases; functions flush, callers commit.
+
+Each change records its audit event (``process.*``, ``phase.*``) in the same
+transaction; ``actor`` is the user who made it, None for the command line.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
+from app.audit.services import record, snapshot
 from app.extensions import db
 from app.processes.models import Phase, PhaseKind, Process
 from app.ratings.models import RatingQuestion, ScaleKind
@@ -23,6 +28,18 @@ DEFAULT_LEVEL_NAMES: list[dict[str, str]] = [
     {"de": "Strategisches Ziel", "en": "Strategic goal"},
     {"de": "Operatives Ziel", "en": "Operative goal"},
 ]
+# What the audit events of processes and phases show before and after a change.
+PROCESS_FIELDS = (
+    "slug",
+    "title",
+    "is_published",
+    "participation_mode",
+    "moderation_mode",
+    "report_threshold",
+    "assessments_public",
+    "assess_survey_answers",
+)
+PHASE_FIELDS = ("kind", "starts_at", "ends_at", "title")
 # The questions every process asks about each goal unless told otherwise.
 DEFAULT_RATING_QUESTIONS: list[dict[str, Any]] = [
     {
@@ -90,10 +107,14 @@ def create_process(
     *,
     slug: str,
     title: dict[str, str],
+    actor: User | None,
     rating_questions: list[dict[str, Any]] | None = None,
     **settings: Any,
 ) -> Process:
-    """A new process with its rating questions (the three defaults unless given)."""
+    """A new process with its rating questions (the three defaults unless given).
+
+    A process always has rating questions: an empty list also gives the defaults.
+    """
     if not SLUG_RE.match(slug):
         raise _invalid_slug()
     if slug_taken(slug):
@@ -102,8 +123,9 @@ def create_process(
     process = Process(slug=slug, title=title, **settings)
     db.session.add(process)
     db.session.flush()
-    questions = DEFAULT_RATING_QUESTIONS if rating_questions is None else rating_questions
-    add_rating_questions(process, questions)
+    add_rating_questions(process, rating_questions or DEFAULT_RATING_QUESTIONS)
+    after = snapshot(process, *PROCESS_FIELDS)
+    record("process.create", process, actor=actor, process_id=process.id, after=after)
     logger.info("process %s created", slug)
     return process
 
@@ -125,36 +147,20 @@ def add_rating_questions(process: Process, questions: list[dict[str, Any]]) -> l
     return added
 
 
-def ensure_rating_questions(process: Process) -> bool:
-    """Give a process created before rating questions existed the defaults.
-
-    Returns True if questions were added. Safe against a concurrent request
-    doing the same (the unique key makes one of them back off).
-    """
-    exists = db.session.scalar(
-        sa.select(RatingQuestion.id).where(RatingQuestion.process_id == process.id).limit(1)
-    )
-    if exists is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            add_rating_questions(process, DEFAULT_RATING_QUESTIONS)
-    except IntegrityError:
-        logger.debug("rating questions of %s added concurrently", process.slug)
-        return False
-    logger.info("default rating questions added to process %s", process.slug)
-    return True
-
-
-def update_process(process: Process, **changes: Any) -> None:
+def update_process(process: Process, *, actor: User | None, **changes: Any) -> None:
     slug = changes.get("slug", process.slug)
     if not SLUG_RE.match(slug):
         raise _invalid_slug()
     if slug_taken(slug, except_id=process.id):
         raise _slug_taken()
+    before = snapshot(process, *PROCESS_FIELDS)
     for name, value in changes.items():
         setattr(process, name, value)
     db.session.flush()
+    after = snapshot(process, *PROCESS_FIELDS)
+    record(
+        "process.update", process, actor=actor, process_id=process.id, before=before, after=after
+    )
     logger.info("process %s updated", process.slug)
 
 
@@ -175,6 +181,7 @@ def save_phase(
     ends_at: datetime,
     title: dict[str, str] | None = None,
     phase: Phase | None = None,
+    actor: User | None,
 ) -> Phase:
     """Add a phase, or change ``phase``; phases of one process never overlap."""
     if ends_at <= starts_at:
@@ -187,15 +194,21 @@ def save_phase(
         raise ProcessError(
             ProcessErrorCode.PHASE_OVERLAPS, "the phase overlaps another phase", field="starts_at"
         )
+    action = "phase.create" if phase is None else "phase.update"
+    before = snapshot(phase, *PHASE_FIELDS) if phase is not None else {}
     if phase is None:
         phase = Phase(process=process)
         db.session.add(phase)
     phase.kind, phase.starts_at, phase.ends_at = kind, starts_at, ends_at
     phase.title = title or {}
     db.session.flush()
+    after = snapshot(phase, *PHASE_FIELDS)
+    record(action, phase, actor=actor, process_id=process.id, before=before, after=after)
     return phase
 
 
-def delete_phase(phase: Phase) -> None:
+def delete_phase(phase: Phase, *, actor: User | None) -> None:
+    before = snapshot(phase, *PHASE_FIELDS)
+    record("phase.delete", phase, actor=actor, process_id=phase.process_id, before=before)
     db.session.delete(phase)
     db.session.flush()

@@ -20,7 +20,6 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant
 from app.participation.services import on_guest_confirmed
-from app.processes.editing import ensure_rating_questions
 from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
 from app.results.services import process_counts, register_goal_counter
@@ -58,8 +57,7 @@ class RatingError(ValueError):
 
 
 def rating_questions(process: Process) -> list[RatingQuestion]:
-    """The process's questions in order; older processes get the defaults (flushed)."""
-    ensure_rating_questions(process)
+    """The process's questions in order (created with the process; reading only)."""
     return list(
         db.session.scalars(
             sa.select(RatingQuestion)

@@ -1,8 +1,9 @@
-"""Forms of the staff area.
+"""Forms of the staff area: the translated-field helpers, processes and phases.
 
 Translated content gets one field per configured language, named
 ``<prefix>_<lang>`` (``title_de``, ``title_en``, ...); the form classes are
-built per language list and cached.
+built per language list and cached. Goal forms are in :mod:`app.staff.goal_forms`,
+offline input in :mod:`app.staff.offline_forms`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -29,7 +29,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -38,8 +37,6 @@ from wtforms.validators import (
     Regexp,
 )
 
-from app.goals.editing import CODE_MAX_LENGTH, CODE_RE
-from app.goals.models import GoalRevision
 from app.i18n import LANGUAGE_NAMES
 from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
 from app.processes.models import (
@@ -51,14 +48,13 @@ from app.processes.models import (
 )
 
 MAX_LEVELS = 5
-TOP_LEVEL = 0  # the parent choice "no parent"
 
 
 def language_name(lang: str) -> str:
     return LANGUAGE_NAMES.get(lang, lang)
 
 
-def _strip(value: Any) -> Any:
+def strip_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -76,7 +72,7 @@ def translated_data(prefix: str, value: dict[str, str] | None) -> dict[str, str]
 LabelFactory = Callable[[str], Any]
 
 
-def _add_text_fields(
+def add_text_fields(
     cls: type[FlaskForm],
     prefix: str,
     label: LabelFactory,
@@ -97,7 +93,7 @@ def mark_required(form: FlaskForm, name: str) -> None:
         form[name].flags.required = True
 
 
-def _require_text(form: FlaskForm, prefix: str, lang: str) -> bool:
+def require_text(form: FlaskForm, prefix: str, lang: str) -> bool:
     """Add an error to ``<prefix>_<lang>`` if it is empty."""
     field = form[f"{prefix}_{lang}"]
     if (field.data or "").strip():
@@ -106,7 +102,7 @@ def _require_text(form: FlaskForm, prefix: str, lang: str) -> bool:
     return False
 
 
-def _title_label(lang: str) -> Any:
+def title_label(lang: str) -> Any:
     return _l("Title (%(language)s)", language=language_name(lang))
 
 
@@ -141,7 +137,7 @@ class ProcessForm(FlaskForm):
                 message=_l("Use lower-case letters, digits and single hyphens only."),
             ),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("Part of the page address, e.g. “mobility-2030”."),
     )
     default_locale = SelectField(_l("Main language of the content"), [InputRequired()])
@@ -178,7 +174,7 @@ class ProcessForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if self.default_locale.data in self.languages:
-            valid = _require_text(self, "title", self.default_locale.data) and valid
+            valid = require_text(self, "title", self.default_locale.data) and valid
         if not self.level_names():
             first = self[f"level_0_{self.languages[0]}"]
             first.errors.append(_l("Please name at least one level of the goal tree."))
@@ -212,8 +208,8 @@ class ProcessForm(FlaskForm):
 @cache
 def _process_form_class(languages: tuple[str, ...]) -> type[ProcessForm]:
     cls = type("LocalizedProcessForm", (ProcessForm,), {"languages": languages})
-    _add_text_fields(cls, "title", _title_label, languages)
-    _add_text_fields(
+    add_text_fields(cls, "title", title_label, languages)
+    add_text_fields(
         cls,
         "summary",
         lambda lang: _l("Summary (%(language)s)", language=language_name(lang)),
@@ -315,7 +311,7 @@ class PhaseForm(FlaskForm):
 @cache
 def _phase_form_class(languages: tuple[str, ...]) -> type[PhaseForm]:
     cls = type("LocalizedPhaseForm", (PhaseForm,), {"languages": languages})
-    _add_text_fields(
+    add_text_fields(
         cls,
         "title",
         lambda lang: _l("Own name of the phase (%(language)s)", language=language_name(lang)),
@@ -328,119 +324,8 @@ def phase_form(languages: list[str], data: dict[str, Any] | None = None) -> Phas
     return _phase_form_class(tuple(languages))(data=data)
 
 
-# --- goals -------------------------------------------------------------------
-
-
-class GoalForm(FlaskForm):
-    code = StringField(
-        _l("Code"),
-        [
-            DataRequired(),
-            Length(max=CODE_MAX_LENGTH),
-            Regexp(
-                CODE_RE.pattern,
-                message=_l("Use letters, digits, dots, hyphens and underscores only."),
-            ),
-        ],
-        filters=[_strip],
-        description=_l("A short number such as “12.1.3”; it appears in the page address."),
-    )
-    change_note = TextAreaField(
-        _l("What changed?"),
-        [Optional(), Length(max=2000)],
-        description=_l("Shown to the public together with the new version."),
-    )
-
-    languages: tuple[str, ...] = ()
-    required_language: str = ""
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        return _require_text(self, "title", self.required_language) and valid
-
-    def texts(self) -> dict[str, dict[str, str]]:
-        languages = list(self.languages)
-        return {
-            "title": translated(self, "title", languages),
-            "body": translated(self, "body", languages),
-            "easy_body": translated(self, "easy", languages),
-        }
-
-
-class NewGoalForm(GoalForm):
-    parent = SelectField(_l("Parent goal"), [InputRequired()], coerce=int)
-
-
-class MoveGoalForm(FlaskForm):
-    parent = SelectField(_l("New parent goal"), [InputRequired()], coerce=int)
-
-
-@cache
-def _goal_form_class(base: type[GoalForm], languages: tuple[str, ...]) -> type[GoalForm]:
-    cls = type(f"Localized{base.__name__}", (base,), {"languages": languages})
-    _add_text_fields(cls, "title", _title_label, languages)
-    _add_text_fields(
-        cls,
-        "body",
-        lambda lang: _l("Goal text (%(language)s)", language=language_name(lang)),
-        languages,
-        long=True,
-    )
-    _add_text_fields(
-        cls,
-        "easy",
-        lambda lang: _l("Text in Easy Language (%(language)s)", language=language_name(lang)),
-        languages,
-        long=True,
-    )
-    return cls
-
-
-def goal_form(
-    languages: list[str],
-    required_language: str,
-    *,
-    new: bool = False,
-    data: dict[str, Any] | None = None,
-) -> GoalForm:
-    base = NewGoalForm if new else GoalForm
-    form = _goal_form_class(base, tuple(languages))(data=data)
-    form.required_language = required_language
-    mark_required(form, f"title_{required_language}")
-    return form
-
-
-def goal_data(code: str, revision: GoalRevision) -> dict[str, Any]:
-    return (
-        {"code": code}
-        | translated_data("title", revision.title)
-        | translated_data("body", revision.body)
-        | translated_data("easy", revision.easy_body)
-    )
-
-
-class ShiftGoalForm(FlaskForm):
-    direction = StringField(validators=[InputRequired(), AnyOf(["up", "down"])])
-
-
 class ActionForm(FlaskForm):
     """A form with nothing but the CSRF token, for POST buttons."""
-
-
-# --- import ------------------------------------------------------------------
-
-IMPORT_EXTENSIONS = ["yaml", "yml", "csv"]
-
-
-class ImportForm(FlaskForm):
-    file = FileField(
-        _l("File with goals"),
-        [
-            FileRequired(_l("Please choose a file.")),
-            FileAllowed(IMPORT_EXTENSIONS, _l("Please upload a YAML or CSV file.")),
-        ],
-        description=_l("YAML (.yaml, .yml) or CSV (.csv), UTF-8 encoded."),
-    )
 
 
 def field_error(field: Field, message: str) -> None:

@@ -2,7 +2,8 @@
 
 Each contribution becomes a :class:`Comment` on a goal with its channel, the date it
 was received, an author label instead of a participant, and the staff member who
-entered it. Functions flush, never commit.
+entered it, audited as ``comment.offline_entry`` by that staff member. Functions
+flush, never commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.audit.services import record, snapshot
 from app.comments.models import Channel, Comment, CommentStatus
 from app.extensions import db
 from app.goals.models import Goal
@@ -110,6 +112,8 @@ def enter_offline_comment(
             raise
         return found
     schedule_process_recount(process.id)
+    after = snapshot(comment, "goal_id", "channel", "author_name", "status", "received_on")
+    record("comment.offline_entry", comment, actor=entered_by, process_id=process.id, after=after)
     logger.info("offline input on goal %s entered by user %s", data.goal.id, entered_by.id)
     return comment
 

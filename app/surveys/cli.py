@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core import csvfile
 from app.extensions import db
 from app.surveys import codes
 from app.surveys.models import InvitationCode, Survey
@@ -55,7 +55,7 @@ def codes_command(slug: str, count: int, batch_label: str, out: str) -> None:
     link = f"{base_url}/{survey.default_locale}/surveys/{survey.slug}/"
     target = Path(out)
     with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csvfile.writer(handle)
         writer.writerow(["code", "batch", "url", "url_with_code"])
         for code in new:
             writer.writerow([codes.display(code), batch_label, link, f"{link}?code={code}"])

@@ -9,7 +9,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.i18n import text_direction
-from app.translate.services import TextField
+from app.translate.fields import TextField
 
 FIELD_PREFIX = "t_"
 SHOWN_PREFIX = "shown_"

@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.audit.services import record
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 from app.processes.models import Process
 from app.translate import services
+from app.translate.fields import TextField, collect, fingerprint
 from app.translate.forms import (
     FIELD_PREFIX,
     SHOWN_PREFIX,
@@ -23,7 +23,7 @@ from app.translate.forms import (
     normalise,
     translation_form,
 )
-from app.translate.services import PER_PAGE, TextField, fingerprint
+from app.translate.services import PER_PAGE
 
 bp = Blueprint("translate", __name__, template_folder="templates")
 bp.before_request(staff_only)
@@ -32,7 +32,7 @@ bp.before_request(staff_only)
 @bp.route("/p/<slug>/")
 def report(slug: str) -> str:
     process = managed_process(slug)
-    fields = services.collect(process)
+    fields = collect(process)
     languages = services.report_languages(process, supported_languages(), fields)
     return render_template(
         "translate/report.html",
@@ -84,7 +84,7 @@ def edit(slug: str, target_lang: str) -> ResponseReturnValue:
         abort(404)
     only_missing = request.args.get("show", "missing") != "all"
     show = "missing" if only_missing else "all"
-    all_fields = services.collect(process)
+    all_fields = collect(process)
     listed = services.editor_fields(all_fields, target_lang, only_missing)
     page, pages = _page_number(len(listed))
     if request.method == "POST":
@@ -131,15 +131,7 @@ def _save(
     if not changes:
         flash(_("No changes"), "info")
         return redirect(target)
-    before, after = services.save_translations(process, lang, changes, acting_user())
-    record(
-        "content.translate",
-        process,
-        actor=acting_user(),
-        process_id=process.id,
-        before={"language": lang, "texts": before},
-        after={"language": lang, "texts": after},
-    )
+    services.save_translations(process, lang, changes, acting_user())
     db.session.commit()
     flash(
         ngettext(

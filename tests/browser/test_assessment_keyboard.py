@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.assessment import services
+from app.assessment.services import workspace
 from app.extensions import db
 from app.processes.models import Process
 from tests.browser.conftest import LiveServer, in_app
@@ -34,7 +34,7 @@ WORKSPACE = "/staff/assessment/p/" + SLUG + "/"
 def _progress(server: LiveServer) -> tuple[int, int]:
     with in_app(server):
         process = db.session.scalars(sa.select(Process).where(Process.slug == SLUG)).one()
-        return services.progress(process)
+        return workspace.progress(process)
 
 
 def _assess_focused_page(page: Any, number: int) -> None:

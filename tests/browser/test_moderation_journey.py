@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus, Report, ReportReason
-from app.comments.services import change_status, report_comment
+from app.comments.reactions import report_comment
+from app.comments.services import change_status
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup

@@ -15,7 +15,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.staff.forms import (
-    _add_text_fields,
+    add_text_fields,
     language_name,
     local_datetime_field,
     translated,
@@ -49,7 +49,7 @@ def strip_text(value: Any) -> Any:
 
 
 def _label(text: Any) -> Any:
-    """A label factory for :func:`_add_text_fields`: ``"<text> (<language>)"``."""
+    """A label factory for :func:`add_text_fields`: ``"<text> (<language>)"``."""
     return lambda lang: _l("%(text)s (%(language)s)", text=text, language=language_name(lang))
 
 
@@ -88,7 +88,7 @@ def localized(base: type[TranslatedForm], languages: tuple[str, ...], **texts: A
     """``base`` with per-language fields: ``texts`` maps prefix → (label, long)."""
     cls = type(f"Localized{base.__name__}", (base,), {"languages": languages})
     for prefix, (label, long) in texts.items():
-        _add_text_fields(cls, prefix, _label(label), languages, long=long)
+        add_text_fields(cls, prefix, _label(label), languages, long=long)
     return cls
 
 

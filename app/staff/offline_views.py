@@ -1,6 +1,6 @@
-"""Staff routes for offline input; they join the staff blueprint (``staff.offline_*``).
+"""Staff views for offline input (letters, workshops, phone ...): enter and list.
 
-Imported by ``app._register_blueprints`` before the blueprint is registered.
+The URLs are declared in :mod:`app.staff.routes` (``staff.offline_*``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app.audit.services import snapshot
 from app.comments.models import Channel
 from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
@@ -23,7 +22,6 @@ from app.participation.models import StakeholderGroup
 from app.processes.models import Process
 from app.staff import offline_forms
 from app.staff import offline_services as services
-from app.staff.views import _audit, bp
 
 
 def _goal_choices(process: Process) -> list[SelectChoice]:
@@ -53,7 +51,7 @@ def _new_form_data(process: Process) -> dict[str, Any]:
 def _store(process: Process, form: offline_forms.OfflineForm) -> None:
     user = acting_user()
     assert user is not None  # the staff blueprint admits signed-in users only
-    comment = services.enter_offline_comment(
+    services.enter_offline_comment(
         process,
         services.OfflineInput(
             goal=get_goal_or_404(process.id, form.goal.data),
@@ -68,11 +66,8 @@ def _store(process: Process, form: offline_forms.OfflineForm) -> None:
         today=offline_forms.local_today(),
         idempotency_key=form.idempotency_key.data or None,
     )
-    after = snapshot(comment, "goal_id", "channel", "author_name", "status", "received_on")
-    _audit("comment.offline_entry", comment, process, after=after)
 
 
-@bp.route("/p/<slug>/offline/new", methods=["GET", "POST"])
 def offline_new(slug: str) -> ResponseReturnValue:
     process = managed_process(slug)
     form = offline_forms.offline_form(process, _goal_choices(process), _new_form_data(process))
@@ -86,7 +81,6 @@ def offline_new(slug: str) -> ResponseReturnValue:
     return render_template("staff/offline_form.html", form=form, process=process)
 
 
-@bp.route("/p/<slug>/offline/")
 def offline_list(slug: str) -> str:
     process = managed_process(slug)
     page = request.args.get("page", 1, type=int) or 1

@@ -1,0 +1,154 @@
+"""The public goal page, built in one place from the goals, ratings and comments services.
+
+``goals.views.detail`` shows it. The rating and comment views show it again with
+their posted form when that form is invalid (``rating_form=`` / ``comment_form=``),
+so the errors stand next to the fields and what was typed stays. Building the page
+only reads: a GET never writes or commits. The number of queries does not grow with
+the number of comments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.assessment.services.visibility import public_assessments
+from app.comments import listing as comment_listing
+from app.comments.forms import SORT_LABELS, CommentForm, comment_form
+from app.comments.services import can_edit, can_remove
+from app.core import policy
+from app.goals import services
+from app.goals.models import Goal
+from app.moderation.services import official_replies
+from app.participation.services import current_participant, gate, identity
+from app.processes.models import ParticipationMode, Process, ResultsVisibility
+from app.processes.services import get_process_or_404
+from app.ratings import services as ratings
+from app.ratings.forms import RatingForm, rating_form
+from app.ratings.models import RatingQuestion
+from app.results.services import process_counts
+
+
+def visible_goal_or_404(slug: str, code: str) -> tuple[Process, Goal]:
+    """The process and goal named in the URL, if the visitor may see them (else 404)."""
+    process = get_process_or_404(slug)
+    if not policy.can_view_process(current_user, process):
+        abort(404)
+    return process, services.get_goal_or_404(process.id, code)
+
+
+def render(
+    process: Process,
+    goal: Goal,
+    *,
+    rating_form: RatingForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> str:
+    """The goal page; a posted form given here is shown instead of an empty one."""
+    return render_template(
+        "goals/detail.html",
+        **goal_context(process, goal),
+        **rating_section(process, goal, rating_form),
+        **comment_section(process, goal, comment_form),
+    )
+
+
+def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
+    """The goal, its current text, the trail above it and its sub-goals."""
+    trail = services.ancestors(goal)
+    subgoals = services.children(goal)
+    revisions = services.current_revisions([goal.id, *(g.id for g in trail + subgoals)])
+    return {
+        "process": process,
+        "goal": goal,
+        "revision": revisions[goal.id],
+        "trail": trail,
+        "subgoals": subgoals,
+        "revisions": revisions,
+        "revision_count": services.revision_count(goal),
+    }
+
+
+# --- rating -------------------------------------------------------------------------
+
+
+def _rating_hidden_note(process: Process) -> str:
+    if process.results_visibility == ResultsVisibility.AFTER_PHASE:
+        return _("Results are shown after the participation phase.")
+    return _("Results are only visible to staff.")
+
+
+def _empty_rating_form(process: Process, goal: Goal, questions: list[RatingQuestion]) -> RatingForm:
+    """The form with the visitor's stored answers ticked."""
+    who = identity(process)
+    answers = ratings.current_answers(goal, who.participant)
+    return rating_form(process, questions, who, answers=answers)
+
+
+def _phase_end(process: Process) -> datetime | None:
+    phase = process.participation_phase()
+    return phase.ends_at if phase is not None else None
+
+
+def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dict[str, Any]:
+    """The rating form (or why there is none) and the results, if the visitor may see them."""
+    questions = ratings.rating_questions(process)
+    refusal = gate(process)
+    if refusal is None and form is None:
+        form = _empty_rating_form(process, goal, questions)
+    visible = policy.can_see_rating_results(current_user, process)
+    return {
+        "rating_form": form if refusal is None else None,
+        "rating_refusal": refusal,
+        "rating_results": ratings.goal_results(process, goal, questions) if visible else None,
+        "rating_hidden_note": None if visible else _rating_hidden_note(process),
+        "rating_phase_end": _phase_end(process),
+    }
+
+
+# --- comments -----------------------------------------------------------------------
+
+
+def comment_sort() -> comment_listing.Sort:
+    """The sort order the visitor chose (newest unless a known one was asked for)."""
+    return comment_listing.parse_sort(request.values.get("sort", ""))
+
+
+def comment_count(process: Process, goal: Goal) -> int:
+    """Read from the stored aggregate, like every count on the public pages."""
+    counts = process_counts(process.id)
+    per_goal = (counts.data or {}).get("per_goal", {}) if counts is not None else {}
+    return int(per_goal.get(str(goal.id), {}).get("comments", 0))
+
+
+def comment_listing_context(process: Process, goal: Goal) -> dict[str, Any]:
+    """One page of comments with their official replies and public assessments."""
+    viewer = current_participant()
+    shown_page = comment_listing.listing(goal.id, comment_sort(), request.args.get("after"), viewer)
+    shown = [c.id for t in shown_page.threads for c in (t.comment, *t.replies)]
+    return {
+        "comments": shown_page,
+        "official_replies": official_replies(shown),
+        "comment_assessments": public_assessments(process, shown),  # one query at most
+        "comment_can_take_part": gate(process) is None,
+        "comment_can_edit": can_edit,
+        "comment_can_remove": can_remove,
+    }
+
+
+def comment_section(process: Process, goal: Goal, form: CommentForm | None) -> dict[str, Any]:
+    """The comment form (or why there is none) and the first page of comments."""
+    refusal = gate(process)
+    if form is None and refusal is None:
+        form = comment_form(process)
+    return comment_listing_context(process, goal) | {
+        "comment_form": form,
+        "comment_refusal": refusal,
+        "comment_account_mode": process.participation_mode == ParticipationMode.ACCOUNT,
+        "comment_count": comment_count(process, goal),
+        "comment_sorts": SORT_LABELS,
+    }
