@@ -19,7 +19,7 @@ from flask import Flask
 
 from app.accounts import tokens
 from app.accounts.models import Role, User
-from app.assessment import services as assessment_services
+from app.assessment.services import assessing, tag_list
 from app.audit.services import record
 from app.comments import services as comment_services
 from app.comments.models import Channel, Comment
@@ -107,9 +107,17 @@ def _discussion(process: Process, goal: Goal, users: dict[str, Any]) -> dict[str
     comment = comment_services.create_comment(process, goal, author, draft)
     reply = comment_services.create_comment(process, goal, author, draft, parent=comment)
     blocked = _account_participant(users["blocked"])
-    moderation.block(blocked, moderation.BlockDuration.INDEFINITE, "Beleidigungen")
+    moderation.block(
+        blocked,
+        moderation.BlockDuration.INDEFINITE,
+        "Beleidigungen",
+        actor=users["admin"],
+        process=process,
+    )
     suspended = _account_participant(users["suspended"])
-    moderation.block(suspended, moderation.BlockDuration.WEEK, "Spam")
+    moderation.block(
+        suspended, moderation.BlockDuration.WEEK, "Spam", actor=users["admin"], process=process
+    )
     assert users["blocked"].blocked_at is not None and users["suspended"].blocked_at is None
     offline = enter_offline_comment(
         process,
@@ -130,12 +138,12 @@ def _discussion(process: Process, goal: Goal, users: dict[str, Any]) -> dict[str
 
 
 def _assessment_work(process: Process, offline: Comment, staff: User) -> dict[str, Any]:
-    tag = assessment_services.create_tag(process, "Personal")
-    spare_tag = assessment_services.create_tag(process, "Zu löschen")
-    assessment_services.save_assessment(
+    tag = tag_list.create_tag(process, "Personal", actor=staff)
+    spare_tag = tag_list.create_tag(process, "Zu löschen", actor=staff)
+    assessing.save_assessment(
         offline,
         process,
-        assessment_services.AssessmentInput(
+        assessing.AssessmentInput(
             stakeholder_group=StakeholderGroup.CITIZEN,
             consideration=None,
             rationale="Wird geprüft.",
@@ -230,7 +238,11 @@ def _tokens(app: Flask, outbox: list[Any]) -> dict[str, str]:
 def _spare_phase(process: Process) -> Phase:
     later = utcnow() + timedelta(days=60)
     return save_phase(
-        process, kind=PhaseKind.RESULTS, starts_at=later, ends_at=later + timedelta(days=30)
+        process,
+        kind=PhaseKind.RESULTS,
+        starts_at=later,
+        ends_at=later + timedelta(days=30),
+        actor=None,
     )
 
 

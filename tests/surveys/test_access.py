@@ -31,7 +31,7 @@ from app.surveys.models import (
     Survey,
 )
 from tests.conftest import DB_KIND, login_as
-from tests.factories import make_survey, make_user
+from tests.factories import make_process, make_survey, make_user
 from tests.surveys.conftest import (
     answer_all,
     answer_all_with_code,
@@ -278,7 +278,8 @@ def test_account_mode_refuses_blocked_participants(
     participant = Participant(kind=ParticipantKind.ACCOUNT, user_id=user.id, pseudonym="T")
     db.session.add(participant)
     db.session.flush()
-    block(participant, duration, "Beleidigungen")
+    admin = make_user("admin@example.org", "Admin", is_admin=True)
+    block(participant, duration, "Beleidigungen", actor=admin, process=make_process())
     assert (user.blocked_at is not None) == (duration == BlockDuration.INDEFINITE)
     db.session.commit()
     login_as(client, user)
