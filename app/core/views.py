@@ -1,4 +1,4 @@
-"""Site-wide routes: language redirect, health checks, vendored assets, errors."""
+"""Site-wide routes: language redirect, health checks, vendored assets (errors: errors.py)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,11 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
-    render_template,
-    request,
     send_from_directory,
     url_for,
 )
-from flask_babel import refresh as babel_refresh
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.core import policy
@@ -95,32 +89,6 @@ def vendor(name: str, filename: str) -> Response:
         abort(404)
     folder = Path(current_app.config["VENDOR_PATH"]) / VENDOR_DIRS[name]
     return send_from_directory(folder, filename, max_age=7 * 24 * 3600)
-
-
-@bp.app_errorhandler(HTTPException)
-def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
-    code = exc.code or 500
-    if request.path.startswith(("/healthz", "/readyz")):
-        return exc
-    # A URL no route matched still names its language: /de/… answers in German.
-    prefix = request.path.split("/")[1]
-    if "lang_code" not in g and prefix in current_app.config["LANGUAGES"]:
-        g.lang_code = prefix
-        babel_refresh()
-    template = "errors/error.html"
-    return render_template(template, code=code, error=exc), code
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_error(exc: CSRFError) -> tuple[str, int]:
-    return render_template("errors/error.html", code=400, error=exc, csrf=True), 400
-
-
-@bp.app_errorhandler(Exception)
-def server_error(exc: Exception) -> tuple[str, int]:
-    logger.exception("unhandled error")
-    db.session.rollback()
-    return render_template("errors/error.html", code=500, error=None), 500
 
 
 csrf.exempt(healthz)

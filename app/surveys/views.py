@@ -48,6 +48,7 @@ from app.surveys.validation import max_length, top_n, validate_page
 bp = Blueprint("surveys", __name__, template_folder="templates")
 bp.after_request(browser.set_browser_cookie)
 CODE_LIMIT = "10 per minute"
+SUBMIT_LIMIT = "30 per minute;300 per hour"  # per address: a class or an office may share one
 
 
 class Bounce(Exception):  # noqa: N818  (a redirect, not an error)
@@ -265,6 +266,7 @@ def review(slug: str) -> str:
 
 
 @bp.route("/<slug>/submit", methods=["POST"])
+@limiter.limit(SUBMIT_LIMIT)
 def submit(slug: str) -> HttpResponse:
     survey = _survey(slug)
     response = browser.remembered_response(survey)
