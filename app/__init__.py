@@ -77,6 +77,7 @@ def _init_celery(app: Flask) -> None:
     # Importing the task modules registers their tasks with Celery.
     from app import mail  # noqa: F401
     from app.exports import tasks as export_tasks  # noqa: F401
+    from app.ops import heartbeat, outbox  # noqa: F401
     from app.results import tasks  # noqa: F401
     from app.surveys import tasks as survey_tasks  # noqa: F401
 

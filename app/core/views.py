@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -20,8 +19,9 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.core import policy
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, limiter
 from app.i18n import best_request_language
+from app.ops import readiness
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
@@ -58,28 +58,12 @@ def healthz() -> tuple[Response, int]:
 @bp.route("/readyz")
 @limiter.exempt
 def readyz() -> tuple[Response, int]:
-    problems = {}
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError as exc:
-        db.session.rollback()
-        problems["database"] = type(exc).__name__
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        problems |= _redis_problem(redis_url)
+    """Database, and with a broker Redis and the worker heartbeat (app/ops/readiness.py)."""
+    checks = readiness.checks()
+    problems = {part: state for part, state in checks.items() if state != readiness.OK}
     if problems:
-        return jsonify(status="unavailable", reasons=problems), 503
-    return jsonify(status="ready"), 200
-
-
-def _redis_problem(redis_url: str) -> dict[str, str]:
-    import redis
-
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as exc:
-        return {"redis": type(exc).__name__}
-    return {}
+        return jsonify(status="unavailable", reasons=problems, checks=checks), 503
+    return jsonify(status="ready", checks=checks), 200
 
 
 @bp.route("/vendor/<name>/<path:filename>")
