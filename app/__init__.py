@@ -99,9 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.ratings.views import bp as ratings_bp
     from app.staff import offline  # noqa: F401  (adds routes to the staff blueprint)
     from app.staff.views import bp as staff_bp
-    from app.surveys import paper, staff_presets, staff_questions  # noqa: F401  (builder)
-    from app.surveys.staff_views import bp as survey_staff_bp
-    from app.surveys.views import bp as surveys_bp
+    from app.surveys.routes import survey_staff_bp, surveys_bp
     from app.translate.views import bp as translate_bp
 
     app.register_blueprint(core_bp)
@@ -128,7 +126,6 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
-    from app.demo.survey_cli import responses_command  # noqa: F401  (`flask demo responses`)
     from app.goals.cli import goals_cli
     from app.ops.cli import backup_cli
     from app.surveys.cli import survey_cli

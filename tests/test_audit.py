@@ -38,14 +38,14 @@ from app.surveys.models import (
 )
 from tests.conftest import login_as, submit
 from tests.factories import make_goal, make_process, make_user
-from tests.test_staff import goal_form, phase_form, process_form
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     Sink,
     kitchen_sink,
     page_one_data,
     page_three_data,
     page_two_data,
 )
+from tests.test_staff import goal_form, phase_form, process_form
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUDITED_BLUEPRINTS = (

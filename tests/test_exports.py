@@ -26,12 +26,12 @@ from app.extensions import db
 from app.goals.models import Goal, GoalRevision
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import Process
-from app.surveys.answers import insert_answers
+from app.surveys.answering.answers import insert_answers
+from app.surveys.answering.validation import AnswerRow
 from app.surveys.models import Response, ResponseChannel, ResponseState
-from app.surveys.validation import AnswerRow
-from tests.conftest import login_as, submit
+from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
-from tests.test_surveys_fixtures import Sink, kitchen_sink
+from tests.surveys.conftest import Sink, kitchen_sink
 
 BASE = "/en/staff/exports/p/hf12/"
 SECRET_WORDS = (
@@ -547,7 +547,9 @@ def test_only_staff_of_the_process_may_export(
         login_as(client, user)
         for url in (BASE, f"{BASE}{job.id}", f"{BASE}{job.id}/status", f"{BASE}{job.id}/download"):
             assert client.get(url).status_code == 403, (name, url)
-        assert client.post(BASE, data={"kind": "assessment"}).status_code in (400, 403)
+        form = {"csrf_token": csrf_token(client, "/en/"), "kind": "assessment", "format": "csv"}
+        assert client.post(BASE, data=form | {"language": "en"}).status_code == 403, name
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1
     anonymous = app.test_client().get(f"{BASE}{job.id}/download")
     assert anonymous.status_code == 302 and "/account/login" in anonymous.headers["Location"]
 

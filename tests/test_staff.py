@@ -18,7 +18,7 @@ from app.goals.editing import siblings
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import current_revision, revision_count
 from app.processes.models import ModerationMode, ParticipationMode, Phase, PhaseKind, Process
-from tests.conftest import login_as, submit
+from tests.conftest import csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -70,11 +70,15 @@ def test_citizens_get_403(client: FlaskClient, process: Process) -> None:
 
 
 def test_staff_of_another_process_gets_403(client: FlaskClient, process: Process) -> None:
+    make_goal(process, "1")
     other = make_process("other", phase=None)
     login_as(client, make_user("o@example.org", "Other", process=other, role=Role.STAFF))
     assert client.get(f"{BASE}/p/hf12/").status_code == 403
     assert client.get(f"{BASE}/p/hf12/settings").status_code == 403
-    assert client.post(f"{BASE}/p/hf12/goals/1/shift").status_code in (400, 403)
+    token = csrf_token(client, f"{BASE}/p/other/")  # a valid form of their own process
+    shift = {"csrf_token": token, "direction": "up"}
+    assert client.post(f"{BASE}/p/hf12/goals/1/shift", data=shift).status_code == 403
+    assert client.post(f"{BASE}/p/other/goals/1/shift", data=shift).status_code == 404
     page = page_of(client.get(f"{BASE}/"))
     assert f"{BASE}/p/other/" in page
     assert f"{BASE}/p/hf12/" not in page

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import current_revision
 from app.processes.models import Process
-from app.surveys import editing as survey_editing
+from app.surveys.builder import structure as survey_editing
 from app.surveys.models import Option, QuestionKind, Survey
 from tests.conftest import counting_queries, login_as, submit
 from tests.factories import make_goal, make_process, make_user

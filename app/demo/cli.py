@@ -1,4 +1,5 @@
-"""`flask demo load [--force]`: two demo processes and four demo logins."""
+"""`flask demo load [--force]`: two demo processes and four demo logins;
+`flask demo responses` (:mod:`app.demo.survey_cli`): synthetic survey responses."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.demo.loader import LoadReport, load_demo
+from app.demo.survey_cli import responses_command
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo content for trying out mitwirken.")
+demo_cli.add_command(responses_command)
 
 
 @demo_cli.command("load")

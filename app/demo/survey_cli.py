@@ -1,4 +1,7 @@
-"""`flask demo responses SLUG --count N [--seed S]`: synthetic responses in bulk."""
+"""`flask demo responses SLUG --count N [--seed S]`: synthetic responses in bulk.
+
+A command of the ``demo`` group (:mod:`app.demo.cli` adds it).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,17 @@ import time
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
-from app.demo.cli import demo_cli
 from app.demo.survey_content import SLUG as DEMO_SLUG
 from app.demo.survey_loader import demo_weights
+from app.demo.survey_responses import generate_responses
 from app.extensions import db
 from app.surveys.models import Survey, SurveyState
-from app.surveys.synthetic import generate_responses
 
 
-@demo_cli.command("responses")
+@click.command("responses")
+@with_appcontext
 @click.argument("slug")
 @click.option("--count", type=click.IntRange(1, 1_000_000), default=5867, show_default=True)
 @click.option("--seed", type=int, default=None, help="Same seed, same answers.")

@@ -2,13 +2,13 @@
 
 Modelled on the district's representative residents' survey (5,867 respondents,
 results by member municipality and age group). The questions are written for the
-demo. Questions are plain dicts for ``app.surveys.editing.create_question``, plus:
+demo. Questions are plain dicts for ``app.surveys.builder.structure.create_question``, plus:
 
 - ``key``: a name used here only, for conditions and response weights;
 - ``options``: (value, German, English) triples; ``other``/``no_answer`` add those;
 - ``scale``: (value, German, English) points, with "keine Angabe" after them;
 - ``goal_matrix``: a matrix whose rows are the strategic goals of the process;
-- ``preset``: a demographic preset of ``app.surveys.builders``;
+- ``preset``: a demographic preset of ``app.surveys.builder.parts``;
 - ``show_if``: (key, option values);
 - ``weights``: option value → relative frequency for ``flask demo responses``.
 """

@@ -12,15 +12,15 @@ from app.db import utcnow
 from app.demo.survey_content import INTRO, PROCESS_SLUG, SECTIONS, SLUG, THANKS, TITLE
 from app.extensions import db
 from app.processes.models import Process
-from app.surveys.builders import add_demographic_question, add_scale, matrix_from_goals
-from app.surveys.editing import (
+from app.surveys.builder.parts import add_demographic_question, add_scale, matrix_from_goals
+from app.surveys.builder.structure import (
     add_option,
     create_question,
     create_section,
     create_survey,
     update_question,
 )
-from app.surveys.editing import set_state as set_survey_state
+from app.surveys.builder.structure import set_state as set_survey_state
 from app.surveys.models import (
     AccessMode,
     Question,

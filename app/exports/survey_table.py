@@ -21,6 +21,7 @@ from flask_babel import pgettext
 from app.exports.tables import Cell, Sheet, Table
 from app.extensions import db
 from app.i18n import localize
+from app.surveys.answering.validation import AnswerRow
 from app.surveys.models import (
     Answer,
     Question,
@@ -29,7 +30,6 @@ from app.surveys.models import (
     ResponseState,
     Survey,
 )
-from app.surveys.validation import AnswerRow
 
 CHUNK = 500
 DASH = " \N{EN DASH} "  # between a prompt and its row or option

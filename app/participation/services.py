@@ -93,21 +93,43 @@ def identity(process: Process) -> Identity:
     return Identity(participant, True, guest)
 
 
+def account_refusal(user: User | None, *, confirmed: bool = True) -> str | None:
+    """Why this signed-in account may not contribute, or None: it is blocked or, if
+    ``confirmed`` is asked for, its e-mail address is not confirmed yet. The account
+    rule of :func:`gate` and of the survey gate (``app.surveys.answering.gate``)."""
+    if user is None:
+        return None
+    if user.blocked_at is not None:
+        return _("Your account has been blocked from contributing.")
+    if _account_suspended(user):
+        return _("You have been blocked from contributing.")
+    if confirmed and not user.is_verified:
+        return _("Please confirm your e-mail address before you take part.")
+    return None
+
+
+def _account_suspended(user: User) -> bool:
+    """A block for a number of days marks only the account's participant, not the
+    account; it counts everywhere people contribute, goals and surveys alike."""
+    participant = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    return participant is not None and participant.is_blocked()
+
+
 def gate(process: Process) -> str | None:
     """Why this visitor cannot contribute to ``process`` now, or None if they can."""
     if not process.is_participation_open():
         return _("Contributions are only possible during the participation phase.")
     user = _signed_in_user()
-    if user is not None and user.blocked_at is not None:
-        return _("Your account has been blocked from contributing.")
+    blocked = account_refusal(user, confirmed=False)
+    if blocked:
+        return blocked
     participant = current_participant()
     if participant is not None and participant.is_blocked():
         return _("You have been blocked from contributing.")
     if process.participation_mode == ParticipationMode.ACCOUNT:
         if user is None:
             return _("Please sign in to take part.")
-        if not user.is_verified:
-            return _("Please confirm your e-mail address before you take part.")
+        return account_refusal(user)
     return None
 
 

@@ -424,7 +424,9 @@ def test_load_more_announces_the_new_comments_in_a_live_region(
     assert before == 20
     assert not page.get_by_text("Live-Region 24").count()
     page.locator("#comment-list a.comments__more").click()
-    page.wait_for_function("document.getElementById('comments-status').textContent.trim() !== ''")
+    # A locator wait, not wait_for_function: polling a string predicate needs eval,
+    # which the page's Content-Security-Policy forbids.
+    status.filter(has_text=re.compile(r"\S")).wait_for()
     message = status.inner_text().strip()
     assert re.fullmatch(r"\d+ more comments? loaded\.", message), message
     assert articles.count() - before == int(message.split()[0]) >= 5

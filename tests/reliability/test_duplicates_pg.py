@@ -4,7 +4,7 @@ Two requests from one browser are held at a barrier until both have done their c
 then race for the database, so the unique constraints and conditional updates decide,
 not the timing. Complements the service-level races in tests/test_comments_pg.py
 (votes, a comment with a known participant), tests/test_ratings.py and the invitation
-code races in tests/test_surveys_access.py / test_surveys_paper_codes.py: here the whole
+code races in tests/surveys/test_access.py and test_paper_codes.py: here the whole
 request runs, including a signed-in user's very first contribution, which creates the
 participant in the same race.
 """
@@ -26,11 +26,11 @@ from app.participation import services as participation
 from app.participation.models import Participant, StakeholderGroup
 from app.processes.models import ParticipationMode
 from app.ratings.models import Rating
-from app.surveys import views as survey_views
+from app.surveys.answering import views as survey_views
 from app.surveys.models import Answer, Response, ResponseState
 from tests.conftest import DB_KIND, login_as
 from tests.factories import make_goal, make_process, make_user
-from tests.test_surveys_fixtures import answer_all, kitchen_sink, url
+from tests.surveys.conftest import answer_all, kitchen_sink, url
 
 pytestmark = [
     pytest.mark.postgres,

@@ -27,7 +27,7 @@ from app.surveys.models import AccessMode, Response, ResponseState
 from tests.conftest import _fresh_request_globals, csrf_token, submit
 from tests.factories import PASSWORD, make_goal, make_process, make_user
 from tests.reliability.conftest import free_port
-from tests.test_surveys_fixtures import (
+from tests.surveys.conftest import (
     kitchen_sink,
     page_one_data,
     page_three_data,

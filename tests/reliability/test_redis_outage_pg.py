@@ -34,7 +34,7 @@ from app.surveys.models import Response, ResponseState
 from tests.conftest import DB_KIND, submit
 from tests.factories import make_goal, make_process
 from tests.reliability.services import RedisServer, SmtpSink, Worker, wait_until
-from tests.test_surveys_fixtures import answer_all, final_submit, kitchen_sink
+from tests.surveys.conftest import answer_all, final_submit, kitchen_sink
 from tests.worker import worker_app_config
 
 pytestmark = [

@@ -15,7 +15,7 @@ from app.extensions import db, limiter
 from app.processes.models import ParticipationMode
 from tests.conftest import csrf_token, submit
 from tests.factories import PASSWORD, make_goal, make_process, make_user
-from tests.test_surveys_fixtures import answer_all, kitchen_sink, url
+from tests.surveys.conftest import answer_all, kitchen_sink, url
 
 LOGIN = "/en/account/login"
 ADDRESS = "203.0.113.77"  # TEST-NET-3: appears nowhere unless the app puts it there

@@ -1,0 +1,248 @@
+"""Taking part online: starting, resuming and submitting a response.
+
+Who may start is decided by the gate (:mod:`app.surveys.answering.gate`). Services
+flush, never commit. The final submit is a conditional UPDATE (``state =
+in_progress``), so the same submission posted twice, or in parallel, counts once; an
+invitation code is used up by a conditional UPDATE (``used_at IS NULL``), so of two
+parallel submissions with one code exactly one is accepted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from app.db import utcnow
+from app.extensions import db
+from app.surveys import codes
+from app.surveys.answering import gate
+from app.surveys.answering.answers import first_incomplete, hidden_question_ids, load_answers
+from app.surveys.answering.gate import Respondent, SurveyRefusedError, closed_reason
+from app.surveys.answering.validation import Answers
+from app.surveys.models import (
+    AccessMode,
+    Answer,
+    InvitationCode,
+    Participation,
+    Response,
+    ResponseChannel,
+    ResponseState,
+    Survey,
+)
+
+
+class IncompleteResponseError(Exception):
+    """A required question is still open; ``page`` is where (1-based)."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(page)
+        self.page = page
+
+
+# --- starting and resuming -----------------------------------------------------------
+
+
+def start_response(
+    survey: Survey,
+    respondent: Respondent,
+    *,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Response, str | None]:
+    """The respondent's response in progress, or a new one.
+
+    Returns the response and, for a new one, its resume code (only its hash is
+    stored). Raises :class:`SurveyRefusedError` with the reason.
+    """
+    gate.check(survey, respondent, now)
+    existing = _in_progress(survey, respondent, idempotency_key)
+    if existing is not None:
+        return existing, None
+    if idempotency_key and _key_used(idempotency_key):
+        idempotency_key = None  # an old form posted again: a new response without key
+    resume_code = codes.new_code(codes.RESUME_LENGTH)
+    response = Response(
+        survey_id=survey.id,
+        channel=ResponseChannel.ONLINE,
+        state=ResponseState.IN_PROGRESS,
+        resume_token_hash=codes.token_hash(resume_code),
+        idempotency_key=idempotency_key or None,
+        user_id=respondent.user_id if survey.access_mode == AccessMode.ACCOUNT else None,
+        code_id=respondent.code.id if respondent.code else None,
+        browser_key_hash=respondent.browser_hash if survey.access_mode == AccessMode.OPEN else None,
+        started_at=now or utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # the same start posted twice at once
+        again = _in_progress(survey, respondent, idempotency_key)
+        if again is None:
+            raise
+        return again, None
+    return response, resume_code
+
+
+def _in_progress(
+    survey: Survey, respondent: Respondent, idempotency_key: str | None
+) -> Response | None:
+    conditions = []
+    if idempotency_key:
+        conditions.append(Response.idempotency_key == idempotency_key)
+    if survey.access_mode == AccessMode.ACCOUNT and respondent.user_id is not None:
+        conditions.append(Response.user_id == respondent.user_id)
+    if survey.access_mode == AccessMode.CODE and respondent.code is not None:
+        conditions.append(Response.code_id == respondent.code.id)
+    if survey.access_mode == AccessMode.OPEN and respondent.browser_hash:
+        conditions.append(Response.browser_key_hash == respondent.browser_hash)
+    if not conditions:
+        return None
+    return db.session.scalar(
+        sa.select(Response)
+        .where(
+            Response.survey_id == survey.id,
+            Response.state == ResponseState.IN_PROGRESS,
+            sa.or_(*conditions),
+        )
+        .order_by(Response.id.desc())
+        .limit(1)
+    )
+
+
+def _key_used(key: str) -> bool:
+    found = db.session.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
+    return found is not None
+
+
+def response_by_resume_code(survey: Survey, raw: str) -> Response | None:
+    if not codes.normalise(raw):
+        return None
+    return db.session.scalar(
+        sa.select(Response).where(
+            Response.survey_id == survey.id,
+            Response.resume_token_hash == codes.token_hash(raw),
+        )
+    )
+
+
+def new_resume_code(response: Response) -> str:
+    """A fresh resume code for a response whose code this browser does not know;
+    an older code stops working."""
+    resume_code = codes.new_code(codes.RESUME_LENGTH)
+    response.resume_token_hash = codes.token_hash(resume_code)
+    db.session.flush()
+    return resume_code
+
+
+# --- submitting ----------------------------------------------------------------------
+
+
+def submit_response(response: Response, now: datetime | None = None) -> bool:
+    """Accept the response; False if it had been submitted already (no change).
+
+    Raises :class:`IncompleteResponseError` if a required question is open and
+    :class:`SurveyRefusedError` if the survey is closed or the code, account or
+    browser has been used meanwhile (the caller rolls back).
+    """
+    survey = response.survey
+    reason = closed_reason(survey, now)
+    if reason:
+        raise SurveyRefusedError(reason)
+    answers = load_answers(response.id)
+    missing = first_incomplete(survey, answers)
+    if missing is not None:
+        raise IncompleteResponseError(missing)
+    _drop_hidden(response.id, survey, answers)
+    return accept(response, now or utcnow())
+
+
+def _drop_hidden(response_id: int, survey: Survey, answers: Answers) -> None:
+    hidden = hidden_question_ids(survey, answers)
+    if hidden:
+        db.session.execute(
+            sa.delete(Answer).where(
+                Answer.response_id == response_id, Answer.question_id.in_(hidden)
+            )
+        )
+
+
+def local_day(moment: datetime) -> date:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin"))
+    return moment.astimezone(zone).date()
+
+
+def accept(response: Response, now: datetime) -> bool:
+    """Mark the response submitted (once: a conditional UPDATE), use up its code,
+    record who took part and, for an anonymised survey, drop the links. Online and
+    paper responses are accepted here alike; False if it had been accepted before."""
+    survey = response.survey
+    day = local_day(now)
+    result = db.session.execute(
+        sa.update(Response)
+        .where(Response.id == response.id, Response.state == ResponseState.IN_PROGRESS)
+        .values(
+            state=ResponseState.SUBMITTED,
+            submitted_on=day,
+            submitted_at=None if survey.anonymised else now,
+            resume_token_hash=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(response)
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        return False
+    used_at = datetime.combine(day, time(), tzinfo=UTC) if survey.anonymised else now
+    _use_code(response, used_at)
+    _record_participation(survey, response)
+    if survey.anonymised:
+        _anonymise(response)
+    db.session.flush()
+    return True
+
+
+def _use_code(response: Response, used_at: datetime) -> None:
+    if response.code_id is None:
+        return
+    result = db.session.execute(
+        sa.update(InvitationCode)
+        .where(InvitationCode.id == response.code_id, InvitationCode.used_at.is_(None))
+        .values(used_at=used_at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise SurveyRefusedError(_("This code has already been used."))
+
+
+def _record_participation(survey: Survey, response: Response) -> None:
+    respondent = Respondent(user_id=response.user_id, browser_hash=response.browser_key_hash)
+    subject = gate.subject(survey, respondent)
+    if subject is None:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(Participation)
+        .values(survey_id=survey.id, subject=subject)
+        .on_conflict_do_nothing()
+    )
+    if db.session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
+        raise SurveyRefusedError(_("You have already taken part in this survey."))
+
+
+def _anonymise(response: Response) -> None:
+    """Drop everything that links the response to a person, code or browser."""
+    response.user_id = None
+    response.code_id = None
+    response.browser_key_hash = None
+    response.started_at = None
+    response.submitted_at = None
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,75 @@
+"""Reading surveys: lookups shared by answering, the builder and paper entry: a survey
+by its address, what the public may see, links from processes and goals, a typed
+invitation code."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from app.extensions import db
+from app.processes.models import Process
+from app.surveys import codes
+from app.surveys.models import (
+    InvitationCode,
+    MatrixRow,
+    Question,
+    Section,
+    Survey,
+    SurveyState,
+)
+
+PUBLIC_STATES = (SurveyState.OPEN, SurveyState.CLOSED)
+
+
+def get_survey_or_404(slug: str) -> Survey:
+    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _public() -> sa.Select[tuple[Survey]]:
+    return (
+        sa.select(Survey)
+        .outerjoin(Process, Survey.process_id == Process.id)
+        .where(
+            Survey.state.in_(PUBLIC_STATES),
+            sa.or_(Survey.process_id.is_(None), Process.is_published),
+        )
+        .order_by(Survey.state.desc(), Survey.opens_at.desc(), Survey.id.desc())
+    )
+
+
+def public_surveys() -> list[Survey]:
+    return list(db.session.scalars(_public()))
+
+
+def surveys_for_process(process_id: int) -> list[Survey]:
+    """Open and closed surveys of a process, open ones first."""
+    return list(db.session.scalars(_public().where(Survey.process_id == process_id)))
+
+
+def surveys_for_goal(goal_id: int) -> list[Survey]:
+    """Public surveys with a question or a matrix row about this goal."""
+    about_goal = sa.or_(
+        Question.goal_id == goal_id,
+        Question.id.in_(sa.select(MatrixRow.question_id).where(MatrixRow.goal_id == goal_id)),
+    )
+    ids = (
+        sa.select(Section.survey_id)
+        .join(Question, Question.section_id == Section.id)
+        .where(about_goal)
+    )
+    return list(db.session.scalars(_public().where(Survey.id.in_(ids))))
+
+
+def find_code(survey: Survey, raw: str) -> InvitationCode | None:
+    code = codes.normalise(raw)
+    if not code:
+        return None
+    return db.session.scalar(
+        sa.select(InvitationCode).where(
+            InvitationCode.code == code, InvitationCode.survey_id == survey.id
+        )
+    )
