@@ -9,14 +9,16 @@ then inserts until its rows or the time run out.
 
 from __future__ import annotations
 
-import multiprocessing
+import pickle
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psycopg
-
-Job = tuple[Any, ...]
 
 
 def _insert(table: str, row: dict[str, Any], returning: bool = False) -> str:
@@ -26,38 +28,35 @@ def _insert(table: str, row: dict[str, Any], returning: bool = False) -> str:
     return f'INSERT INTO "{table}" ({columns}) VALUES ({values}){tail}'
 
 
-Worker = Callable[[Any, list[Any], Any, float], tuple[int, float]]
-
-
-def _child(
-    worker: Worker, dsn: str, items: list[Any], shared: Any, seconds: float, barrier: Any, out: Any
-) -> None:
-    with psycopg.connect(dsn) as conn:
-        barrier.wait(timeout=120)  # all connected: start together
-        out.put(worker(conn, items, shared, time.time() + seconds))
+WORKERS: dict[str, Callable[[Any, list[Any], Any, float], tuple[int, float]]] = {}
 
 
 def run(
-    worker: Worker, dsn: str, items: list[Any], shared: Any, seconds: float, processes: int = 2
+    worker: str, dsn: str, items: list[Any], shared: Any, seconds: float, processes: int = 2
 ) -> dict[str, float]:
-    """Items split over ``processes``; returns count, seconds and rate (per second)."""
-    context = multiprocessing.get_context("spawn")
-    barrier, out = context.Barrier(processes), context.Queue()
-    children = [
-        context.Process(
-            target=_child, args=(worker, dsn, items[n::processes], shared, seconds, barrier, out)
-        )
-        for n in range(processes)
-    ]
-    for child in children:
-        child.start()
-    try:
-        results = [out.get(timeout=seconds + 180) for _ in children]
-    finally:
-        for child in children:
-            child.join(timeout=10)
-            if child.is_alive():
-                child.kill()
+    """``items`` split over ``processes`` (``python -m bench.raw``, which imports only
+    psycopg); they connect, report ready, start together on "go" and print
+    ``done seconds``. Returns the count, the longest time and the summed rate."""
+    children = []
+    with tempfile.TemporaryDirectory(prefix="mitwirken-bench-raw-") as workdir:
+        for n in range(processes):
+            job = Path(workdir) / f"job{n}.pickle"
+            job.write_bytes(pickle.dumps((worker, dsn, items[n::processes], shared, seconds)))
+            children.append(_start(job))
+        try:
+            for child in children:
+                if child.stdout is None or child.stdout.readline().strip() != "ready":
+                    raise RuntimeError("a raw baseline process did not connect")
+            for child in children:
+                assert child.stdin is not None
+                child.stdin.write("go\n")
+                child.stdin.flush()
+            results = [_result(child, seconds) for child in children]
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
+                child.wait()
     count = sum(done for done, _ in results)
     rate = sum(done / spent for done, spent in results if spent > 0)
     return {
@@ -125,3 +124,37 @@ def comment_worker(conn: Any, items: list[Any], shared: Any, end_at: float) -> t
             )
         done += 1
     return done, time.time() - started
+
+
+WORKERS |= {"survey": survey_worker, "comment": comment_worker}
+
+
+def _start(job: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.raw", str(job)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _result(child: subprocess.Popen[str], seconds: float) -> tuple[int, float]:
+    out, _ = child.communicate(timeout=seconds + 120)
+    if child.returncode != 0:
+        raise RuntimeError(f"a raw baseline process failed ({child.returncode})")
+    done, spent = out.split()
+    return int(done), float(spent)
+
+
+def main(job: str) -> None:
+    worker, dsn, items, shared, seconds = pickle.loads(Path(job).read_bytes())
+    with psycopg.connect(dsn) as conn:
+        print("ready", flush=True)
+        if sys.stdin.readline().strip() != "go":
+            return
+        done, spent = WORKERS[worker](conn, items, shared, time.time() + seconds)
+    print(done, spent, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -116,7 +116,8 @@ def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
     for scenario in SCENARIOS:
         if only and scenario.name not in only:
             continue
-        print(f"==> {scenario.name}", flush=True)
+        print(f"==> {scenario.name}", end=" ", flush=True)
+        started = time.perf_counter()
         try:
             metrics = scenario.run(ctx)
         except KeyboardInterrupt:
@@ -124,10 +125,14 @@ def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
         except Exception as exc:  # recorded; the run goes on
             failures[scenario.name] = f"{type(exc).__name__}: {exc}"
             metrics = dict.fromkeys(scenario.keys, f"failed: {type(exc).__name__}")
-            print(f"    failed: {failures[scenario.name]}", flush=True)
+            print(f"failed: {failures[scenario.name]}", end=" ", flush=True)
         for key in scenario.keys:
             ctx.metrics[key] = metrics.pop(key, "failed: not reported")
         ctx.metrics.update(metrics)
+        elapsed = round(time.perf_counter() - started, 1)
+        print(f"({elapsed} s)", flush=True)
+        if scenario.name in ctx.details:
+            ctx.record(scenario.name, elapsed_s=elapsed)
     return failures
 
 

@@ -152,7 +152,7 @@ def _raw_survey(
         for response, rows, s in zip(responses, answers, submissions, strict=True)
     ]
     shared = (question_ids, now.date())
-    return raw.run(raw.survey_worker, ctx.dsn, items, shared, ctx.durations.raw)
+    return raw.run("survey", ctx.dsn, items, shared, ctx.durations.raw)
 
 
 def _without(row: dict[str, Any], name: str) -> dict[str, Any]:
@@ -236,4 +236,4 @@ def _raw_comments(ctx: Context, posts: list[CommentPost]) -> dict[str, float]:
             ],
         )
     items = [(p, _without(c, "participant_id")) for p, c in zip(people, comments, strict=True)]
-    return raw.run(raw.comment_worker, ctx.dsn, items, ctx.manifest.process_id, ctx.durations.raw)
+    return raw.run("comment", ctx.dsn, items, ctx.manifest.process_id, ctx.durations.raw)
