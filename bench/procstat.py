@@ -14,6 +14,7 @@ import platform
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class Window:
     start_mb: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     load_end: list[float] = field(default_factory=list)
+    probe: dict[str, float] = field(default_factory=dict)  # mean per sample
 
 
 class Sampler:
@@ -101,6 +103,11 @@ class Sampler:
         self.load_samples: list[float] = []
         self._tree_cache: dict[str, list[int]] = {}
         self._trees_at = 0.0
+        # Optional: counted every half second during a window (e.g. database backends by
+        # what they wait for); the window reports the mean per sample.
+        self.probe: Callable[[], dict[str, int]] | None = None
+        self._probe_sums: Counter[str] | None = None
+        self._probe_samples = 0
 
     def watch(self, role: str, pid: int) -> None:
         with self._lock:
@@ -143,8 +150,11 @@ class Sampler:
         return pids
 
     def _run(self) -> None:
-        last_load = 0.0
+        last_load = last_probe = 0.0
         while not self._stop.wait(self.interval):
+            if time.monotonic() - last_probe >= 0.5:
+                self._sample_probe()
+                last_probe = time.monotonic()
             sample = self.current_kb()
             with self._lock:
                 for role, kb in sample.items():
@@ -155,6 +165,18 @@ class Sampler:
                 self.load_samples.append(loadavg()[0])
                 last_load = time.monotonic()
 
+    def _sample_probe(self) -> None:
+        if self.probe is None or self._probe_sums is None:
+            return
+        try:
+            counts = self.probe()
+        except Exception:  # a probe must never stop the sampler
+            return
+        with self._lock:
+            if self._probe_sums is not None:
+                self._probe_sums.update(counts)
+                self._probe_samples += 1
+
     @contextmanager
     def window(self) -> Iterator[Window]:
         """Peaks (MB) per role and CPU use (% of all cores) during the block."""
@@ -163,6 +185,7 @@ class Sampler:
         result.start_mb = {role: round(kb / 1024, 1) for role, kb in start.items()}
         with self._lock:
             self._window_peak = dict(start)
+            self._probe_sums, self._probe_samples = Counter(), 0
         pids_before = self.our_pids()
         ours_before = {pid: cpu_ticks(pid) for pid in pids_before}
         busy_before, total_before = machine_ticks()
@@ -174,6 +197,9 @@ class Sampler:
             ours = sum(max(0, cpu_ticks(pid) - ours_before.get(pid, 0)) for pid in pids)
             with self._lock:
                 peaks, self._window_peak = self._window_peak or {}, None
+                sums, samples = self._probe_sums or Counter(), max(1, self._probe_samples)
+                self._probe_sums = None
+            result.probe = {key: round(value / samples, 2) for key, value in sums.items()}
             result.peaks_mb = {role: round(kb / 1024, 1) for role, kb in peaks.items()}
             span = max(1, total_after - total_before)
             busy = busy_after - busy_before

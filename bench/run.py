@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import signal
@@ -37,7 +38,7 @@ import sqlalchemy as sa
 from bench import procstat, settings
 from bench.data import manifest as manifests
 from bench.scenarios import SCENARIOS, Context
-from bench.scenarios.base import Durations
+from bench.scenarios.base import NOT_BUILT, Durations
 from bench.stack import Stack, ensure_services, ensure_wrk
 from bench.summary import markdown
 
@@ -51,9 +52,10 @@ def _interrupt(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _generate(scale: str, database: str, sampler: procstat.Sampler) -> dict[str, Any]:
+def _generate(scale: str, database: str, sampler: procstat.Sampler, force: bool) -> dict[str, Any]:
     """Run the generator as its own process, so its peak RSS is measured from outside."""
     command = [sys.executable, "-m", "bench.generate", "--scale", scale, "--database", database]
+    command += ["--force"] if force else []
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=settings.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -98,17 +100,28 @@ def _reset(app: Any, manifest: manifests.Manifest) -> dict[str, int]:
     return removed
 
 
-def _backends(dsn: str) -> Any:
-    """Pids of the PostgreSQL backends serving the bench database (for CPU accounting)."""
-    conn = psycopg.connect(dsn, autocommit=True)
+def _watch_database(exit_stack: ExitStack, sampler: procstat.Sampler, dsn: str) -> None:
+    """CPU of the backends serving the bench database counts as ours; the sampler also
+    counts the active backends by what they wait for (CPU, Lock, IO, ...)."""
+    pids_conn = exit_stack.enter_context(psycopg.connect(dsn, autocommit=True))
+    probe_conn = exit_stack.enter_context(psycopg.connect(dsn, autocommit=True))
 
     def pids() -> list[int]:
-        rows = conn.execute(
+        rows = pids_conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
         ).fetchall()
         return [int(row[0]) for row in rows]
 
-    return conn, pids
+    def waits() -> dict[str, int]:
+        rows = probe_conn.execute(
+            "SELECT coalesce(wait_event_type, 'CPU'), count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state = 'active' "
+            "AND pid <> pg_backend_pid() GROUP BY 1"
+        ).fetchall()
+        return {str(kind): int(count) for kind, count in rows}
+
+    sampler.extra["postgres"] = pids
+    sampler.probe = waits
 
 
 def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
@@ -116,7 +129,7 @@ def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
     for scenario in SCENARIOS:
         if only and scenario.name not in only:
             continue
-        print(f"==> {scenario.name}", end=" ", flush=True)
+        print(f"==> {scenario.name}", flush=True)
         started = time.perf_counter()
         try:
             metrics = scenario.run(ctx)
@@ -125,12 +138,13 @@ def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
         except Exception as exc:  # recorded; the run goes on
             failures[scenario.name] = f"{type(exc).__name__}: {exc}"
             metrics = dict.fromkeys(scenario.keys, f"failed: {type(exc).__name__}")
-            print(f"failed: {failures[scenario.name]}", end=" ", flush=True)
+            print(f"    failed: {failures[scenario.name]}", flush=True)
         for key in scenario.keys:
             ctx.metrics[key] = metrics.pop(key, "failed: not reported")
         ctx.metrics.update(metrics)
         elapsed = round(time.perf_counter() - started, 1)
-        print(f"({elapsed} s)", flush=True)
+        built = any(ctx.metrics[key] != NOT_BUILT for key in scenario.keys)
+        print(f"    {elapsed} s" if built else "    not built", flush=True)
         if scenario.name in ctx.details:
             ctx.record(scenario.name, elapsed_s=elapsed)
     return failures
@@ -161,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         sampler.start()
         exit_stack.callback(sampler.stop)
         load_before = procstat.loadavg()
-        result["generate"] = _generate(scale, database, sampler)
+        result["generate"] = _generate(scale, database, sampler, args.regenerate)
         manifest = _manifest(database)
         workdir = Path(tempfile.mkdtemp(prefix="mitwirken-bench-"))
         exit_stack.callback(shutil.rmtree, workdir, True)
@@ -172,9 +186,8 @@ def run(args: argparse.Namespace) -> int:
         from bench.wsgi import bench_app
 
         app = bench_app({"SQLALCHEMY_DATABASE_URI": database})
-        conn, backend_pids = _backends(settings.plain_dsn(database))
-        exit_stack.callback(conn.close)
-        sampler.extra["postgres"] = backend_pids
+        logging.getLogger().setLevel(logging.WARNING)  # the harness's copy: quiet
+        _watch_database(exit_stack, sampler, settings.plain_dsn(database))
         result["reset_removed"] = _reset(app, manifest)
         stack.worker_ready(app.extensions["celery"])
         sampler.load_samples.clear()
@@ -212,9 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="bench database URL (mitwirken_bench_*)")
     parser.add_argument("--redis", default=settings.REDIS_URL)
     parser.add_argument("--only", help="comma-separated scenario names")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench database")
     parser.add_argument("--results", default=str(settings.RESULTS))
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored
+        signal.signal(signum, _interrupt)
     try:
         return run(args)
     except KeyboardInterrupt:

@@ -55,6 +55,7 @@ class Context:
             rss_start_mb=window.start_mb,
             cpu=window.cpu,
             load_end=window.load_end,
+            pg_active_by_wait=window.probe,
         )
 
     def ratio(self, value: float, baseline_key: str) -> float | None:
