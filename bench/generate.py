@@ -89,6 +89,19 @@ def up_to_date(found: manifests.Manifest | None, scale: str) -> bool:
     )
 
 
+class _Steps:
+    """Prints how long each step took (the value passes through)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str, value: Any) -> Any:
+        now = time.perf_counter()
+        print(f"  {name}: {now - self.last:.1f} s", flush=True)
+        self.last = now
+        return value
+
+
 def _fill(scale: settings.Scale, seed: int) -> dict[str, Any]:
     """Everything in one transaction (the caller commits); returns ids and counts."""
     from app.db import utcnow
@@ -101,13 +114,14 @@ def _fill(scale: settings.Scale, seed: int) -> dict[str, Any]:
 
     rng = random.Random(seed)
     now = utcnow() - timedelta(minutes=5)
+    step = _Steps()
     process, goals = create_bench_process()
-    people = add_participants(scale, rng, now)
+    people = step("participants", add_participants(scale, rng, now))
     questions = rating_questions(process.id)
-    ratings = add_ratings(scale, people, goals, questions, rng, now)
-    comments = add_contributions(scale, process, goals, people, rng, now)
+    ratings = step("ratings", add_ratings(scale, people, goals, questions, rng, now))
+    comments = step("contributions", add_contributions(scale, process, goals, people, rng, now))
     survey = create_bench_survey(process, goals, now)
-    answers = add_responses(survey, scale.responses, rng, now)
+    answers = step("survey responses", add_responses(survey, scale.responses, rng, now))
     load = db.session.scalars(
         sa.select(Survey).where(Survey.slug == settings.LOAD_SURVEY_SLUG)
     ).one()
@@ -142,7 +156,9 @@ def generate(scale_name: str, url: str, seed: int) -> manifests.Manifest:
     with app.app_context():
         upgrade()
         made = _fill(scale, seed)
+        step = _Steps()
         db.session.commit()  # the eager recount of the process runs after this commit
+        step("commit and counts", None)
         manifest = manifests.Manifest(
             scale=scale_name,
             version=settings.GENERATOR_VERSION,
@@ -166,10 +182,12 @@ def generate(scale_name: str, url: str, seed: int) -> manifests.Manifest:
             manifests.write(conn, manifest)
         db.session.remove()
         db.engine.dispose()
+    step = _Steps()
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     engine.dispose()
+    step("VACUUM ANALYZE", None)
     return manifest
 
 

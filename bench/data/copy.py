@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,7 +47,12 @@ def _default(column: sa.Column[Any]) -> Any:
     return None
 
 
+_AS_IS = frozenset({int, float, str, bool, type(None), date})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values: no conversion (checked by exact type)
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
@@ -73,12 +78,13 @@ def copy_rows(table: sa.Table, columns: list[str], rows: Iterable[dict[str, Any]
         if c.name not in given and c.name != "id" and c.default is not None
     }
     names = [*columns, *filled]
-    fixed = tuple(filled.values())
+    fixed = list(filled.values())
+    plain = _plain
     quoted = ", ".join(f'"{name}"' for name in names)
     statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
     count = 0
     with _cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row(tuple(_plain(row.get(name)) for name in columns) + fixed)
+            copy.write_row([plain(row.get(name)) for name in columns] + fixed)
             count += 1
     return count
