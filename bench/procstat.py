@@ -86,6 +86,7 @@ class Window:
     cpu: dict[str, float] = field(default_factory=dict)
     load_end: list[float] = field(default_factory=list)
     probe: dict[str, float] = field(default_factory=dict)  # mean per sample
+    cpu_s: dict[str, float] = field(default_factory=dict)  # CPU seconds per role
 
 
 class Sampler:
@@ -139,6 +140,13 @@ class Sampler:
     def current_kb(self) -> dict[str, int]:
         return {role: sum(rss_kb(p) for p in pids) for role, pids in self._trees().items()}
 
+    def role_pids(self) -> dict[str, set[int]]:
+        """The processes of each role, and of each ``extra`` source."""
+        roles = {role: set(pids) for role, pids in self._trees().items()}
+        with self._lock:
+            extra = dict(self.extra)
+        return roles | {name: set(source()) for name, source in extra.items()}
+
     def our_pids(self) -> set[int]:
         """This process and its descendants (server, worker, wrk), plus ``extra`` sources
         such as the database backends serving the bench database."""
@@ -186,15 +194,25 @@ class Sampler:
         with self._lock:
             self._window_peak = dict(start)
             self._probe_sums, self._probe_samples = Counter(), 0
-        pids_before = self.our_pids()
+        roles_before = self.role_pids()
+        pids_before = self.our_pids() | {p for pids in roles_before.values() for p in pids}
         ours_before = {pid: cpu_ticks(pid) for pid in pids_before}
         busy_before, total_before = machine_ticks()
         try:
             yield result
         finally:
             busy_after, total_after = machine_ticks()
+            roles_after = self.role_pids()
             pids = pids_before | self.our_pids()
-            ours = sum(max(0, cpu_ticks(pid) - ours_before.get(pid, 0)) for pid in pids)
+            spent = {pid: max(0, cpu_ticks(pid) - ours_before.get(pid, 0)) for pid in pids}
+            ours = sum(spent.values())
+            result.cpu_s = {
+                role: round(
+                    sum(spent.get(p, 0) for p in roles_before.get(role, set()) | after) / TICKS,
+                    2,
+                )
+                for role, after in roles_after.items()
+            }
             with self._lock:
                 peaks, self._window_peak = self._window_peak or {}, None
                 sums, samples = self._probe_sums or Counter(), max(1, self._probe_samples)

@@ -91,9 +91,10 @@ def markdown(result: dict[str, Any]) -> str:
     missing = sorted(k for k, v in result["metrics"].items() if v == NOT_BUILT)
     lines += ["", "Not built: " + (", ".join(f"`{k}`" for k in missing) or "none"), ""]
     lines += [
-        "| scenario | requests/s | p50 / p95 / p99 ms | errors | CPU others % | RSS peak MB |"
+        "| scenario | requests/s | p50 / p95 / p99 ms | errors | server / DB CPU ms per "
+        "request | CPU used by others % | RSS peak MB |",
+        "|---|---|---|---|---|---|---|",
     ]
-    lines += ["|---|---|---|---|---|---|"]
     for name, detail in result["details"].items():
         if "latency_ms" not in detail:
             continue
@@ -102,8 +103,9 @@ def markdown(result: dict[str, Any]) -> str:
         rss = ", ".join(f"{k} {v}" for k, v in (detail.get("rss_peak_mb") or {}).items())
         lines.append(
             f"| {name} | {_fmt(detail.get('rps'))} | {latency['p50']} / {latency['p95']} / "
-            f"{latency['p99']} | {errors} | {detail.get('cpu', {}).get('others_pct', '-')} "
-            f"| {rss} |"
+            f"{latency['p99']} | {errors} | {detail.get('server_cpu_ms_per_request', '-')} / "
+            f"{detail.get('db_cpu_ms_per_request', '-')} | "
+            f"{detail.get('cpu', {}).get('others_pct', '-')} | {rss} |"
         )
     if result.get("failures"):
         lines += ["", "Failures:"] + [

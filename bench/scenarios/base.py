@@ -56,7 +56,18 @@ class Context:
             cpu=window.cpu,
             load_end=window.load_end,
             pg_active_by_wait=window.probe,
+            cpu_s=window.cpu_s,
         )
+
+    def record_cpu_per_request(self, name: str, window: Window, requests: int) -> None:
+        """CPU milliseconds per request of the server and of the database backends: less
+        sensitive than requests/s to what else runs on the machine."""
+        if requests:
+            self.record(
+                name,
+                server_cpu_ms_per_request=round(window.cpu_s.get("server", 0) * 1000 / requests, 1),
+                db_cpu_ms_per_request=round(window.cpu_s.get("postgres", 0) * 1000 / requests, 1),
+            )
 
     def ratio(self, value: float, baseline_key: str) -> float | None:
         baseline = self.metrics.get(baseline_key)

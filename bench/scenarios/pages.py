@@ -46,6 +46,7 @@ def load_page(ctx: Context, name: str, path: str, clients: int) -> wrk.WrkResult
         )
     ctx.record(name, path=path, clients=clients, html_bytes=size, **result.summary())
     ctx.record_window(name, window)
+    ctx.record_cpu_per_request(name, window, result.requests)
     if result.error_count:
         ctx.record(name, warning=f"{result.error_count} errors or non-2xx/3xx answers")
     return result

@@ -89,6 +89,7 @@ def survey_submit(ctx: Context) -> Metrics:
         )
     ctx.record("survey_submit", prepared=count, **result.summary())
     ctx.record_window("survey_submit", window)
+    ctx.record_cpu_per_request("survey_submit", window, result.requests)
     with ctx.app.app_context():
         scope = sa.and_(
             Response.survey_id == ctx.manifest.load_survey_id,
@@ -182,6 +183,7 @@ def comment_post(ctx: Context) -> Metrics:
     backlog = ctx.stack.queue_length()
     ctx.record("comment_post", prepared=count, **result.summary(), queue_backlog=backlog)
     ctx.record_window("comment_post", window)
+    ctx.record_cpu_per_request("comment_post", window, result.requests)
     with ctx.app.app_context():
         truth = _ground_truth(Comment, result.done_keys, sa.true())
         dropped = ctx.stack.drain_worker(ctx.app.extensions["celery"])
