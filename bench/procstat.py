@@ -81,7 +81,9 @@ def loadavg() -> list[float]:
 class Window:
     """Peaks and CPU shares of one scenario; filled when the window closes."""
 
-    peaks_mb: dict[str, float] = field(default_factory=dict)
+    peaks_mb: dict[str, float] = field(default_factory=dict)  # whole process tree
+    process_peaks_mb: dict[str, float] = field(default_factory=dict)  # its largest process
+    end_mb: dict[str, float] = field(default_factory=dict)
     start_mb: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     load_end: list[float] = field(default_factory=list)
@@ -98,6 +100,7 @@ class Sampler:
         self.interval = interval
         self.peak_kb: dict[str, int] = {}
         self._window_peak: dict[str, int] | None = None
+        self._window_process_peak: dict[str, int] = {}
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
@@ -138,7 +141,15 @@ class Sampler:
         return self._tree_cache
 
     def current_kb(self) -> dict[str, int]:
-        return {role: sum(rss_kb(p) for p in pids) for role, pids in self._trees().items()}
+        return {role: total for role, (total, _) in self._sample().items()}
+
+    def _sample(self) -> dict[str, tuple[int, int]]:
+        """Per role: (RSS of the whole tree, RSS of its largest process), in kB."""
+        result = {}
+        for role, pids in self._trees().items():
+            sizes = [rss_kb(p) for p in pids]
+            result[role] = (sum(sizes), max(sizes, default=0))
+        return result
 
     def role_pids(self) -> dict[str, set[int]]:
         """The processes of each role, and of each ``extra`` source."""
@@ -163,12 +174,14 @@ class Sampler:
             if time.monotonic() - last_probe >= 0.5:
                 self._sample_probe()
                 last_probe = time.monotonic()
-            sample = self.current_kb()
+            sample = self._sample()
             with self._lock:
-                for role, kb in sample.items():
+                for role, (kb, largest) in sample.items():
                     self.peak_kb[role] = max(self.peak_kb.get(role, 0), kb)
                     if self._window_peak is not None:
                         self._window_peak[role] = max(self._window_peak.get(role, 0), kb)
+                        peak = self._window_process_peak
+                        peak[role] = max(peak.get(role, 0), largest)
             if time.monotonic() - last_load >= 5:
                 self.load_samples.append(loadavg()[0])
                 last_load = time.monotonic()
@@ -189,10 +202,12 @@ class Sampler:
     def window(self) -> Iterator[Window]:
         """Peaks (MB) per role and CPU use (% of all cores) during the block."""
         result = Window()
-        start = self.current_kb()
+        first = self._sample()
+        start = {role: total for role, (total, _) in first.items()}
         result.start_mb = {role: round(kb / 1024, 1) for role, kb in start.items()}
         with self._lock:
             self._window_peak = dict(start)
+            self._window_process_peak = {role: big for role, (_, big) in first.items()}
             self._probe_sums, self._probe_samples = Counter(), 0
         roles_before = self.role_pids()
         pids_before = self.our_pids() | {p for pids in roles_before.values() for p in pids}
@@ -219,6 +234,10 @@ class Sampler:
                 self._probe_sums = None
             result.probe = {key: round(value / samples, 2) for key, value in sums.items()}
             result.peaks_mb = {role: round(kb / 1024, 1) for role, kb in peaks.items()}
+            result.process_peaks_mb = {
+                role: round(kb / 1024, 1) for role, kb in self._window_process_peak.items()
+            }
+            result.end_mb = {role: round(kb / 1024, 1) for role, kb in self.current_kb().items()}
             span = max(1, total_after - total_before)
             busy = busy_after - busy_before
             result.cpu = {

@@ -120,6 +120,8 @@ def free_port() -> int:
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
     """SIGTERM to the process (graceful), then SIGKILL to its session if it lingers."""
+    if process.returncode is not None:
+        return  # stopped (and reaped) before: its id may belong to someone else by now
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         with suppress(subprocess.TimeoutExpired):
@@ -203,6 +205,13 @@ class Stack:
             except OSError:
                 time.sleep(0.3)
         raise StackError(f"gunicorn did not become ready; see {self.logs / 'server.log'}")
+
+    def restart_worker(self, celery_app: Any) -> None:
+        """A fresh worker (no memory kept from earlier tasks), e.g. before an export."""
+        if self.worker is not None:
+            _stop(self.worker)
+        self.worker = self._start("worker", self._worker_command())
+        self.worker_ready(celery_app)
 
     def worker_ready(self, celery_app: Any, seconds: float = 60) -> None:
         """Wait until the Celery worker answers a ping."""

@@ -52,6 +52,7 @@ class Context:
         self.record(
             name,
             rss_peak_mb=window.peaks_mb,
+            rss_process_peak_mb=window.process_peaks_mb,
             rss_start_mb=window.start_mb,
             cpu=window.cpu,
             load_end=window.load_end,
