@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import redis
 
-from bench import settings
+from bench import procstat, settings
 from bench.procstat import Sampler
 
 
@@ -206,12 +206,19 @@ class Stack:
                 time.sleep(0.3)
         raise StackError(f"gunicorn did not become ready; see {self.logs / 'server.log'}")
 
-    def restart_worker(self, celery_app: Any) -> None:
-        """A fresh worker (no memory kept from earlier tasks), e.g. before an export."""
-        if self.worker is not None:
-            _stop(self.worker)
-        self.worker = self._start("worker", self._worker_command())
-        self.worker_ready(celery_app)
+    def renew_pool(self, celery_app: Any, seconds: float = 60) -> None:
+        """Replace the worker's pool process by a fresh fork (no memory kept from earlier
+        tasks), e.g. before an export whose peak RSS is measured."""
+        assert self.worker is not None
+        before = set(procstat.tree(self.worker.pid)) - {self.worker.pid}
+        celery_app.control.pool_restart(destination=[self.worker_name], reply=True, timeout=5)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            now = set(procstat.tree(self.worker.pid)) - {self.worker.pid}
+            if now and not now & before:
+                return
+            time.sleep(0.2)
+        raise StackError("the worker did not renew its pool process")
 
     def worker_ready(self, celery_app: Any, seconds: float = 60) -> None:
         """Wait until the Celery worker answers a ping."""

@@ -11,6 +11,8 @@
   unguarded route exists outside a benchmark.
 - Tasks go to the queue named in ``BENCH_QUEUE`` (one per run), so a test worker on
   the same Redis database never takes a benchmark task, nor the other way round.
+- The worker accepts ``pool_restart``, so the harness can give an export a fresh
+  pool process (forked, no memory kept from earlier tasks).
 - The rate limiter is off. All load comes from one loopback address, which would hit
   "5 comments per minute" after five requests. (Once the app trusts a proxy header,
   the harness can send one address per prepared request and keep the limiter on.)
@@ -42,7 +44,9 @@ def bench_app(config: dict[str, Any] | None = None) -> Flask:
     """The app as gunicorn serves it; ``config`` for the harness's own copy."""
     application = create_app({"RATELIMIT_ENABLED": False, **(config or {})})
     application.register_blueprint(floor_bp, url_prefix="/<lang_code>/bench")
+    celery = application.extensions["celery"]
     queue = os.environ.get("BENCH_QUEUE")
     if queue:
-        application.extensions["celery"].conf.task_default_queue = queue
+        celery.conf.task_default_queue = queue
+    celery.conf.worker_pool_restarts = True  # the harness renews the pool child
     return application

@@ -5,8 +5,8 @@ worker builds it, and the harness polls the job until it is done. Time is from t
 commit to ``done``. Memory is read from /proc while the worker builds: ``rss_mb`` is
 the peak RSS of the worker process that built the file (the pool child); the
 details add the whole worker tree and what the process kept after the build. Each
-format is built by a freshly started worker, so one export's memory does not show
-in the next one's peak.
+format is built by a fresh pool process (Celery's ``pool_restart``), so one export's
+memory does not show in the next one's peak.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bench.scenarios.base import Context, Metrics
 
 
 def _build(ctx: Context, fmt: ExportFormat) -> dict[str, Any]:
-    ctx.stack.restart_worker(ctx.app.extensions["celery"])
+    ctx.stack.renew_pool(ctx.app.extensions["celery"])
     with ctx.app.app_context():
         process = db.session.get(Process, ctx.manifest.process_id)
         assert process is not None
