@@ -158,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
             args.seconds, args.raw_seconds or args.seconds, durations.export_timeout
         )
     database = args.database or settings.database_url(scale)
+    if not (sa.engine.make_url(database).database or "").startswith("mitwirken_bench_"):
+        raise SystemExit("the bench database must be named mitwirken_bench_* (runs delete rows)")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results = Path(args.results)
     result: dict[str, Any] = {
