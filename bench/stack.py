@@ -147,6 +147,7 @@ class Stack:
     def __enter__(self) -> Stack:
         try:
             self.logs.mkdir(parents=True, exist_ok=True)
+            self._exit.callback(self._forget_queue)  # runs last, after the worker stopped
             self.worker = self._start("worker", self._worker_command())
             self.server = self._start("server", self._server_command())
             self._wait_ready()
@@ -157,6 +158,12 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self._exit.close()
+
+    def _forget_queue(self) -> None:
+        """Remove the run's queue and the bindings kombu keeps for it in Redis."""
+        client = redis.Redis.from_url(self.redis_url)
+        for prefix in ("", "_kombu.binding.", "_kombu.binding_permanent."):
+            client.delete(prefix + self.queue)
 
     def env(self) -> dict[str, str]:
         return os.environ | settings.server_env(self.database, self.redis_url, self.queue)
