@@ -125,6 +125,7 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.demo.survey_cli import responses_command  # noqa: F401  (`flask demo responses`)
     from app.goals.cli import goals_cli
+    from app.results.cli import results_cli
     from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
@@ -132,6 +133,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(survey_cli)
+    app.cli.add_command(results_cli)
 
 
 def _init_logging() -> None:

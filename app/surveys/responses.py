@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
+from app.results.triggers import survey_changed
 from app.surveys import codes
 from app.surveys.answers import (
     first_incomplete,
@@ -289,6 +290,7 @@ def _accept(response: Response, now: datetime) -> bool:
     if survey.anonymised:
         _anonymise(response)
     db.session.flush()
+    survey_changed(survey.id)  # the results are rebuilt after the commit (coalesced)
     return True
 
 
