@@ -71,7 +71,7 @@ class Dimensions:
 
     @property
     def weighted(self) -> bool:
-        return self.weights is not None
+        return bool(self.weights)
 
     def slots(self) -> list[tuple[int, GroupKey]]:
         out: list[tuple[int, GroupKey]] = [(OVERALL, None)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 
@@ -44,8 +45,14 @@ def run_rebuild(scope: str, scope_id: int, progress: build.Progress | None = Non
 @shared_task(
     bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True
 )
-def rebuild_scope(self: object, scope: str, scope_id: int) -> None:
-    run_rebuild(scope, scope_id)
+def rebuild_scope(self: Any, scope: str, scope_id: int) -> None:
+    try:
+        run_rebuild(scope, scope_id)
+    except Exception:
+        if not self.request.is_eager:
+            raise  # retried with backoff; the scope stays dirty meanwhile
+        # In-process (no broker): never fail the request whose commit queued this.
+        logger.exception("rebuilding %s %s failed; left dirty for the sweep", scope, scope_id)
 
 
 @shared_task(
