@@ -64,7 +64,9 @@ def _survey() -> Any:
     survey = create_survey(slug="bench-results", title={"de": "Benchmark"})
     main = create_section(survey, title={"de": "Fragen"})
     for n in range(6):
-        add_scale(create_question(main, kind=QuestionKind.SCALE, prompt={"de": f"Skala {n}"}), SCALE)
+        add_scale(
+            create_question(main, kind=QuestionKind.SCALE, prompt={"de": f"Skala {n}"}), SCALE
+        )
     for n in range(2):
         _choice(main, QuestionKind.MULTIPLE_CHOICE, f"Mehrfach {n}", max_choices=3)
         _choice(main, QuestionKind.SINGLE_CHOICE, f"Einfach {n}")

@@ -76,23 +76,6 @@ def compute_process_counts(process_id: int) -> dict[str, Any]:
     return _goal_counts(process_id) | {"per_goal": per_goal}
 
 
-def recompute_process(process_id: int) -> Aggregate:
-    """Rebuild the participation counts of one process; idempotent."""
-    mark_dirty(PROCESS_SCOPE, process_id)
-    aggregate = db.session.scalars(
-        sa.select(Aggregate)
-        .where(Aggregate.scope == PROCESS_SCOPE, Aggregate.scope_id == process_id)
-        .with_for_update()
-    ).one()
-    aggregate.data = compute_process_counts(process_id)
-    aggregate.version += 1
-    aggregate.computed_at = utcnow()
-    aggregate.dirty_since = None
-    db.session.flush()
-    logger.info("process %s counts rebuilt (version %s)", process_id, aggregate.version)
-    return aggregate
-
-
 def stale_scopes(limit: int = 100, older_than: datetime | None = None) -> list[tuple[str, int]]:
     """Scopes left dirty (since before ``older_than``), oldest first."""
     stmt = sa.select(Aggregate.scope, Aggregate.scope_id).where(Aggregate.dirty_since.is_not(None))

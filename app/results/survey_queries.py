@@ -89,10 +89,11 @@ def _weight_table(dims: Dimensions) -> sa.Subquery:
     assert dims.weights
     rows = [
         sa.select(
+            sa.literal(index).label("cell"),
             *[sa.literal(option or 0).label(f"k{i}") for i, option in enumerate(key)],
             sa.literal(weight, sa.Float).label("w"),
         )
-        for key, weight in dims.weights.items()
+        for index, (key, weight) in enumerate(dims.weights.items())
     ]
     return sa.union_all(*rows).subquery("cw")
 
@@ -118,11 +119,24 @@ def profile(survey_id: int, dims: Dimensions) -> sa.Subquery:
             answer.c.item == 0,
         )
         source = response.outerjoin(answer, on)
-    return (
+    options = (
         sa.select(response.c.id.label("rid"), *columns)
         .select_from(source)
         .where(response.c.survey_id == survey_id, response.c.state == ResponseState.SUBMITTED)
         .group_by(response.c.id)
+        .subquery("pd" if dims.weights else "p")
+    )
+    if not dims.weights:
+        return options
+    # The margin cell's number: a column of a 40-row table, so the planner knows it
+    # has few values (a count per answer key and cell is small, and runs in parallel).
+    cells, on, _weight = _weight_join(
+        dims, [options.c[f"d{position}"] for position in dims.margin_positions]
+    )
+    labelled = [options.c[f"d{i}"] for i in range(len(dims.question_ids))]
+    return (
+        sa.select(options.c.rid, cells.c.cell, *labelled)
+        .select_from(options.outerjoin(cells, on))
         .subquery("p")
     )
 
@@ -136,58 +150,76 @@ def _weight_join(dims: Dimensions, margins: Sequence[Any]) -> tuple[sa.Subquery,
     return cells, on, sa.func.coalesce(cells.c.w, 1.0)
 
 
-def _slot_counts(p: sa.Subquery, dims: Dimensions) -> list[Any]:
-    """One ``count(*)`` per slot, filtered to the slot's group."""
+def _condition(column: Any, group: GroupKey) -> Any:
+    return column.is_(None) if group is None else column == group
+
+
+def _slot_counts(p: sa.Subquery, dims: Dimensions, skip: Sequence[int] = ()) -> list[Any]:
+    """One ``count(*)`` per slot, filtered to the slot's group (not for ``skip`` dims)."""
     columns: list[Any] = []
     for dimension, group in dims.slots():
         if dimension == OVERALL:
             columns.append(sa.func.count())
-            continue
-        column = p.c[f"d{dimension}"]
-        condition = column.is_(None) if group is None else column == group
-        columns.append(sa.func.count().filter(condition))
+        elif dimension not in skip:
+            columns.append(sa.func.count().filter(_condition(p.c[f"d{dimension}"], group)))
     return columns
 
 
 def _counted(
     keys: Sequence[Any], source: Any, where: Sequence[Any], p: sa.Subquery, dims: Dimensions
 ) -> list[tuple[tuple[Any, ...], list[tuple[int, GroupKey, Sums]]]]:
-    """Rows grouped by ``keys``, with counts (and weight sums) per slot.
-
-    Weighted: first counted per ``keys`` and margin cell (counts only, one pass over
-    the rows), then each cell's count is multiplied by its weight over those few
-    rows: weight sums cost no extra pass over the answers.
-    """
-    counts = _slot_counts(p, dims)
+    """Rows grouped by ``keys``, with counts (and weight sums) per slot."""
+    width = len(keys)
     if not dims.weighted:
+        counts = _slot_counts(p, dims)
         stmt = sa.select(*keys, *counts).select_from(source).where(*where).group_by(*keys)
-        width = len(keys)
         return [(tuple(r[:width]), _unpivot(r[width:], dims)) for r in db.session.execute(stmt)]
-    margins = [p.c[f"d{position}"] for position in dims.margin_positions]
+    stmt = _weighted(keys, source, where, p, dims)
+    return [(tuple(r[:width]), _unpivot(r[width:], dims)) for r in db.session.execute(stmt)]
+
+
+def _weighted(
+    keys: Sequence[Any], source: Any, where: Sequence[Any], p: sa.Subquery, dims: Dimensions
+) -> sa.Select[Any]:
+    """Counts and weight sums per slot in two steps, one pass over the rows.
+
+    1. Count per ``keys`` and margin cell; the groups of the margin questions need no
+       filtered count here (the cell says the group), the other groups do.
+    2. Over those few rows, multiply each cell's counts by the cell's weight.
+    """
+    positions = list(dims.margin_positions)
+    counts = _slot_counts(p, dims, skip=positions)
     first = (
         sa.select(
             *[k.label(f"key{i}") for i, k in enumerate(keys)],
-            *[m.label(f"m{i}") for i, m in enumerate(margins)],
+            p.c.cell,
             *[c.label(f"c{j}") for j, c in enumerate(counts)],
         )
         .select_from(source)
         .where(*where)
-        .group_by(*keys, *margins)
+        .group_by(*keys, p.c.cell)
         .subquery("s1")
     )
-    cells, on, weight = _weight_join(dims, [first.c[f"m{i}"] for i in range(len(margins))])
-    key_columns = [first.c[f"key{i}"] for i in range(len(keys))]
+    cells = _weight_table(dims)
+    weight = sa.func.coalesce(cells.c.w, 1.0)
     sums: list[Any] = []
-    for j in range(len(counts)):
-        c = first.c[f"c{j}"]
-        sums += [sa.func.sum(c), sa.func.sum(c * weight), sa.func.sum(c * weight * weight)]
-    stmt = (
+    counted = iter(range(len(counts)))
+    everyone = first.c.c0
+    for dimension, group in dims.slots():
+        if dimension in positions:
+            cell = cells.c[f"k{positions.index(dimension)}"]
+            count, condition = everyone, cell == (group or 0)
+        else:
+            count, condition = first.c[f"c{next(counted)}"], None
+        for value in (count, count * weight, count * weight * weight):
+            aggregate = sa.func.sum(value)
+            sums.append(aggregate if condition is None else aggregate.filter(condition))
+    key_columns = [first.c[f"key{i}"] for i in range(len(keys))]
+    return (
         sa.select(*key_columns, *sums)
-        .select_from(first.outerjoin(cells, on))
+        .select_from(first.outerjoin(cells, first.c.cell == cells.c.cell))
         .group_by(*key_columns)
     )
-    width = len(keys)
-    return [(tuple(r[:width]), _unpivot(r[width:], dims)) for r in db.session.execute(stmt)]
 
 
 def _unpivot(values: Sequence[Any], dims: Dimensions) -> list[tuple[int, GroupKey, Sums]]:
@@ -244,13 +276,6 @@ def respondent_counts(
         for key, slots in rows
         for dimension, group, sums in slots
     ]
-
-
-def group_sizes(survey_id: int, dims: Dimensions) -> list[GroupCount]:
-    """Submitted responses overall and per group of every demographic question."""
-    p = profile(survey_id, dims)
-    rows = _counted([], p, [], p, dims)
-    return [GroupCount(dim, group, 0, sums) for _key, slots in rows for dim, group, sums in slots]
 
 
 def timeline(survey_id: int) -> list[tuple[date | None, str, int]]:

@@ -29,6 +29,7 @@ MISSING = None  # the category of respondents without an answer to a margin ques
 MAX_ITERATIONS = 500
 MAX_TRIM_ROUNDS = 25
 TOLERANCE = 1e-9  # largest accepted deviation of a weighted share from its target
+CAP_TOLERANCE = 1e-3  # a weight within 0.1 % of the cap respects it
 
 CellKey = tuple[int | None, ...]  # one category (option id or MISSING) per margin
 
@@ -158,7 +159,7 @@ def rake(
         sweeps, deviation = _ipf(problem, weights)
         report.iterations += sweeps
         report.max_deviation_pp = 100 * deviation
-        over = [i for i, w in enumerate(weights) if w > cap * (1 + 1e-9)]
+        over = [i for i, w in enumerate(weights) if w > cap * (1 + CAP_TOLERANCE)]
         if not over or round_ == MAX_TRIM_ROUNDS:
             break
         report.trim_rounds += 1
@@ -169,7 +170,7 @@ def rake(
     report.trimmed_cells = len(trimmed)
     report.max_weight = max(weights)
     report.min_weight = min(weights)
-    report.cap_respected = report.max_weight <= cap * (1 + 1e-6)
+    report.cap_respected = report.max_weight <= cap * (1 + CAP_TOLERANCE)
     weight_sum = math.fsum(c * w for c, w in zip(problem.counts, weights, strict=True))
     squares = math.fsum(c * w * w for c, w in zip(problem.counts, weights, strict=True))
     report.n_eff = kish_n_eff(weight_sum, squares)
