@@ -280,11 +280,16 @@ def _change_vote(vote: CommentVote, value: int) -> None:
 
 def vote(comment: Comment, participant: Participant, value: int) -> int:
     """+1 or -1; the same value again withdraws it. Returns the participant's vote now."""
-    if value not in (1, -1):
-        raise ValueError("a vote is +1 or -1")
+    result = _vote(comment, participant, value)
     process_id = db.session.scalar(sa.select(Goal.process_id).where(Goal.id == comment.goal_id))
     if process_id is not None:
-        schedule_process_recount(process_id)  # consensus counts votes (coalesced)
+        schedule_process_recount(process_id)  # the consensus counts votes (coalesced)
+    return result
+
+
+def _vote(comment: Comment, participant: Participant, value: int) -> int:
+    if value not in (1, -1):
+        raise ValueError("a vote is +1 or -1")
     existing = db.session.scalar(
         sa.select(CommentVote).where(
             CommentVote.comment_id == comment.id, CommentVote.participant_id == participant.id
