@@ -82,8 +82,11 @@ def compute(scope: str, scope_id: int, progress: Progress | None = None) -> Buil
         build.main["crosstabs"] = sorted(build.crosstabs)
         return Built(build.main, extra)
     if scope == PROCESS_SCOPE:
+        from app.processes.models import Process
         from app.results.process_results import process_results
 
+        if db.session.get(Process, scope_id) is None:
+            return Built(None)
         counts = services.compute_process_counts(scope_id)
         step("counts")
         results = process_results(scope_id)
@@ -117,7 +120,11 @@ def _stale_extras(scope: str, old: dict[str, Any], new: Built) -> list[tuple[str
 def store(scope: str, scope_id: int, built: Built, as_of: datetime) -> Aggregate | None:
     """Write the snapshot rows; keeps a newer snapshot that is already stored."""
     aggregate = _row(scope, scope_id)
-    if built.main is None:
+    if built.main is None:  # the survey or process is gone: so are its snapshots
+        for extra_scope, extra_id in _stale_extras(scope, aggregate.data or {}, built):
+            _delete(extra_scope, extra_id)
+        if scope == PROCESS_SCOPE:
+            _delete(PROCESS_RESULTS_SCOPE, scope_id)
         db.session.delete(aggregate)
         db.session.flush()
         return None
@@ -134,10 +141,12 @@ def store(scope: str, scope_id: int, built: Built, as_of: datetime) -> Aggregate
         row.data, row.version = data | stamp, aggregate.version
         row.computed_at, row.dirty_since = aggregate.computed_at, None
     for extra_scope, extra_id in stale:
-        db.session.execute(
-            sa.delete(Aggregate).where(
-                Aggregate.scope == extra_scope, Aggregate.scope_id == extra_id
-            )
-        )
+        _delete(extra_scope, extra_id)
     db.session.flush()
     return aggregate
+
+
+def _delete(scope: str, scope_id: int) -> None:
+    db.session.execute(
+        sa.delete(Aggregate).where(Aggregate.scope == scope, Aggregate.scope_id == scope_id)
+    )

@@ -128,7 +128,9 @@ def _public_weighting(weighting: dict[str, Any], questions: dict[int, Any]) -> d
         for category in margin.get("categories", []):
             hide = pattern["hidden"] or not pattern["valid"]
             if hide or category["option_id"] in pattern["cells"]:
-                category.update(count=None, sample=None, weighted=None, diff_pp=None)
+                category.update(
+                    count=None, sample=None, sample_ci=None, weighted=None, diff_pp=None
+                )
                 category["suppressed"] = True
         margin.pop("missing", None)
     return out

@@ -31,7 +31,7 @@ from app.results.distributions import (
     total,
 )
 from app.results.margins import load_margins
-from app.results.stats import percent
+from app.results.stats import percent, wilson_percent
 from app.results.survey_public import annotate_crosstab, annotate_survey
 from app.results.weighting import Margin, rake
 from app.surveys.models import QuestionKind, Survey
@@ -174,6 +174,7 @@ def _representativeness(
                 "population": share,
                 "count": cells.get(int(option), {}).get("count", 0),
                 "sample": percent(cells.get(int(option), {}).get("count", 0), known_n),
+                "sample_ci": wilson_percent(cells.get(int(option), {}).get("count", 0), known_n),
                 "weighted": percent(cells.get(int(option), {}).get("wcount") or 0.0, known_w),
             }
             for option, share in margin["shares"].items()

@@ -177,3 +177,16 @@ def test_mark_dirty_says_whether_it_made_the_scope_dirty(app: Flask) -> None:
     assert services.mark_dirty("survey", 4242) is False  # dirty already
     db.session.execute(sa.update(Aggregate).values(dirty_since=None))
     assert services.mark_dirty("survey", 4242) is True  # clean → dirty
+
+
+def test_the_snapshots_of_a_deleted_survey_go_with_it(app: Flask, queue: Queue) -> None:
+    made = build_results_survey()
+    _paper(made)
+    db.session.commit()
+    tasks.run_rebuild("survey", made.survey.id)
+    survey_id = made.survey.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Aggregate)) == 4
+    db.session.delete(made.survey)
+    db.session.commit()
+    tasks.run_rebuild("survey", survey_id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Aggregate)) == 0
