@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from app.db import utcnow
 from app.extensions import db
@@ -95,13 +96,18 @@ def compute(scope: str, scope_id: int, progress: Progress | None = None) -> Buil
     raise ValueError(f"unknown aggregate scope {scope!r}")
 
 
-def _row(scope: str, scope_id: int) -> Aggregate:
-    """The scope's row, locked; created clean if missing (its dirty mark is kept)."""
+def _row(scope: str, scope_id: int, *, old_data: bool = True) -> Aggregate:
+    """The scope's row, locked; created clean if missing (its dirty mark is kept).
+
+    Without ``old_data`` the stored JSON is not read (it is about to be replaced).
+    """
     select = (
         sa.select(Aggregate)
         .where(Aggregate.scope == scope, Aggregate.scope_id == scope_id)
         .with_for_update()
     )
+    if not old_data:
+        select = select.options(so.defer(Aggregate.data))
     row = db.session.scalars(select).one_or_none()
     if row is None:
         services.mark_dirty(scope, scope_id)
@@ -137,7 +143,7 @@ def store(scope: str, scope_id: int, built: Built, as_of: datetime) -> Aggregate
     aggregate.data = built.main | stamp
     aggregate.computed_at = utcnow()
     for (extra_scope, extra_id), data in built.extra.items():
-        row = _row(extra_scope, extra_id)
+        row = _row(extra_scope, extra_id, old_data=False)
         row.data, row.version = data | stamp, aggregate.version
         row.computed_at, row.dirty_since = aggregate.computed_at, None
     for extra_scope, extra_id in stale:
