@@ -207,14 +207,25 @@ def annotate_crosstab(
         question = questions[int(question_id)]
         overall = overall_by_id[question.id]
         columns = [table["columns"][key] for key in keys]
+        # Who answered the question, per group: small ones hidden, and together the
+        # hidden ones are 0 or ≥ k (else "everyone minus the shown groups" tells).
+        answered = suppress_table(
+            [],
+            [c["n"] for c in columns],
+            threshold,
+            hidden_rows=set(),
+            hidden_columns=hidden_at,
+            additive=False,
+        ).columns
+        if overall["public"]["hidden"]:
+            answered = set(range(len(columns)))
         for j, column in enumerate(columns):
-            small = 0 < column["n"] < threshold
-            column["public"] = {"hidden": j in hidden_at or small}
+            column["public"] = {"hidden": j in answered}
         if question.kind == QuestionKind.RANKING:
-            _ranking_table(overall["ranking"], columns, hidden_at, threshold)
+            _ranking_table(overall["ranking"], columns, answered, threshold)
         elif question.kind == QuestionKind.NUMBER:
-            _number_table(0, columns, hidden_at, threshold)
+            _number_table(0, columns, answered, threshold)
         else:
             for index, item in enumerate(overall.get("items", [])):
                 dists = [c["items"][index] for c in columns]
-                annotate_columns(question, item, dists, hidden_at, threshold)
+                annotate_columns(question, item, dists, answered, threshold)

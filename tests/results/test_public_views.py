@@ -161,3 +161,18 @@ def test_the_threshold_is_per_survey_and_rebuilds_the_patterns(made: ResultsSurv
     public = snapshots.public_survey(made.survey.id)
     small = [(w, n) for w, n in _numbers(public) if 0 < n < 12]
     assert not small
+
+
+def test_hidden_columns_never_add_up_to_a_small_group(made: ResultsSurvey) -> None:
+    """Everyone minus the shown columns must not be 1…k-1 people, for any question."""
+    data = rebuild(made)
+    for demographic in data["demographics"]:
+        stored = snapshots.stored("survey_crosstab", demographic["question_id"])
+        public = snapshots.public_crosstab(made.survey.id, demographic["question_id"])
+        assert stored is not None and public is not None
+        for question_id, table in stored["questions"].items():
+            shown = public["questions"][question_id]["columns"]
+            hidden_n = sum(
+                column["n"] for key, column in table["columns"].items() if shown[key].get("hidden")
+            )
+            assert hidden_n == 0 or hidden_n >= K, (question_id, hidden_n)
