@@ -1,7 +1,8 @@
 """Build the snapshot of one survey from the grouped counts (format: ``docs/results.md``).
 
-``build_survey`` runs the queries of :mod:`app.results.survey_queries` (weights
-first, so the weighted sums use the new weights), then assembles
+``build_survey`` rakes first (the counts apply the raked cell weights directly, and
+``Response.weight`` is written with the same numbers afterwards), runs the queries of
+:mod:`app.results.survey_queries`, then assembles
 
 - the main snapshot (scope ``survey``): every question overall, the timeline, the
   demographic groups, the weighting report and representativeness, the staff-only
