@@ -121,6 +121,7 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.goals.cli import goals_cli
     from app.ops.cli import backup_cli
+    from app.results.cli import results_cli
     from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
@@ -129,6 +130,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(survey_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(results_cli)
 
 
 def _init_logging() -> None:

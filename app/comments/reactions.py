@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from app.comments.models import Comment, CommentStatus, CommentVote, Report, ReportReason
 from app.comments.services import bump, change_status
 from app.extensions import db
+from app.goals.models import Goal
 from app.participation.models import Participant
 from app.processes.models import Process
+from app.results.tasks import schedule_process_recount
 
 # --- supports -------------------------------------------------------------------
 
@@ -73,6 +75,14 @@ def vote(comment: Comment, participant: Participant, value: int, shown: int | No
     sets the same state twice instead of voting and withdrawing. Without it, the stored
     vote decides.
     """
+    result = _vote(comment, participant, value, shown)
+    process_id = db.session.scalar(sa.select(Goal.process_id).where(Goal.id == comment.goal_id))
+    if process_id is not None:
+        schedule_process_recount(process_id)  # the consensus counts votes (coalesced)
+    return result
+
+
+def _vote(comment: Comment, participant: Participant, value: int, shown: int | None) -> int:
     if value not in (1, -1):
         raise ValueError("a vote is +1 or -1")
     existing = db.session.scalar(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.demo.survey_content import INTRO, PROCESS_SLUG, SECTIONS, SLUG, THANKS, TITLE
+from app.demo.survey_margins import load_demo_margins
 from app.extensions import db
 from app.processes.models import Process
 from app.surveys.builder.parts import add_demographic_question, add_scale, matrix_from_goals
@@ -69,6 +70,7 @@ def load_demo_survey(now: datetime | None = None) -> bool:
             question = _add_question(section, process, question_spec, questions)
             questions[question_spec["key"]] = question
     set_survey_state(survey, SurveyState.OPEN)
+    load_demo_margins(survey)
     logger.info("demo survey %s created", SLUG)
     return True
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.extensions import db
+from app.results.triggers import survey_changed
 from app.surveys.answering.validation import AnswerRow, Answers, condition_met, max_length, top_n
 from app.surveys.models import (
     Answer,
@@ -221,4 +222,5 @@ def generate_responses(
         ]
         for offset in range(0, len(answer_rows), CHUNK * 5):
             db.session.execute(sa.insert(answers), answer_rows[offset : offset + CHUNK * 5])
+    survey_changed(survey.id)
     return count

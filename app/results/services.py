@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,21 +30,32 @@ def register_goal_counter(counter: GoalCounter) -> GoalCounter:
     return counter
 
 
-def mark_dirty(scope: str, scope_id: int) -> None:
-    """Flag an aggregate for rebuilding; safe against a concurrent first insert."""
+def mark_dirty(scope: str, scope_id: int) -> bool:
+    """Flag an aggregate for rebuilding; safe against a concurrent first insert.
+
+    True when this call made it dirty (it was clean or did not exist): only then
+    does a rebuild need to be queued, as one is pending otherwise.
+    """
     stmt = sa.update(Aggregate).where(
         Aggregate.scope == scope, Aggregate.scope_id == scope_id, Aggregate.dirty_since.is_(None)
     )
-    db.session.execute(stmt.values(dirty_since=utcnow()))
+    result = db.session.execute(
+        stmt.values(dirty_since=utcnow()).execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0):
+        return True
     exists = db.session.scalar(
         sa.select(Aggregate.id).where(Aggregate.scope == scope, Aggregate.scope_id == scope_id)
     )
-    if exists is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Aggregate(scope=scope, scope_id=scope_id))
-        except IntegrityError:
-            logger.debug("aggregate %s/%s created concurrently", scope, scope_id)
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Aggregate(scope=scope, scope_id=scope_id))
+    except IntegrityError:
+        logger.debug("aggregate %s/%s created concurrently", scope, scope_id)
+        return False
+    return True
 
 
 def _goal_counts(process_id: int) -> dict[str, Any]:
@@ -64,30 +76,12 @@ def compute_process_counts(process_id: int) -> dict[str, Any]:
     return _goal_counts(process_id) | {"per_goal": per_goal}
 
 
-def recompute_process(process_id: int) -> Aggregate:
-    """Rebuild the participation counts of one process; idempotent."""
-    mark_dirty(PROCESS_SCOPE, process_id)
-    aggregate = db.session.scalars(
-        sa.select(Aggregate)
-        .where(Aggregate.scope == PROCESS_SCOPE, Aggregate.scope_id == process_id)
-        .with_for_update()
-    ).one()
-    aggregate.data = compute_process_counts(process_id)
-    aggregate.version += 1
-    aggregate.computed_at = utcnow()
-    aggregate.dirty_since = None
-    db.session.flush()
-    logger.info("process %s counts rebuilt (version %s)", process_id, aggregate.version)
-    return aggregate
-
-
-def stale_scopes(limit: int = 100) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        sa.select(Aggregate.scope, Aggregate.scope_id)
-        .where(Aggregate.dirty_since.is_not(None))
-        .order_by(Aggregate.dirty_since)
-        .limit(limit)
-    ).all()
+def stale_scopes(limit: int = 100, older_than: datetime | None = None) -> list[tuple[str, int]]:
+    """Scopes left dirty (since before ``older_than``), oldest first."""
+    stmt = sa.select(Aggregate.scope, Aggregate.scope_id).where(Aggregate.dirty_since.is_not(None))
+    if older_than is not None:
+        stmt = stmt.where(Aggregate.dirty_since < older_than)
+    rows = db.session.execute(stmt.order_by(Aggregate.dirty_since).limit(limit)).all()
     return [(scope, scope_id) for scope, scope_id in rows]
 
 

@@ -81,6 +81,9 @@ class Survey(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "opens_at IS NULL OR closes_at IS NULL OR closes_at > opens_at",
             name="closes_after_opening",
         ),
+        sa.CheckConstraint(
+            "suppression_threshold BETWEEN 1 AND 50", name="suppression_threshold_range"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -107,6 +110,8 @@ class Survey(TimestampMixin, db.Model):  # type: ignore[name-defined]
         enum_column(ResultsVisibility, name="survey_results_visibility"),
         default=ResultsVisibility.AFTER_CLOSE,
     )
+    # Public results hide any count below this (small-cell suppression, app.results).
+    suppression_threshold: so.Mapped[int] = so.mapped_column(default=5, server_default="5")
 
     process = so.relationship("Process")
     sections: so.Mapped[list[Section]] = so.relationship(

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
+from app.results.triggers import survey_changed
 from app.surveys import codes
 from app.surveys.answering import gate
 from app.surveys.answering.answers import first_incomplete, hidden_question_ids, load_answers
@@ -204,6 +205,7 @@ def accept(response: Response, now: datetime) -> bool:
     if survey.anonymised:
         _anonymise(response)
     db.session.flush()
+    survey_changed(survey.id)  # the results are rebuilt after the commit (coalesced)
     return True
 
 
