@@ -206,7 +206,9 @@ class Stack:
                 if process is not None and process.poll() is not None:
                     raise StackError(f"{role} exited early; see {self.logs / role}.log")
             try:
-                with urllib.request.urlopen(self.base_url + "/readyz", timeout=2) as response:
+                # /healthz, not /readyz: readiness also wants beat's worker heartbeat,
+                # and the harness checks its worker itself (worker_ready).
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:
