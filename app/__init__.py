@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
     from app.accounts import auth
+    from app.api.spec import api, spec_kwargs
     from app.core import i18n_hooks
     from app.db import enable_sqlite_savepoints
     from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
@@ -65,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
     )
     i18n_hooks.init_app(app)
+    api.init_app(app, spec_kwargs=spec_kwargs())
 
 
 def _init_celery(app: Flask) -> None:
@@ -76,6 +78,8 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.api.routes import bp as api_bp
+    from app.api.spec import api
     from app.assessment.public import bp as assessment_public_bp
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
@@ -93,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.translate.views import bp as translate_bp
 
     app.register_blueprint(core_bp)
+    api.register_blueprint(api_bp)  # registers it with the app and documents it
     app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
@@ -113,12 +118,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.api.cli import opendata_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
     from app.goals.cli import goals_cli
     from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(opendata_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)

@@ -25,6 +25,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.api import problems
 from app.core import policy
 from app.extensions import csrf, db, limiter
 from app.i18n import best_request_language
@@ -99,10 +100,12 @@ def vendor(name: str, filename: str) -> Response:
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException | Response:
     code = exc.code or 500
     if request.path.startswith(("/healthz", "/readyz")):
         return exc
+    if problems.is_api_request():
+        return problems.problem_response(exc)
     # A URL no route matched still names its language: /de/… answers in German.
     prefix = request.path.split("/")[1]
     if "lang_code" not in g and prefix in current_app.config["LANGUAGES"]:
@@ -118,9 +121,11 @@ def csrf_error(exc: CSRFError) -> tuple[str, int]:
 
 
 @bp.app_errorhandler(Exception)
-def server_error(exc: Exception) -> tuple[str, int]:
+def server_error(exc: Exception) -> tuple[str, int] | Response:
     logger.exception("unhandled error")
     db.session.rollback()
+    if problems.is_api_request():
+        return problems.problem_response(None)
     return render_template("errors/error.html", code=500, error=None), 500
 
 

@@ -1,0 +1,62 @@
+"""Small helpers: translated fields, phases, cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from app.api.problems import bad_parameter
+from app.i18n import localize
+from app.processes.models import Phase
+
+
+def localized(value: dict[str, str] | None, lang: str, fallback: str) -> dict[str, Any]:
+    item = localize(value, lang, fallback)
+    return {"text": item.text, "lang": item.lang, "fallback": item.is_fallback}
+
+
+def localized_or_none(value: dict[str, str] | None, lang: str, fallback: str) -> Any:
+    return localized(value, lang, fallback) if any((value or {}).values()) else None
+
+
+def languages_of(value: dict[str, str] | None) -> list[str]:
+    return sorted(code for code, text in (value or {}).items() if text)
+
+
+def phase(item: Phase, lang: str, fallback: str, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "title": localized_or_none(item.title, lang, fallback),
+        "starts_at": item.starts_at,
+        "ends_at": item.ends_at,
+        "status": item.status(now),
+    }
+
+
+def encode_cursor(last_id: int) -> str:
+    raw = json.dumps([last_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The id a page continues after; a 400 for anything that is not our cursor."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)
+    except (ValueError, binascii.Error):
+        value = None
+    if not (isinstance(value, list) and len(value) == 1 and type(value[0]) is int):
+        raise bad_parameter("cursor", "Not a cursor of this list: pass `next_cursor` unchanged.")
+    return int(value[0])
+
+
+def page(rows: list[Any], limit: int, last_id: Any) -> tuple[list[Any], str | None]:
+    """The first ``limit`` rows and the cursor after them (None on the last page)."""
+    shown = rows[:limit]
+    more = len(rows) > limit and bool(shown)
+    return shown, encode_cursor(last_id(shown[-1])) if more else None
