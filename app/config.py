@@ -86,13 +86,19 @@ def _celery_settings(redis_url: str | None) -> dict[str, Any]:
     return base | {"broker_url": redis_url, "result_backend": redis_url}
 
 
+def configured_languages() -> list[str]:
+    """The UI languages from ``LANGUAGES``; the first is the default."""
+    raw = os.environ.get("LANGUAGES", "de,en,tr,ar,uk,ru").split(",")
+    return [code.strip() for code in raw if code.strip()]
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
     production = os.environ.get("MITWIRKEN_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'mitwirken.db'}"
     redis_url = os.environ.get("REDIS_URL") or None
-    languages = os.environ.get("LANGUAGES", "de,en,tr,ar,uk,ru").split(",")
+    languages = configured_languages()
     return {
         "MITWIRKEN_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),
@@ -105,8 +111,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
-        "LANGUAGES": [code.strip() for code in languages if code.strip()],
-        "BABEL_DEFAULT_LOCALE": languages[0].strip(),
+        "LANGUAGES": languages,
+        "BABEL_DEFAULT_LOCALE": languages[0],
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Berlin"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -37,7 +37,8 @@ bp = ApiBlueprint(
     url_prefix="/api/v1",
     description="Open data: processes, goals, revisions, contributions, results, surveys.",
 )
-limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]))(bp)
+# One budget per client for the whole API (not per route), keyed like every limit.
+limiter.shared_limit(lambda: str(current_app.config["API_RATE_LIMIT"]), scope="api")(bp)
 
 
 @bp.before_request

@@ -6,11 +6,16 @@ import marshmallow as ma
 from flask import current_app, has_app_context
 from marshmallow import validate
 
+from app.config import configured_languages
+from app.i18n import N_
+
+CURSOR_PATTERN = r"^[0-9]{1,18}$"  # the id a page continues after
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
 
 
 def _supported_language(value: str) -> None:
+    """The documented languages come from the environment; the app's config decides."""
     if has_app_context() and value not in current_app.config["LANGUAGES"]:
         languages = ", ".join(current_app.config["LANGUAGES"])
         raise ma.ValidationError(f"Not one of this site's languages ({languages}).")
@@ -22,11 +27,12 @@ class NoParams(ma.Schema):
 
 class LangParams(ma.Schema):
     lang = ma.fields.String(
-        validate=[validate.Regexp(r"^[a-z]{2,3}$"), _supported_language],
+        validate=[validate.OneOf(configured_languages()), _supported_language],
         metadata={
-            "description": "Language of the texts (de, en, tr, ar, uk, ru on a default site). "
-            "Default: the process's language. A text missing in this language comes in "
-            "the process's language, marked `fallback: true`.",
+            "description": N_(
+                "Language of the texts; default: the process's language. A text missing "
+                "in this language comes in the process's language, marked `fallback: true`."
+            ),
             "example": "en",
         },
     )
@@ -36,11 +42,11 @@ class PageParams(LangParams):
     limit = ma.fields.Integer(
         load_default=DEFAULT_PAGE,
         validate=validate.Range(min=1, max=MAX_PAGE),
-        metadata={"description": f"Items per page (1-{MAX_PAGE})."},
+        metadata={"description": N_("Items per page (1 to 200).")},
     )
     cursor = ma.fields.String(
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "`next_cursor` of the previous page; omit for the first."},
+        validate=validate.Regexp(CURSOR_PATTERN),
+        metadata={"description": N_("`next_cursor` of the previous page; omit for the first.")},
     )
 
 
@@ -48,8 +54,10 @@ class SinceParams(PageParams):
     since = ma.fields.AwareDateTime(
         format="iso",
         metadata={
-            "description": "Only items created at or after this moment "
-            "(ISO 8601 with offset, e.g. `2026-05-01T00:00:00+02:00`)."
+            "description": N_(
+                "Only items created at or after this moment "
+                "(ISO 8601 with offset, e.g. `2026-05-01T00:00:00+02:00`)."
+            )
         },
     )
 
@@ -58,7 +66,7 @@ class ContributionParams(SinceParams):
     goal = ma.fields.String(
         validate=validate.Length(min=1, max=32),
         metadata={
-            "description": "Only the contributions on the goal with this code.",
+            "description": N_("Only the contributions on the goal with this code."),
             "example": "12.1",
         },
     )

@@ -89,14 +89,3 @@ def problem_response(exc: HTTPException | None) -> Response:
                 response.headers[name] = value  # Allow (405), Retry-After (503)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def bad_parameter(name: str, message: str) -> HTTPException:
-    """A 400 naming the query parameter at fault (raise it)."""
-    from webargs.flaskparser import abort
-
-    try:
-        abort(400, messages={"query": {name: [message]}})
-    except HTTPException as exc:
-        return exc
-    raise AssertionError("abort returned")  # pragma: no cover

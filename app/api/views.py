@@ -22,7 +22,6 @@ from app.api import dump, tasks, versions
 from app.api.blueprint import bp
 from app.api.conditional import answer
 from app.api.params import ContributionParams, LangParams, NoParams, PageParams, SinceParams
-from app.api.problems import bad_parameter
 from app.api.reading import contributions as contribution_reading
 from app.api.reading import processes as process_reading
 from app.api.reading import results as result_reading
@@ -195,7 +194,7 @@ def _goal_id(process_id: int, code: str | None) -> int | None:
         sa.select(Goal.id).where(Goal.process_id == process_id, Goal.code == code)
     )
     if goal_id is None:
-        raise bad_parameter("goal", "No goal with this code in the process.")
+        abort(404, "No goal with this code in the process (parameter `goal`).")
     return int(goal_id)
 
 
