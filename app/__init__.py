@@ -78,6 +78,7 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.api.reference import bp as api_reference_bp
     from app.api.routes import bp as api_bp
     from app.api.spec import api
     from app.assessment.public import bp as assessment_public_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")
     app.register_blueprint(comments_bp, url_prefix="/<lang_code>")
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(api_reference_bp, url_prefix="/<lang_code>")
     app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
     app.after_request(set_participant_cookie)

@@ -174,6 +174,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("api.process_results", GET): everyone(OK),
     ("api.surveys", GET): everyone(OK),
     ("api.datapackage", GET): everyone(OK),  # built at once without a broker
+    ("api_reference.reference", GET): everyone(OK),
     # accounts (the links carry a signed token)
     ("accounts.check_mail", GET): everyone(OK),
     ("accounts.forgot_password", GET): everyone(OK),
