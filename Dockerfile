@@ -1,4 +1,4 @@
-# mitwirken: one image for web, worker and beat (see docker-compose.yml).
+# mitwirken: one image for the migration job, web, worker and beat (see docker-compose.yml).
 
 # --- front-end assets: node_modules is served under /vendor/ (VENDOR_PATH) ------
 FROM node:22-bookworm-slim AS assets
@@ -18,6 +18,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     FLASK_APP=app
 
 WORKDIR /app
+
+# pg_dump/pg_restore for `flask backup` (Debian bookworm: PostgreSQL 15, the server
+# version in docker-compose.yml; the client must not be older than the server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, read from pyproject.toml, so code changes keep this layer cached.
 COPY pyproject.toml README.md ./
@@ -48,4 +54,8 @@ USER mitwirken
 VOLUME ["/app/instance"]
 EXPOSE 8000
 
-CMD ["sh", "-c", "flask db upgrade && exec gunicorn -w 4 -b 0.0.0.0:8000 'app:create_app()'"]
+# Migrations are not run here: every web replica would race to run them as it starts.
+# Run `flask db upgrade` once per release (the `migrate` service in docker-compose.yml).
+# gunicorn writes no access log (it would hold client addresses and links with tokens);
+# the app logs no addresses (app/core/security.py, docs/security.md).
+CMD ["gunicorn", "--workers", "4", "--bind", "0.0.0.0:8000", "app:create_app()"]

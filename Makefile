@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean add-language
+.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean add-language bench bench-quick
 
 run: install compile-translations  ## Serve the demo at http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -63,6 +63,12 @@ pytest-sqlite:
 
 pytest-postgres:
 	MITWIRKEN_TEST_DB=postgresql $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+bench: install compile-translations  ## Benchmarks on the real stack, scale M (<= 10 min); see docs/performance.md
+	$(BIN)/python -m bench.run
+
+bench-quick: install compile-translations  ## The same scenarios on tiny data, 5 s each (<= 2 min)
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

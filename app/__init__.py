@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from app.config import PROJECT_ROOT, load_config
+from app.core import security
 
 CSP = {
     "default-src": "'self'",
@@ -31,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _init_logging()
+    security.init_app(app)
     _init_extensions(app)
     _init_celery(app)
     _register_blueprints(app)
@@ -84,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assessment.public import bp as assessment_public_bp
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
+    from app.core import errors
     from app.core.views import bp as core_bp
     from app.exports.views import bp as exports_bp
     from app.goals.views import bp as goals_bp
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.translate.views import bp as translate_bp
 
     app.register_blueprint(core_bp)
+    errors.init_app(app)
     api.register_blueprint(api_bp)  # registers it with the app and documents it
     app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
@@ -124,6 +128,7 @@ def _register_cli(app: Flask) -> None:
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
     from app.goals.cli import goals_cli
+    from app.ops.cli import backup_cli
     from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
@@ -132,6 +137,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(survey_cli)
+    app.cli.add_command(backup_cli)
 
 
 def _init_logging() -> None:

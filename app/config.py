@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -68,9 +69,21 @@ def _mail_settings(instance_path: Path) -> dict[str, Any]:
     }
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
 def _celery_settings(redis_url: str | None) -> dict[str, Any]:
     base: dict[str, Any] = {
         "task_ignore_result": True,
+        # A task is acknowledged after it ran; a worker process that dies during a task
+        # (SIGKILL, OOM) has its message given back to the queue (tests/reliability).
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
@@ -83,7 +96,43 @@ def _celery_settings(redis_url: str | None) -> dict[str, Any]:
             "task_always_eager": True,
             "task_eager_propagates": True,
         }
-    return base | {"broker_url": redis_url, "result_backend": redis_url}
+    return base | {
+        "broker_url": redis_url,
+        "result_backend": redis_url,
+        "broker_transport_options": {
+            # A message taken by a worker that then vanished (the whole container
+            # killed) goes back to the queue after this many seconds.
+            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 1800),
+            # A Redis that is down must not hold a web request for long: the task is
+            # left in the outbox (app/ops/outbox.py) and published later.
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
+        "redis_socket_connect_timeout": 2,
+        "redis_socket_timeout": 5,
+        "task_publish_retry_policy": {
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
+        },
+    }
+
+
+def _rate_limit_settings(redis_url: str | None) -> dict[str, Any]:
+    """Rate limits in Redis (shared by all web nodes), in memory when Redis is down."""
+    return {
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if redis_url
+        else {},
+        "RATELIMIT_KEY_PREFIX": "mitwirken",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not mean 500s: count in this process's memory until it is
+        # back, and never let a storage error fail the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+    }
 
 
 def configured_languages() -> list[str]:
@@ -105,12 +154,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             os.environ.get("DATABASE_URL", default_db)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pre-ping: a connection the database dropped (restart, failover) is replaced
+        # before use. Production logs no SQL parameters (they can hold personal data).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": production},
         "REDIS_URL": redis_url,
         "CELERY": _celery_settings(redis_url),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        **_rate_limit_settings(redis_url),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "LANGUAGES": languages,
         "BABEL_DEFAULT_LOCALE": languages[0],
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Berlin"),
@@ -123,7 +174,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "VENDOR_PATH": str(PROJECT_ROOT / "node_modules"),
         "EXPORT_PATH": str(instance_path / "exports"),
         "OPENDATA_PATH": str(instance_path / "opendata"),
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # The largest upload is a goal-tree file (YAML/CSV); larger bodies get the 413 page.
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "WTF_CSRF_TIME_LIMIT": None,
         **_mail_settings(instance_path),
     }

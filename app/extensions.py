@@ -2,7 +2,6 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -10,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
+from app.core.security import client_key, limits_disabled_here
 from app.db import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -18,7 +18,8 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
-# The remote address is used only as an in-memory/Redis rate-limit key with a
-# short expiry; it is never written to the database.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Keys are a keyed hash of the client address (app/core/security.py) that the storage
+# expires with the limit's window; the address itself is never stored.
+limiter = Limiter(key_func=client_key, default_limits=[])
+limiter.request_filter(limits_disabled_here)
 talisman = Talisman()

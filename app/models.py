@@ -7,6 +7,7 @@ from app.comments.models import Comment, CommentVote, Report
 from app.exports.models import ExportJob
 from app.goals.models import Goal, GoalRevision
 from app.moderation.models import ModerationNote, OfficialReply
+from app.ops.models import OutboxTask
 from app.pages.models import AccessibilityFeedback, SitePage
 from app.participation.models import Participant
 from app.processes.models import Phase, Process
@@ -40,6 +41,7 @@ __all__ = [
     "ModerationNote",
     "OfficialReply",
     "Option",
+    "OutboxTask",
     "Participant",
     "Participation",
     "Phase",

@@ -159,6 +159,16 @@ def _cached_app(config: dict[str, Any]) -> Flask:
     return _APPS[key]
 
 
+def _bind_limiter_storage(application: Flask) -> None:
+    """Flask-Limiter keeps one storage per process, set by the last app built; a test
+    that limits gets the storage of its own app (not, say, a dead Redis of another)."""
+    neutral = Flask("limiter-storage")
+    neutral.config.update(
+        {k: v for k, v in application.config.items() if k.startswith("RATELIMIT_")}
+    )
+    limiter.init_app(neutral)
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = _cached_app(app_config)
@@ -168,6 +178,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     settings = dict(application.config)
     with application.app_context():
         if application.config.get("RATELIMIT_ENABLED", True):
+            _bind_limiter_storage(application)
             limiter.reset()
         yield application
         db.session.remove()

@@ -59,8 +59,8 @@ def test_worker_builds_an_abwaegung_export(
     job, created = services.request_export(
         process, kind=ExportKind.ASSESSMENT, fmt=ExportFormat.CSV, locale="en"
     )
+    assert created and job.status == ExportStatus.QUEUED  # before the worker can take it
     db.session.commit()
-    assert created and job.status == ExportStatus.QUEUED
 
     done = _wait_for(job.id)
 

@@ -12,10 +12,12 @@ import time
 from typing import Any
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
+from app.ops import heartbeat
 from app.results.models import Aggregate
 from tests.factories import make_goal, make_process
 from tests.worker import worker_app_config
@@ -66,7 +68,22 @@ def test_worker_rebuilds_counts_that_the_page_shows(
     assert "2 goals" in page
 
 
-def test_readiness_checks_database_and_redis(app: Flask) -> None:
-    response = app.test_client().get("/readyz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ready"}
+def test_readiness_needs_database_redis_and_a_worker_heartbeat(
+    app: Flask, redis_url: str, celery_worker_process: subprocess.Popen[bytes]
+) -> None:
+    redis.Redis.from_url(redis_url).delete(heartbeat.KEY)
+    client = app.test_client()
+    missing = client.get("/readyz")
+    assert missing.status_code == 503
+    assert missing.get_json()["reasons"] == {"worker": "no heartbeat within 150 s"}
+
+    heartbeat.beat.delay()  # what beat sends every 30 s; the worker answers it
+    deadline = time.monotonic() + 30
+    while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "redis": "ok", "worker": "ok"},
+    }

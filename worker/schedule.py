@@ -9,6 +9,15 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "app.results.tasks.refresh_stale_aggregates",
         "schedule": 60.0,
     },
+    "publish-outbox": {
+        "task": "app.ops.outbox.sweep_outbox",
+        "schedule": 60.0,
+    },
+    "worker-heartbeat": {
+        "task": "app.ops.heartbeat.beat",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     "open-and-close-surveys": {
         "task": "app.surveys.tasks.open_and_close_surveys",
         "schedule": 60.0,

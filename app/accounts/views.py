@@ -12,11 +12,17 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services, tokens
 from app.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from app.core.security import form_shown_again, submitted_email_key
 from app.extensions import db, limiter
 from app.i18n import current_lang
 from app.mail import external_url, queue_mail
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+# Per address, and per e-mail address named in the form: failed sign-ins to one account
+# from many addresses, and mails to one inbox, are limited too.
+ACCOUNT_FAILED_LOGINS = "10 per 15 minutes;30 per day"
+MAILS_PER_ADDRESS = "3 per hour;10 per day"
 
 
 def _safe_next(default: str) -> str:
@@ -34,6 +40,7 @@ def _send_verification(user: services.User) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(MAILS_PER_ADDRESS, methods=["POST"], key_func=submitted_email_key)
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
@@ -86,6 +93,12 @@ def resend_verification() -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(
+    ACCOUNT_FAILED_LOGINS,
+    methods=["POST"],
+    key_func=submitted_email_key,
+    deduct_when=form_shown_again,
+)
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -112,6 +125,7 @@ def logout() -> Response:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(MAILS_PER_ADDRESS, methods=["POST"], key_func=submitted_email_key)
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -129,6 +143,7 @@ def forgot_password() -> str | Response:
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def reset_password(token: str) -> str | Response:
     user = tokens.user_from_reset_token(token)
     if user is None:

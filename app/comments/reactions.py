@@ -65,8 +65,14 @@ def _change_vote(vote: CommentVote, value: int) -> None:
         bump(vote.comment_id, **deltas)
 
 
-def vote(comment: Comment, participant: Participant, value: int) -> int:
-    """+1 or -1; the same value again withdraws it. Returns the participant's vote now."""
+def vote(comment: Comment, participant: Participant, value: int, shown: int | None = None) -> int:
+    """+1 or -1; the same value again withdraws it. Returns the participant's vote now.
+
+    ``shown`` is the vote the form showed when it was sent: pressing the pressed button
+    means "withdraw", anything else "set". The same form sent twice (a double click) so
+    sets the same state twice instead of voting and withdrawing. Without it, the stored
+    vote decides.
+    """
     if value not in (1, -1):
         raise ValueError("a vote is +1 or -1")
     existing = db.session.scalar(
@@ -74,15 +80,17 @@ def vote(comment: Comment, participant: Participant, value: int) -> int:
             CommentVote.comment_id == comment.id, CommentVote.participant_id == participant.id
         )
     )
+    before = shown if shown is not None else (existing.value if existing else 0)
+    wanted = 0 if before == value else value
     if existing is None:
-        if _add_vote(comment.id, participant.id, value):
-            return value
+        if wanted == 0 or _add_vote(comment.id, participant.id, wanted):
+            return wanted
         return own_votes(participant, [comment.id]).get(comment.id, 0)  # counted already
-    if existing.value == value:
+    if wanted == 0:
         _withdraw_vote(existing)
-        return 0
-    _change_vote(existing, value)
-    return value
+    elif existing.value != wanted:
+        _change_vote(existing, wanted)
+    return wanted
 
 
 def own_votes(participant: Participant | None, comment_ids: list[int]) -> dict[int, int]:

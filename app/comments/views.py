@@ -310,7 +310,7 @@ def vote(slug: str, code: str, comment_id: int) -> Response:
         participant = _voter(process)
     except ParticipationRefusedError as refusal:
         return _refuse(process, goal, str(refusal))
-    now = reactions.vote(comment, participant, value)
+    now = reactions.vote(comment, participant, value, shown=_shown_vote())
     db.session.commit()
     messages = {
         1: _("You support this comment."),
@@ -328,6 +328,12 @@ def vote(slug: str, code: str, comment_id: int) -> Response:
             after=after,
         )
     )
+
+
+def _shown_vote() -> int | None:
+    """The vote the form showed (its hidden ``shown`` field), if it sent a valid one."""
+    shown = request.form.get("shown", "")
+    return int(shown) if shown in ("-1", "0", "1") else None
 
 
 @bp.route("/p/<slug>/goals/<code>/comments/<int:comment_id>/report", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Site-wide routes: language redirect, health checks, vendored assets, errors."""
+"""Site-wide routes: language redirect, health checks, vendored assets (errors: errors.py)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,22 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
-    render_template,
-    request,
     send_from_directory,
     url_for,
 )
-from flask_babel import refresh as babel_refresh
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.api import problems
 from app.core import policy
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, limiter
 from app.i18n import best_request_language
+from app.ops import readiness
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
@@ -66,28 +59,12 @@ def healthz() -> tuple[Response, int]:
 @bp.route("/readyz")
 @limiter.exempt
 def readyz() -> tuple[Response, int]:
-    problems = {}
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError as exc:
-        db.session.rollback()
-        problems["database"] = type(exc).__name__
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        problems |= _redis_problem(redis_url)
+    """Database, and with a broker Redis and the worker heartbeat (app/ops/readiness.py)."""
+    checks = readiness.checks()
+    problems = {part: state for part, state in checks.items() if state != readiness.OK}
     if problems:
-        return jsonify(status="unavailable", reasons=problems), 503
-    return jsonify(status="ready"), 200
-
-
-def _redis_problem(redis_url: str) -> dict[str, str]:
-    import redis
-
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as exc:
-        return {"redis": type(exc).__name__}
-    return {}
+        return jsonify(status="unavailable", reasons=problems, checks=checks), 503
+    return jsonify(status="ready", checks=checks), 200
 
 
 @bp.route("/vendor/<name>/<path:filename>")
@@ -97,36 +74,6 @@ def vendor(name: str, filename: str) -> Response:
         abort(404)
     folder = Path(current_app.config["VENDOR_PATH"]) / VENDOR_DIRS[name]
     return send_from_directory(folder, filename, max_age=7 * 24 * 3600)
-
-
-@bp.app_errorhandler(HTTPException)
-def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException | Response:
-    code = exc.code or 500
-    if request.path.startswith(("/healthz", "/readyz")):
-        return exc
-    if problems.is_api_request():
-        return problems.problem_response(exc)
-    # A URL no route matched still names its language: /de/… answers in German.
-    prefix = request.path.split("/")[1]
-    if "lang_code" not in g and prefix in current_app.config["LANGUAGES"]:
-        g.lang_code = prefix
-        babel_refresh()
-    template = "errors/error.html"
-    return render_template(template, code=code, error=exc), code
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_error(exc: CSRFError) -> tuple[str, int]:
-    return render_template("errors/error.html", code=400, error=exc, csrf=True), 400
-
-
-@bp.app_errorhandler(Exception)
-def server_error(exc: Exception) -> tuple[str, int] | Response:
-    logger.exception("unhandled error")
-    db.session.rollback()
-    if problems.is_api_request():
-        return problems.problem_response(None)
-    return render_template("errors/error.html", code=500, error=None), 500
 
 
 csrf.exempt(healthz)

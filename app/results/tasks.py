@@ -9,8 +9,15 @@ from app.queue import enqueue_on_commit
 from app.results import services
 
 
+# durable=False: not through the task outbox; the dirty flag and the beat sweep below
+# already make sure a lost recount is done later.
 @shared_task(
-    bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    durable=False,
 )
 def recompute_process_counts(self: object, process_id: int) -> None:
     services.recompute_process(process_id)

@@ -43,6 +43,7 @@ from app.surveys.answering.validation import max_length, top_n, validate_page
 from app.surveys.models import AccessMode, Response, ResponseState, Survey
 
 CODE_LIMIT = "10 per minute"
+SUBMIT_LIMIT = "30 per minute;300 per hour"  # per address: a class or an office may share one
 
 
 class Bounce(Exception):  # noqa: N818  (a redirect, not an error)
@@ -232,6 +233,7 @@ def review(slug: str) -> str:
     )
 
 
+@limiter.limit(SUBMIT_LIMIT)
 def submit(slug: str) -> HttpResponse:
     survey = _survey(slug)
     response = browser.remembered_response(survey)

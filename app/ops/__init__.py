@@ -1,0 +1,1 @@
+"""Operations: the task outbox, the worker heartbeat, readiness checks and backups."""

@@ -1,0 +1,1 @@
+"""Bench data: the building blocks of bench/generate.py."""

@@ -1,0 +1,52 @@
+"""Scenarios whose features do not exist yet: each reports its keys as "not built".
+
+Fill one in when its feature lands (results, exports, API issues): measure, add the
+same-run baseline named in the docstring, and return the numbers under the same keys.
+"""
+
+from __future__ import annotations
+
+from bench.scenarios.base import Context, Metrics, not_built
+
+
+def aggregate_full(ctx: Context) -> Metrics:
+    """Full rebuild of the survey aggregate, 50,000 responses x 20 questions (target <= 2 s),
+    against a raw SQL GROUP BY over the same answers (``vs_raw`` <= 3)."""
+    return not_built("aggregate_full.s", "aggregate_full.vs_raw")
+
+
+def aggregate_lag(ctx: Context) -> Metrics:
+    """Seconds the results lag behind a stream of 50 submissions/s (target <= 10 s)."""
+    return not_built("aggregate_lag.s")
+
+
+def results_page(ctx: Context) -> Metrics:
+    """Survey results page filtered by municipality, wrk (target >= 200 req/s); vs floor."""
+    return not_built("results_page.rps", "results_page.vs_floor")
+
+
+def api_results(ctx: Context) -> Metrics:
+    """``/api/v1/surveys/<slug>/results``, wrk (target >= 300 req/s); vs floor."""
+    return not_built("api_results.rps", "api_results.vs_floor")
+
+
+def export_xlsx_100k(ctx: Context) -> Metrics:
+    """Auswertung XLSX of 100,000 contributions (<= 20 s, <= 300 MB worker RSS), against
+    raw XlsxWriter writing the same table (``vs_raw`` <= 2)."""
+    return not_built("export_xlsx_100k.s", "export_xlsx_100k.rss_mb", "export_xlsx_100k.vs_raw")
+
+
+def export_csv_250k(ctx: Context) -> Metrics:
+    """Survey responses CSV, 250,000 x 20 (<= 30 s, <= 300 MB), against raw
+    ``COPY ... TO STDOUT`` of the same pivot (``vs_raw`` <= 2). Needs scale L."""
+    return not_built("export_csv_250k.s", "export_csv_250k.rss_mb", "export_csv_250k.vs_raw")
+
+
+def export_sav_250k(ctx: Context) -> Metrics:
+    """The same as SAV (<= 40 s, <= 300 MB), against pyreadstat writing the same frame."""
+    return not_built("export_sav_250k.s", "export_sav_250k.rss_mb", "export_sav_250k.vs_raw")
+
+
+def download_60mb(ctx: Context) -> Metrics:
+    """Server RSS growth while a 60 MB export is downloaded (target < 20 MB)."""
+    return not_built("download_60mb.rss_delta_mb")

@@ -1,0 +1,112 @@
+"""The benchmark harness does not rot: tiny data, every scenario of ``make bench-quick``, briefly.
+
+``python -m bench.generate --scale S`` builds its own ``mitwirken_bench_smoke_<pid>``
+database; ``bench.run --quick`` with one-second scenarios then starts gunicorn and a
+Celery worker (on ``TEST_REDIS_URL``, in a queue of its own), drives them with wrk
+and writes the results JSON. Runs in the PostgreSQL pass; with ``CI=true`` a missing
+PostgreSQL, Redis or wrk fails the test instead of skipping it. No timing is
+asserted: only that every metric key is reported, no scenario failed, and the
+ground truth of the write scenarios holds (nothing lost, nothing twice).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from tests.conftest import DB_KIND, IN_CI, PG_ADMIN_URL, REDIS_TEST_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.worker,
+    pytest.mark.skipif(DB_KIND != "postgresql", reason="runs in the PostgreSQL pass"),
+]
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is missing; CI=true requires it", pytrace=False)
+    pytest.skip(f"{what} is missing")
+
+
+def _admin(statement: str) -> None:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def bench_database() -> Iterator[str]:
+    name = f"mitwirken_bench_smoke_{os.getpid()}"
+    try:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except sa.exc.OperationalError:
+        _missing("PostgreSQL")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        _missing("Redis")
+    if shutil.which("wrk") is None:
+        _missing("wrk (apt-get install wrk; make bench installs it)")
+    yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"BENCH_PG_URL": PG_ADMIN_URL}
+    return subprocess.run(  # noqa: S603  (our own modules, fixed arguments)
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> None:
+    from bench.scenarios import SCENARIOS, pending
+    from bench.scenarios.base import NOT_BUILT
+
+    generated = _bench("bench.generate", "--scale", "S", "--database", bench_database)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    assert "scale S generated" in generated.stdout
+
+    run = _bench(
+        *("bench.run", "--quick", "--seconds", "1", "--raw-seconds", "1"),
+        *("--database", bench_database, "--redis", REDIS_TEST_URL, "--results", str(tmp_path)),
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert "up to date" in run.stdout  # the run reused the generated database
+    [path] = tmp_path.glob("*.json")
+    result = json.loads(path.read_text())
+    metrics = result["metrics"]
+
+    assert result["failures"] == {}
+    for scenario in SCENARIOS:
+        built = getattr(pending, scenario.name, None) is not scenario.run
+        for key in scenario.keys:
+            assert (metrics[key] != NOT_BUILT) is built, key
+    assert metrics["floor.rps"] > 0
+    assert metrics["goal_page.queries"] > 0
+    for scenario in ("survey_submit", "comment_post"):
+        assert metrics[f"{scenario}.lost"] == 0
+        assert metrics[f"{scenario}.dupes"] == 0
+        assert result["details"][scenario]["raw"]["count"] > 0
+    assert metrics["export_abwaegung_xlsx.rows"] == metrics["export_abwaegung_csv.rows"] > 0
+    assert result["machine"]["cpus"] and result["load"]["after"]
