@@ -28,6 +28,7 @@ def create_bench_process() -> tuple[Process, dict[str, Goal]]:
         participation_mode=ParticipationMode.ANONYMOUS,
         # The Abwägung export is measured over the 100,000 contributions alone.
         assess_survey_answers=False,
+        actor=None,
     )
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     save_phase(
@@ -35,12 +36,14 @@ def create_bench_process() -> tuple[Process, dict[str, Goal]]:
         kind=PhaseKind.INFORMATION,
         starts_at=today - timedelta(days=60),
         ends_at=today - timedelta(days=30),
+        actor=None,
     )
     save_phase(
         process,
         kind=PhaseKind.PARTICIPATION,
         starts_at=today - timedelta(days=30),
         ends_at=today + timedelta(days=365),
+        actor=None,
     )
     goals: dict[str, Goal] = {}
     for demo_goal in HF12.goals:
@@ -58,6 +61,7 @@ def _add_goal(
             title=dict(demo.title), body=dict(demo.body), easy_body=dict(demo.easy_body)
         ),
         parent=parent,
+        author=None,
         change_note="Benchmark",
     )
     goals[demo.code] = goal
