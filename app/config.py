@@ -161,6 +161,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "CELERY": _celery_settings(redis_url),
         **_rate_limit_settings(redis_url),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
+        "API_RECHECK_SECONDS": float(os.environ.get("API_RECHECK_SECONDS", "2")),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "LANGUAGES": languages,
         "BABEL_DEFAULT_LOCALE": languages[0],

@@ -11,6 +11,7 @@ from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
+from app.api.conditional import from_recent
 from app.api.problems import API_PREFIX, PROBLEM_TYPE
 from app.extensions import limiter
 
@@ -50,6 +51,12 @@ def _negotiate() -> None:
     offers = (ZIP_TYPE, PROBLEM_TYPE) if request.endpoint in ZIP_ENDPOINTS else JSON_TYPES
     if accept.best_match(offers) is None:
         abort(406, f"This address answers in {offers[0]} (errors: {PROBLEM_TYPE}).")
+
+
+@bp.before_request
+def _recent_answer() -> Response | None:
+    """A version computed moments ago answers without the database (see conditional)."""
+    return from_recent()
 
 
 @bp.after_app_request

@@ -6,6 +6,12 @@ of the request's path and query and that version, so an ``If-None-Match`` that
 matches is answered 304 without building anything. A body that had to be built
 is kept in a small per-process LRU keyed by the ETag: the key names the data it
 was built from, so it can never be stale, and the next client gets the bytes.
+
+For ``API_RECHECK_SECONDS`` (default 2) after a version was computed, the same
+address and query are answered from the ETag and body just found, without asking
+the database again (``from_recent``, before the view runs): a burst of requests for
+one address costs one version check per worker process and interval. Answers may
+thus lag a change by that long; clients may keep them ``MAX_AGE`` anyway.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -58,6 +65,40 @@ class BodyCache:
 BODIES = BodyCache(CACHE_ENTRIES)
 
 
+class RecentVersions:
+    """Per address and query: the ETag computed last, its max-age, and until when."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[str, int, float]] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, key: str, etag: str, max_age: int, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        with self._lock:
+            if len(self._items) > CACHE_ENTRIES * 4:
+                self._items.clear()  # bounded; refilled by the next requests
+            self._items[key] = (etag, max_age, time.monotonic() + seconds)
+
+    def recall(self, key: str) -> tuple[str, int] | None:
+        with self._lock:
+            found = self._items.get(key)
+        if found is None or found[2] < time.monotonic():
+            return None
+        return found[0], found[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+RECENT = RecentVersions()
+
+
+def _request_key() -> str:
+    return repr((request.path, sorted(request.args.items(multi=True))))
+
+
 def etag_for(version: Hashable) -> str:
     query = sorted(request.args.items(multi=True))
     raw = repr((FORMAT, request.path, query, version)).encode()
@@ -81,9 +122,15 @@ def encode(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _json(body: bytes, etag: str, max_age: int) -> Response:
+    response = current_app.response_class(body, mimetype="application/json")
+    return _headers(response, etag, max_age)
+
+
 def answer(version: Hashable, build: Callable[[], Any], *, max_age: int = MAX_AGE) -> Response:
     """The JSON answer for ``version``: 304, a cached body, or ``build()`` serialised."""
     etag = etag_for(version)
+    RECENT.remember(_request_key(), etag, max_age, current_app.config["API_RECHECK_SECONDS"])
     unchanged = not_modified(etag, max_age)
     if unchanged is not None:
         return unchanged
@@ -91,5 +138,19 @@ def answer(version: Hashable, build: Callable[[], Any], *, max_age: int = MAX_AG
     if body is None:
         body = encode(build())
         BODIES.put(etag, body)
-    response = current_app.response_class(body, mimetype="application/json")
-    return _headers(response, etag, max_age)
+    return _json(body, etag, max_age)
+
+
+def from_recent() -> Response | None:
+    """The answer of a version computed moments ago for this address, if still fresh."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    recent = RECENT.recall(_request_key())
+    if recent is None:
+        return None
+    etag, max_age = recent
+    unchanged = not_modified(etag, max_age)
+    if unchanged is not None:
+        return unchanged
+    body = BODIES.get(etag)
+    return None if body is None else _json(body, etag, max_age)

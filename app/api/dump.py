@@ -44,7 +44,7 @@ def data_version(proc: Process) -> str:
         versions.process(proc, now),
         versions.tree(proc.id),
         versions.contributions(proc.id),
-        versions.aggregate(process_counts(proc.id)),
+        versions.process_aggregate(proc.id),
         versions.rating_questions(proc.id),
         assessments_visible(proc),
         policy.can_see_rating_results(None, proc),

@@ -29,6 +29,7 @@ from app.moderation.models import OfficialReply
 from app.processes.models import Process
 from app.ratings.models import RatingQuestion
 from app.results.models import Aggregate
+from app.results.services import PROCESS_SCOPE
 
 
 def process(proc: Process, now: datetime | None = None) -> tuple[Any, ...]:
@@ -85,6 +86,18 @@ def contributions(process_id: int) -> tuple[Any, ...]:
 
 def aggregate(stored: Aggregate | None) -> tuple[Any, ...]:
     return (None,) if stored is None else (stored.id, stored.version, stored.computed_at)
+
+
+def process_aggregate(process_id: int) -> tuple[Any, ...]:
+    """The stored counts' version without reading their data."""
+    row = db.session.execute(
+        sa.select(Aggregate.id, Aggregate.version, Aggregate.computed_at).where(
+            Aggregate.scope == PROCESS_SCOPE,
+            Aggregate.scope_id == process_id,
+            Aggregate.computed_at.is_not(None),
+        )
+    ).first()
+    return (None,) if row is None else tuple(row)
 
 
 def rating_questions(process_id: int) -> tuple[Any, ...]:

@@ -44,7 +44,6 @@ from app.goals.models import Goal
 from app.goals.services import get_goal_or_404
 from app.i18n import N_
 from app.processes.models import Process
-from app.processes.services import get_process_or_404
 from app.results.services import process_counts
 
 logger = logging.getLogger(__name__)
@@ -65,8 +64,8 @@ def documented(schema: Any, *errors: int) -> Callable[[View], View]:
 
 
 def _public_process(slug: str) -> Process:
-    process = get_process_or_404(slug)
-    if not policy.is_open_data(process):
+    process = process_reading.by_slug(slug)
+    if process is None or not policy.is_open_data(process):
         abort(404)
     return process
 
@@ -115,13 +114,14 @@ def process_list(limit: int, cursor: str | None = None, lang: str | None = None)
 @documented(ProcessDetailSchema, 400, 404)
 def process(slug: str, lang: str | None = None) -> Response:
     proc, now = _public_process(slug), utcnow()
-    stored = process_counts(proc.id)
-    version = _process_version(proc, now, versions.aggregate(stored))
+    version = _process_version(proc, now, versions.process_aggregate(proc.id))
     shown = lang or proc.default_locale
-    return answer(
-        version,
-        lambda: ProcessDetailSchema().dump(process_reading.detail(proc, stored, shown, now)),
-    )
+
+    def build() -> Any:
+        stored = process_counts(proc.id)
+        return ProcessDetailSchema().dump(process_reading.detail(proc, stored, shown, now))
+
+    return answer(version, build)
 
 
 # --- revisions -------------------------------------------------------------------------
@@ -245,16 +245,17 @@ def contributions(
 @documented(ProcessResultsSchema, 400, 404)
 def process_results(slug: str, lang: str | None = None) -> Response:
     proc, now = _public_process(slug), utcnow()
-    stored = process_counts(proc.id)
     visible = policy.can_see_rating_results(None, proc)
     version = _process_version(
-        proc, now, versions.aggregate(stored), versions.rating_questions(proc.id), visible
+        proc, now, versions.process_aggregate(proc.id), versions.rating_questions(proc.id), visible
     )
     shown = lang or proc.default_locale
-    return answer(
-        version,
-        lambda: ProcessResultsSchema().dump(result_reading.process_results(proc, stored, shown)),
-    )
+
+    def build() -> Any:
+        stored = process_counts(proc.id)
+        return ProcessResultsSchema().dump(result_reading.process_results(proc, stored, shown))
+
+    return answer(version, build)
 
 
 @bp.doc(

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
-from app.api.conditional import BODIES
+from app.api.conditional import BODIES, RECENT
 from app.assessment.models import Consideration
 from app.assessment.services import assessing
 from app.comments import reactions
@@ -57,8 +57,10 @@ class OpenData:
 def _fresh_bodies() -> Iterator[None]:
     """Each test builds its own database, where equal ids mean other data."""
     BODIES.clear()
+    RECENT.clear()
     yield
     BODIES.clear()
+    RECENT.clear()
 
 
 def _goal(process: Process, code: str, de: str, en: str = "", parent: Goal | None = None) -> Goal:

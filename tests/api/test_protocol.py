@@ -101,3 +101,33 @@ class TestRateLimit:
 def test_the_web_pages_keep_their_html_errors(client: FlaskClient, app: Flask) -> None:
     page = client.get("/de/diese-seite-gibt-es-nicht")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_a_database_that_does_not_answer_is_a_503_problem(
+    client: FlaskClient, opendata: OpenData, monkeypatch: Any
+) -> None:
+    import sqlalchemy as sa
+
+    def lost(*args: Any, **kwargs: Any) -> Any:
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(views.versions, "tree", lost)
+    response = client.get(TREE)
+    assert (response.status_code, response.mimetype) == (503, PROBLEM)
+    assert response.headers["Retry-After"] == "30"
+
+
+def test_a_version_computed_moments_ago_answers_without_the_database(
+    client: FlaskClient, app: Flask, opendata: OpenData
+) -> None:
+    from tests.conftest import counting_queries
+
+    app.config["API_RECHECK_SECONDS"] = 60
+    etag = client.get(TREE).headers["ETag"]
+    reactions.vote(opendata.comments["first"], opendata.people["account"], 1)
+    db.session.commit()
+    with counting_queries() as statements:
+        again = client.get(TREE, headers={"If-None-Match": etag})
+        body = client.get(TREE)
+    assert (again.status_code, statements) == (304, [])
+    assert body.headers["ETag"] == etag and body.status_code == 200

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy import orm as so
 
 from app.api.reading.common import languages_of, localized, localized_or_none, page, phase
 from app.extensions import db
@@ -14,6 +15,12 @@ from app.goals.services import GoalNode, goal_tree
 from app.processes.models import Process
 from app.results.models import Aggregate
 from app.results.services import PROCESS_SCOPE
+
+
+def by_slug(slug: str) -> Process | None:
+    """A process with its phases, in one query (the views' first question)."""
+    stmt = sa.select(Process).options(so.joinedload(Process.phases)).where(Process.slug == slug)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def published_page(limit: int, after: int | None) -> tuple[list[Process], str | None]:
