@@ -9,7 +9,7 @@ from marshmallow import validate
 from app.config import configured_languages
 from app.i18n import N_
 
-CURSOR_PATTERN = r"^[0-9]{1,18}$"  # the id a page continues after
+CURSOR_PATTERN = r"^[0-9]{1,10}$"  # the id a page continues after
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
 

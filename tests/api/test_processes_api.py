@@ -78,3 +78,11 @@ def test_phase_change_changes_current_phase(client: FlaskClient, opendata: OpenD
     opendata.process.phases[0].kind = PhaseKind.RESULTS
     db.session.commit()
     assert get_json(client, "/api/v1/processes/hf12")["current_phase"] == "results"
+
+
+def test_a_cursor_past_every_id_is_an_empty_page(client: FlaskClient, opendata: OpenData) -> None:
+    body = get_json(client, "/api/v1/processes/hf12/contributions?cursor=9999999999")
+    assert body["items"] == [] and body["next_cursor"] is None
+    assert [
+        p["slug"] for p in get_json(client, "/api/v1/processes?cursor=9999999999")["items"]
+    ] == ["hf12"]

@@ -36,9 +36,12 @@ def encode_cursor(last_id: int) -> str:
     return str(last_id)
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger cursor is past every row
+
+
 def decode_cursor(cursor: str | None) -> int | None:
     """The id a page continues after (the parameter's pattern admits digits only)."""
-    return int(cursor) if cursor else None
+    return min(int(cursor), MAX_ID) if cursor else None
 
 
 def page(rows: list[Any], limit: int, last_id: Any) -> tuple[list[Any], str | None]:
