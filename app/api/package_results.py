@@ -38,7 +38,7 @@ CONTRIBUTION_COLUMNS = [
     Column("consideration", "string", "How it was considered (results phase, if public).",
            values=_values(Consideration)),
     Column("rationale", "string", "Why (results phase, if public)."),
-    Column("assessed_group", "string", "Stakeholder group the administration assigned.",
+    Column("assessed_group", "string", "Group the administration assigned (if taken up).",
            values=GROUPS),
     Column("taken_up_goal", "string", "Goal of the revision that took it up."),
     Column("taken_up_revision", "integer", "Number of that revision."),

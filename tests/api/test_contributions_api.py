@@ -165,3 +165,25 @@ def test_revisions_of_a_process_page_oldest_first(client: FlaskClient, opendata:
 def test_unknown_goal_revisions_is_a_problem_404(client: FlaskClient, opendata: OpenData) -> None:
     problem = get_json(client, "/api/v1/processes/hf12/goals/99/revisions", 404)
     assert problem["status"] == 404
+
+
+def test_assigned_group_only_where_the_public_pages_show_it(
+    client: FlaskClient, app: Flask
+) -> None:
+    from app.assessment.models import Consideration
+    from app.assessment.services import assessing
+    from app.extensions import db
+    from app.participation.models import StakeholderGroup
+
+    with app.test_request_context():
+        data = build(PhaseKind.RESULTS)
+    noted = assessing.AssessmentInput(
+        StakeholderGroup.COUNCIL, Consideration.NOTED, "Gelesen.", None
+    )
+    assessing.save_assessment(
+        data.comments["anonymous"], data.process, noted, expected_version=0, assessor=None
+    )
+    db.session.commit()
+    items = _by_id(get_json(client, URL))
+    assert items[data.comments["anonymous"].id]["assessment"]["group"] is None
+    assert items[data.comments["first"].id]["assessment"]["group"] == "council"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.api.reading.authors import Authors
 from app.api.reading.common import localized, page
 from app.assessment.models import Assessment
+from app.assessment.services.queries import TAKEN_UP
 from app.assessment.services.visibility import public_assessments
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
@@ -67,10 +68,13 @@ def _revision_refs(assessments: list[Assessment]) -> dict[int, dict[str, Any]]:
 def _assessment(item: Assessment | None, refs: dict[int, Any]) -> dict[str, Any] | None:
     if item is None:
         return None
+    # The assigned group is public only where the public pages show it: with the
+    # feedback taken up (the report) and under a revision ("What has changed?").
+    shown = item.consideration in TAKEN_UP or item.goal_revision_id is not None
     return {
         "consideration": item.consideration,
         "rationale": item.rationale,
-        "group": item.stakeholder_group,
+        "group": item.stakeholder_group if shown else None,
         "taken_up_in": refs.get(item.goal_revision_id or 0),
     }
 

@@ -53,7 +53,12 @@ class AssessmentSchema(ma.Schema):
         "considered, partly, not_considered, noted (zur Kenntnis genommen) or already_included.",
     )
     rationale = str_field("Why, in the administration's words.")
-    group = _enum(StakeholderGroup, "The stakeholder group the administration assigned.")
+    group = _enum(
+        StakeholderGroup,
+        "The stakeholder group the administration assigned, where the public pages show "
+        "it (the contribution was taken up, or a revision took it up); else null.",
+        nullable=True,
+    )
     taken_up_in = nested_field(
         RevisionRefSchema, "The goal revision that took this contribution up.", nullable=True
     )
