@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
     from app.accounts import auth
+    from app.api.spec import api, spec_kwargs
     from app.core import i18n_hooks
     from app.db import enable_sqlite_savepoints
     from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
@@ -67,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
     )
     i18n_hooks.init_app(app)
+    api.init_app(app, spec_kwargs=spec_kwargs())
 
 
 def _init_celery(app: Flask) -> None:
@@ -78,6 +80,9 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.api.reference import bp as api_reference_bp
+    from app.api.routes import bp as api_bp
+    from app.api.spec import api
     from app.assessment.public import bp as assessment_public_bp
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
@@ -97,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(core_bp)
     errors.init_app(app)
+    api.register_blueprint(api_bp)  # registers it with the app and documents it
     app.register_blueprint(processes_bp, url_prefix="/<lang_code>")
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
@@ -110,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")
     app.register_blueprint(comments_bp, url_prefix="/<lang_code>")
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(api_reference_bp, url_prefix="/<lang_code>")
     app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
     app.after_request(set_participant_cookie)
@@ -117,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.api.cli import opendata_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
     from app.goals.cli import goals_cli
@@ -125,6 +133,7 @@ def _register_cli(app: Flask) -> None:
     from app.surveys.cli import survey_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(opendata_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)

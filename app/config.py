@@ -135,13 +135,19 @@ def _rate_limit_settings(redis_url: str | None) -> dict[str, Any]:
     }
 
 
+def configured_languages() -> list[str]:
+    """The UI languages from ``LANGUAGES``; the first is the default."""
+    raw = os.environ.get("LANGUAGES", "de,en,tr,ar,uk,ru").split(",")
+    return [code.strip() for code in raw if code.strip()]
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
     production = os.environ.get("MITWIRKEN_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'mitwirken.db'}"
     redis_url = os.environ.get("REDIS_URL") or None
-    languages = os.environ.get("LANGUAGES", "de,en,tr,ar,uk,ru").split(",")
+    languages = configured_languages()
     return {
         "MITWIRKEN_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),
@@ -154,9 +160,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REDIS_URL": redis_url,
         "CELERY": _celery_settings(redis_url),
         **_rate_limit_settings(redis_url),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
+        "API_RECHECK_SECONDS": float(os.environ.get("API_RECHECK_SECONDS", "2")),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
-        "LANGUAGES": [code.strip() for code in languages if code.strip()],
-        "BABEL_DEFAULT_LOCALE": languages[0].strip(),
+        "LANGUAGES": languages,
+        "BABEL_DEFAULT_LOCALE": languages[0],
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Berlin"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -166,6 +174,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": production,
         "VENDOR_PATH": str(PROJECT_ROOT / "node_modules"),
         "EXPORT_PATH": str(instance_path / "exports"),
+        "OPENDATA_PATH": str(instance_path / "opendata"),
         # The largest upload is a goal-tree file (YAML/CSV); larger bodies get the 413 page.
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "WTF_CSRF_TIME_LIMIT": None,

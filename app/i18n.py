@@ -100,3 +100,9 @@ def tr_markup(value: dict[str, str] | None, fallback: str | None = None) -> Mark
     return Markup('<span lang="{}" dir="{}">{}</span>').format(
         item.lang, text_direction(item.lang), item.text
     )
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Mark ``text`` for the catalogs without translating it here (API descriptions:
+    the OpenAPI document stays English, the reference page translates them)."""
+    return text

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # ``include``), so no module has to be imported elsewhere just to register its tasks.
 TASK_MODULES = (
     "app.mail",
+    "app.api.tasks",
     "app.comments.tasks",
     "app.exports.tasks",
     "app.ops.heartbeat",

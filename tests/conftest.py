@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +47,11 @@ BASE_CONFIG: dict[str, Any] = {
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
     "BASE_URL": "http://localhost",
+    # The API answers from a version it computed moments ago; tests change data and ask
+    # again at once (tests/api/test_protocol.py turns it on).
+    "API_RECHECK_SECONDS": 0,
+    # Open-data packages of the whole run go to one temporary folder, not instance/.
+    "OPENDATA_PATH": str(Path(tempfile.gettempdir()) / f"mitwirken-opendata-{os.getpid()}"),
     # Cheap password hashes: the suite creates hundreds of users.
     "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }

@@ -6,6 +6,7 @@
   rolled back, so nothing of the request is half-written; the pool checks each
   connection before use (``pool_pre_ping``), so the app recovers by itself.
 - Anything else is logged and answered with a generic 500 page.
+- Under ``/api/`` every error is ``application/problem+json`` (``app.api.problems``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import refresh as babel_refresh
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from app.api import problems
 from app.config import MAX_CONTENT_LENGTH
 from app.extensions import db
 from app.i18n import LOCALE_COOKIE
@@ -45,9 +47,11 @@ def _language_from_url() -> None:
         babel_refresh()
 
 
-def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException | Response:
     if request.path.startswith(PROBES):
         return exc
+    if problems.is_api_request():
+        return problems.problem_response(exc)
     _language_from_url()
     code = exc.code or 500
     limit_mb = MAX_CONTENT_LENGTH // (1024 * 1024)
@@ -58,11 +62,13 @@ def csrf_error(exc: CSRFError) -> tuple[str, int]:
     return render_template("errors/error.html", code=400, error=exc, csrf=True), 400
 
 
-def database_unavailable(exc: Exception) -> tuple[str, int, dict[str, str]]:
+def database_unavailable(exc: Exception) -> tuple[str, int, dict[str, str]] | Response:
     # The class names only: the message can carry SQL parameters (personal data).
     cause = type(getattr(exc, "orig", None) or exc).__name__
     logger.error("database unavailable (%s: %s); answered 503", type(exc).__name__, cause)
     _discard_transaction()
+    if problems.is_api_request():
+        return problems.problem_response(ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS))
     # Templates ask Flask-Login who is signed in; that would read the database again.
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     _language_without_database()
@@ -94,7 +100,9 @@ def _language_without_database() -> None:
     babel_refresh()
 
 
-def server_error(exc: Exception) -> tuple[str, int]:
+def server_error(exc: Exception) -> tuple[str, int] | Response:
     logger.exception("unhandled error")
     db.session.rollback()
+    if problems.is_api_request():
+        return problems.problem_response(None)
     return render_template("errors/error.html", code=500, error=None), 500

@@ -141,6 +141,15 @@ def can_see_survey_results(user: Any, survey: Survey, now: datetime | None = Non
     return False
 
 
+# --- open data (app/api): the same answer for whoever asks ----------------------------
+
+
+def is_open_data(process: Process) -> bool:
+    """The API and the data package serve a process exactly when anonymous visitors see
+    its pages; signing in changes nothing there (answers are shared by caches)."""
+    return can_view_process(None, process)
+
+
 def require(allowed: bool) -> None:
     """Abort with 403 (or 401 for anonymous users) unless ``allowed``."""
     if allowed:

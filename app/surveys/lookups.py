@@ -29,7 +29,9 @@ def get_survey_or_404(slug: str) -> Survey:
     return survey
 
 
-def _public() -> sa.Select[tuple[Survey]]:
+def public_by_id() -> sa.Select[tuple[Survey]]:
+    """The surveys the public may see (open or closed, of a published process or
+    none), unordered: callers page them by id (the open-data API)."""
     return (
         sa.select(Survey)
         .outerjoin(Process, Survey.process_id == Process.id)
@@ -37,8 +39,11 @@ def _public() -> sa.Select[tuple[Survey]]:
             Survey.state.in_(PUBLIC_STATES),
             sa.or_(Survey.process_id.is_(None), Process.is_published),
         )
-        .order_by(Survey.state.desc(), Survey.opens_at.desc(), Survey.id.desc())
     )
+
+
+def _public() -> sa.Select[tuple[Survey]]:
+    return public_by_id().order_by(Survey.state.desc(), Survey.opens_at.desc(), Survey.id.desc())
 
 
 def public_surveys() -> list[Survey]:

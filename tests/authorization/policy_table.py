@@ -164,6 +164,17 @@ POLICY: dict[tuple[str, str], Access] = {
     ("core.root", GET): everyone(to("processes.home")),
     ("core.vendor", GET): everyone(OK),
     ("static", GET): everyone(OK),
+    # the open-data API: what anonymous visitors see, the same for every role
+    ("api.openapi", GET): everyone(OK),
+    ("api.processes", GET): everyone(OK),
+    ("api.process", GET): everyone(OK),
+    ("api.process_revisions", GET): everyone(OK),
+    ("api.goal_revisions", GET): everyone(OK),
+    ("api.contributions", GET): everyone(OK),
+    ("api.process_results", GET): everyone(OK),
+    ("api.surveys", GET): everyone(OK),
+    ("api.datapackage", GET): everyone(OK),  # built at once without a broker
+    ("api_reference.reference", GET): everyone(OK),
     # accounts (the links carry a signed token)
     ("accounts.check_mail", GET): everyone(OK),
     ("accounts.forgot_password", GET): everyone(OK),

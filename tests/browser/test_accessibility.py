@@ -58,6 +58,7 @@ PUBLIC = {
     "register": "/account/register",
     "forgot-password": "/account/forgot-password",
     "not-found": "/diese-seite-gibt-es-nicht",
+    "open-data": "/open-data",
 }
 # Reflow (WCAG 1.4.10): CSS viewport sizes. "200 % zoom" is a 1280 x 800 window
 # at 200 % page zoom, which Chromium lays out as a 640 x 400 CSS-pixel viewport.

@@ -1,0 +1,85 @@
+"""Rating results per goal, from the stored process aggregate only (as the goal
+pages show them); public as ``policy.can_see_rating_results`` decides for anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import force_locale
+
+from app.api.reading.common import localized
+from app.core import policy
+from app.goals.services import flatten, goal_tree
+from app.processes.models import Process, ResultsVisibility
+from app.ratings.models import SCALE_VALUES, RatingQuestion
+from app.ratings.services import SCALE_LABELS, rating_questions
+from app.results.models import Aggregate
+
+
+def visible_from(proc: Process) -> datetime | None:
+    """When hidden results become public: the end of the participation phase."""
+    phase = proc.participation_phase()
+    if proc.results_visibility == ResultsVisibility.AFTER_PHASE and phase is not None:
+        return phase.ends_at
+    return None
+
+
+def _question(question: RatingQuestion, lang: str, fallback: str) -> dict[str, Any]:
+    return {
+        "key": question.key,
+        "scale": question.scale,
+        "prompt": localized(question.prompt, lang, fallback),
+        "answers": [
+            {"value": value, "label": str(SCALE_LABELS[question.scale][value])}
+            for value in SCALE_VALUES[question.scale]
+        ],
+    }
+
+
+def _question_result(question: RatingQuestion, counts: dict[str, int]) -> dict[str, Any]:
+    total = sum(int(n) for n in counts.values())
+    return {
+        "key": question.key,
+        "total": total,
+        "counts": [
+            {
+                "value": value,
+                "count": int(counts.get(str(value), 0)),
+                "percent": round(100 * int(counts.get(str(value), 0)) / total, 2) if total else 0.0,
+            }
+            for value in SCALE_VALUES[question.scale]
+        ],
+    }
+
+
+def _goals(proc: Process, stored: Aggregate | None, questions: list[RatingQuestion]) -> list[Any]:
+    per_goal = (stored.data if stored else {}).get("per_goal", {})
+    rows = []
+    for node in flatten(goal_tree(proc.id)):
+        numbers = per_goal.get(str(node.goal.id), {})
+        distribution = numbers.get("distribution", {})
+        rows.append(
+            {
+                "goal": node.goal.code,
+                "ratings": int(numbers.get("ratings", 0)),
+                "mean_agreement": numbers.get("mean_agreement"),
+                "questions": [_question_result(q, distribution.get(q.key, {})) for q in questions],
+            }
+        )
+    return rows
+
+
+def process_results(proc: Process, stored: Aggregate | None, lang: str) -> dict[str, Any]:
+    visible = policy.can_see_rating_results(None, proc)
+    questions = rating_questions(proc)
+    with force_locale(lang):
+        described = [_question(q, lang, proc.default_locale) for q in questions]
+    return {
+        "process": proc.slug,
+        "visible": visible,
+        "visible_from": None if visible else visible_from(proc),
+        "as_of": stored.computed_at if stored and visible else None,
+        "questions": described,
+        "goals": _goals(proc, stored, questions) if visible else [],
+    }
