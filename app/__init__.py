@@ -90,7 +90,7 @@ def _connect_features(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
-    from app.assessment.public import bp as assessment_public_bp
+    from app.assessment.public_views import bp as assessment_public_bp
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
     from app.core import errors
