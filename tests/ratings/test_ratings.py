@@ -437,3 +437,19 @@ def test_parallel_saves_of_one_participant_end_with_one_row_per_question(
     assert len(rows) == 3
     assert {value for _, value in rows} == {3}  # the later save won, by update
     assert "inserted concurrently" in caplog.text  # its insert hit the unique constraint
+
+
+def test_rating_results_have_decorative_svg_bars_beside_the_percentages(
+    citizen_client: FlaskClient, goal: Goal
+) -> None:
+    rate(citizen_client, ALL_ANSWERS)
+    page = page_of(citizen_client.get(GOAL_URL))
+    results = page[page.index('id="rating-results-heading"') :]
+    svgs = re.findall(r"<svg[^>]*>.*?</svg>", results, re.DOTALL)
+    assert len(svgs) == 6 + 5 + 3  # one per answer row of the three default questions
+    for svg in svgs:
+        assert 'aria-hidden="true"' in svg and 'focusable="false"' in svg
+        assert "style=" not in svg
+    assert '<rect class="bar__value" width="100.0"' in results  # the one answer given
+    assert '<rect class="bar__value" width="0.0"' in results
+    assert re.search(r"</svg></span> 100%</td>", results)  # the text stays beside the bar

@@ -26,10 +26,10 @@ from app.surveys.models import (
     Section,
     Survey,
 )
+from tests.assessment.test_workspace import comment, tag, text
 from tests.conftest import counting_queries, login_as, submit
 from tests.factories import make_goal, make_process, make_user, unaudited
-from tests.test_assessment import comment, tag, text
-from tests.test_staff import goal_form, process_form
+from tests.staff.conftest import goal_form, process_form
 
 BASE = "/en/staff/assessment/p/hf12"
 STAFF = "/en/staff/p/hf12"
