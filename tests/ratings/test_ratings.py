@@ -25,16 +25,11 @@ from app.ratings import services
 from app.ratings.models import Rating, RatingQuestion, ScaleKind
 from app.results.services import process_counts
 from tests.conftest import DB_KIND, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_user
 
 GOAL_URL = "/en/p/hf12/goals/1"
 RATE_URL = f"{GOAL_URL}/rate"
 ALL_ANSWERS = {"q_direction": "4", "q_importance": "5", "q_ambition": "1"}
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
 
 
 @pytest.fixture
