@@ -28,6 +28,7 @@ def create_bench_process() -> tuple[Process, dict[str, Goal]]:
         participation_mode=ParticipationMode.ANONYMOUS,
         # The Abwägung export is measured over the 100,000 contributions alone.
         assess_survey_answers=False,
+        actor=None,  # the system, as for the command line
     )
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     save_phase(
@@ -35,12 +36,14 @@ def create_bench_process() -> tuple[Process, dict[str, Goal]]:
         kind=PhaseKind.INFORMATION,
         starts_at=today - timedelta(days=60),
         ends_at=today - timedelta(days=30),
+        actor=None,
     )
     save_phase(
         process,
         kind=PhaseKind.PARTICIPATION,
         starts_at=today - timedelta(days=30),
         ends_at=today + timedelta(days=365),
+        actor=None,
     )
     goals: dict[str, Goal] = {}
     for demo_goal in HF12.goals:
@@ -59,6 +62,7 @@ def _add_goal(
         ),
         parent=parent,
         change_note="Benchmark",
+        author=None,
     )
     goals[demo.code] = goal
     for child in demo.children:
