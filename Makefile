@@ -51,6 +51,7 @@ add-language: $(PY_STAMP)  ## make add-language LANG=tr: a new catalog to transl
 
 check: lint
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 lint:
 	$(BIN)/ruff check app tests worker bench

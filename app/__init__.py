@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     _init_extensions(app)
     _init_celery(app)
+    _connect_features(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -78,12 +79,23 @@ def _init_celery(app: Flask) -> None:
     install_session_hooks()
 
 
+def _connect_features(app: Flask) -> None:
+    """What one feature runs of others, named here instead of registered on import."""
+    from app.comments.services import count_comments, publish_confirmed
+    from app.participation.services import init_confirm_hooks
+    from app.ratings.services import count_confirmed_guest, count_ratings
+    from app.results.services import init_goal_counters
+
+    init_goal_counters(app, [count_comments, count_ratings])
+    init_confirm_hooks(app, [publish_confirmed, count_confirmed_guest])
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.api.reference import bp as api_reference_bp
     from app.api.routes import bp as api_bp
     from app.api.spec import api
-    from app.assessment.public import bp as assessment_public_bp
+    from app.assessment.public_views import bp as assessment_public_bp
     from app.assessment.views import bp as assessment_bp
     from app.comments.views import bp as comments_bp
     from app.core import errors

@@ -90,13 +90,13 @@ def _manifest(database: str) -> manifests.Manifest:
 def _reset(app: Any, manifest: manifests.Manifest) -> dict[str, int]:
     """Back to the generated state: earlier runs' rows removed, counts rebuilt."""
     from app.extensions import db
-    from app.results.services import recompute_process
+    from app.results.tasks import run_rebuild
+    from app.results.triggers import PROCESS_SCOPE
 
     with app.app_context():
         with db.engine.begin() as conn:
             removed = manifests.reset(conn, manifest)
-        recompute_process(manifest.process_id)
-        db.session.commit()
+        run_rebuild(PROCESS_SCOPE, manifest.process_id)  # commits
     return removed
 
 

@@ -37,6 +37,7 @@ PG_ADMIN_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+FIXTURES = Path(__file__).parent / "fixtures"  # goal trees to import
 # One database per test run, so runs in parallel (two engineers, CI) never collide.
 PG_TEST_DB = f"mitwirken_test_{os.getpid()}"
 

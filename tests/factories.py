@@ -1,8 +1,10 @@
 """Small builders for test data, going through the same services as the app.
 
-The services audit every change; seeding is not what a test is about, so the
-builders drop the audit events they cause (:func:`unaudited`), and a test sees only
-the events of what it does.
+One line builds what a test needs: a user, a process, a goal, a survey and its
+responses, a comment with replies, votes and reports (online or offline), ratings
+and an assessment. The services audit every change; seeding is not what a test is
+about, so the builders drop the audit events they cause (:func:`unaudited`), and a
+test sees only the events of what it does.
 """
 
 from __future__ import annotations
@@ -18,13 +20,21 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, grant_role
+from app.assessment.models import Assessment, Consideration
+from app.assessment.services import assessing, workspace
 from app.audit.models import AuditEvent
+from app.comments import reactions
+from app.comments import services as comment_services
+from app.comments.models import Channel, Comment, CommentStatus, ReportReason
 from app.db import utcnow
 from app.extensions import db
 from app.goals.editing import GoalTexts, create_goal
 from app.goals.models import Goal
+from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.editing import create_process, save_phase
 from app.processes.models import PhaseKind, Process
+from app.ratings.services import rating_questions, save_ratings
+from app.staff.offline_services import OfflineInput, enter_offline_comment
 from app.surveys.answering.answers import save_section
 from app.surveys.answering.gate import Respondent
 from app.surveys.answering.responses import start_response, submit_response
@@ -34,6 +44,7 @@ from app.surveys.builder.structure import add_option, create_question, create_se
 from app.surveys.builder.structure import set_state as set_survey_state
 from app.surveys.models import (
     CHOICE_KINDS,
+    Answer,
     InvitationCode,
     Question,
     QuestionKind,
@@ -123,6 +134,158 @@ def make_goal(
         )
     db.session.commit()
     return goal
+
+
+# --- participants, comments, votes, reports ---------------------------------------------
+
+
+def make_participant(
+    pseudonym: str = "Bernd",
+    *,
+    user: User | None = None,
+    kind: ParticipantKind | None = None,
+    **values: Any,
+) -> Participant:
+    """An anonymous participant; with ``user`` that account's participant (confirmed as
+    the account is). ``values`` set other columns (``email=…``, ``blocked_at=…``)."""
+    participant = Participant(
+        kind=kind or (ParticipantKind.ACCOUNT if user else ParticipantKind.ANONYMOUS),
+        pseudonym=pseudonym,
+        user_id=user.id if user else None,
+        confirmed_at=user.verified_at if user else None,
+    )
+    for name, value in values.items():
+        setattr(participant, name, value)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def _process_of(goal: Goal) -> Process:
+    process = db.session.get(Process, goal.process_id)
+    assert process is not None
+    return process
+
+
+def make_comment(
+    goal: Goal,
+    body: str = "Ein Kommentar",
+    *,
+    author: Participant | None = None,
+    parent: Comment | None = None,
+    status: CommentStatus = CommentStatus.PUBLISHED,
+    replies: int = 0,
+    votes: Sequence[int] = (),
+    reports: int = 0,
+    kind: str = "suggestion",
+    group: StakeholderGroup = StakeholderGroup.CITIZEN,
+    **values: Any,
+) -> Comment:
+    """An online comment on ``goal`` (a reply to ``parent``) by ``author`` (default: a new
+    anonymous participant), written by the comments service and brought to ``status`` as
+    moderation does, so the counters follow. Then ``replies`` published replies,
+    ``votes`` (+1 or -1 each) and ``reports`` through the services, each by a new
+    participant (reports may hide it at the process's threshold). ``values`` set
+    columns at the end (``created_at=…``, ``hidden_reason=…``)."""
+    process = _process_of(goal)
+    draft = comment_services.Draft(body=body, kind=kind, stakeholder_group=group)
+    writer = author or make_participant()
+    comment = comment_services.create_comment(process, goal, writer, draft, parent=parent)
+    comment_services.change_status(comment, status, process.id)
+    for number in range(1, replies + 1):
+        make_comment(goal, f"Antwort {number}", parent=comment)
+    for number, value in enumerate(votes, start=1):
+        reactions.vote(comment, make_participant(f"Stimme {number}"), value)
+    for number in range(1, reports + 1):
+        who = make_participant(f"Meldung {number}")
+        reactions.report_comment(comment, who, ReportReason.SPAM, "", process)
+    db.session.flush()
+    db.session.refresh(comment)
+    for name, value in values.items():
+        setattr(comment, name, value)
+    db.session.commit()
+    return comment
+
+
+def make_offline_comment(
+    goal: Goal,
+    body: str = "Ein Brief",
+    *,
+    entered_by: User,
+    channel: Channel = Channel.LETTER,
+    author_name: str = "Teilnehmer:in Workshop",
+    received_on: date | None = None,
+    group: StakeholderGroup = StakeholderGroup.CITIZEN,
+    kind: str = "suggestion",
+) -> Comment:
+    """Offline input on ``goal`` as staff enter it (``received_on`` default: yesterday)."""
+    today = utcnow().date()
+    data = OfflineInput(
+        goal=goal,
+        channel=channel,
+        received_on=received_on or today - timedelta(days=1),
+        author_name=author_name,
+        stakeholder_group=group,
+        kind=kind,
+        body=body,
+    )
+    with unaudited():
+        comment = enter_offline_comment(_process_of(goal), data, entered_by=entered_by, today=today)
+    db.session.commit()
+    return comment
+
+
+# --- ratings and assessments ---------------------------------------------------------
+
+
+def make_ratings(
+    goal: Goal, answers: Mapping[str, int] | None = None, *, author: Participant | None = None
+) -> Participant:
+    """``author`` (default: a new anonymous participant) rates ``goal``: ``answers`` by
+    question key (``direction``, ``importance``, ``ambition``), default the first value
+    of every question. Returns the author."""
+    process = _process_of(goal)
+    questions = {q.key: q for q in rating_questions(process)}
+    chosen = answers or {key: q.values[0] for key, q in questions.items()}
+    rater = author or make_participant("Bewertung")
+    save_ratings(process, goal, rater, {questions[k].id: v for k, v in chosen.items()})
+    db.session.commit()
+    return rater
+
+
+def make_assessment(
+    item: Comment | Answer,
+    consideration: Consideration | None = Consideration.CONSIDERED,
+    rationale: str = "Begründung",
+    *,
+    group: StakeholderGroup = StakeholderGroup.CITIZEN,
+    revision_id: int | None = None,
+    tag_ids: Sequence[int] = (),
+) -> Assessment:
+    """The assessment of a comment or a survey answer, saved as the workspace does."""
+    subject: workspace.Item
+    if isinstance(item, Answer):
+        response = db.session.get(Response, item.response_id)
+        assert response is not None and response.survey.process_id is not None
+        process = db.session.get(Process, response.survey.process_id)
+        assert process is not None
+        subject = workspace.answers_by_id(process, [item.id])[item.id]
+    else:
+        goal = db.session.get(Goal, item.goal_id)
+        assert goal is not None
+        process, subject = _process_of(goal), item
+    data = assessing.AssessmentInput(group, consideration, rationale, revision_id, list(tag_ids))
+    current = workspace.assessment_of(subject)
+    with unaudited():
+        assessment = assessing.save_assessment(
+            subject,
+            process,
+            data,
+            expected_version=current.version if current else 0,
+            assessor=None,
+        )
+    db.session.commit()
+    return assessment
 
 
 # --- surveys and responses -----------------------------------------------------------

@@ -18,16 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.assessment.models import Consideration
-from app.comments.forms import STAKEHOLDER_LABELS
+from app.assessment.labels import CONSIDERATION_LABELS
+from app.participation.labels import STAKEHOLDER_LABELS
 
-CONSIDERATION_LABELS = {
-    Consideration.CONSIDERED: _l("Considered"),
-    Consideration.PARTLY: _l("Partly considered"),
-    Consideration.NOT_CONSIDERED: _l("Not considered"),
-    Consideration.NOTED: _l("Noted"),
-    Consideration.ALREADY_INCLUDED: _l("Already included"),
-}
 NO_REVISION = 0
 
 

@@ -18,15 +18,17 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.assessment import forms
+from app.assessment.labels import CONSIDERATION_LABELS
 from app.assessment.models import Assessment, Consideration, ProcessTag
 from app.assessment.services import assessing, queries, tag_list, workspace
-from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
+from app.comments.labels import CHANNEL_LABELS
 from app.comments.models import Comment
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.extensions import db
 from app.goals.models import GoalRevision
 from app.goals.services import current_revisions, flatten, goal_tree
 from app.i18n import current_lang, localize
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import StakeholderGroup
 from app.processes.models import Process
 
@@ -43,7 +45,7 @@ TAG_ERRORS = {
 def consideration_label(value: str | None) -> str:
     """The translated name of a consideration status (for any template)."""
     try:
-        return str(forms.CONSIDERATION_LABELS[Consideration(value)]) if value else ""
+        return str(CONSIDERATION_LABELS[Consideration(value)]) if value else ""
     except ValueError:
         return ""
 
@@ -84,7 +86,7 @@ def _filter_choices(process: Process, tags: list[ProcessTag]) -> dict[str, list[
         ],
         "consideration": [
             SelectChoice("", _("Any consideration")),
-            *(SelectChoice(c.value, str(label)) for c, label in forms.CONSIDERATION_LABELS.items()),
+            *(SelectChoice(c.value, str(label)) for c, label in CONSIDERATION_LABELS.items()),
         ],
         "tag": [
             SelectChoice("", _("All topics")),

@@ -21,28 +21,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.comments.listing import Sort
-from app.comments.models import Channel, ReportReason
+from app.comments.models import ReportReason
 from app.comments.text import normalize
 from app.i18n import tr_text
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import ParticipantKind, StakeholderGroup
 from app.participation.services import Identity, identity
 from app.processes.models import Process
 
-STAKEHOLDER_LABELS = {
-    StakeholderGroup.CITIZEN: _l("Citizen"),
-    StakeholderGroup.COUNCIL: _l("Municipal council"),
-    StakeholderGroup.ADMINISTRATION: _l("Administration"),
-    StakeholderGroup.ORGANISATION: _l("Association/organisation"),
-}
-CHANNEL_LABELS = {
-    Channel.ONLINE: _l("Online"),
-    Channel.EVENT: _l("Event"),
-    Channel.WORKSHOP: _l("Workshop"),
-    Channel.LETTER: _l("Letter"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.PHONE: _l("Phone"),
-    Channel.PAPER: _l("Paper questionnaire"),
-}
 REPORT_REASON_LABELS = {
     ReportReason.SPAM: _l("Spam or advertising"),
     ReportReason.INSULT: _l("Insult or discrimination"),

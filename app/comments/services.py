@@ -23,10 +23,9 @@ from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, StakeholderGroup
-from app.participation.services import on_guest_confirmed, request_guest_confirmation
+from app.participation.services import request_guest_confirmation
 from app.processes.models import ModerationMode, Process
 from app.queue import enqueue_on_commit
-from app.results.services import register_goal_counter
 from app.results.tasks import schedule_process_recount
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -163,7 +162,6 @@ def change_status(comment: Comment, new: CommentStatus, process_id: int) -> bool
     return True
 
 
-@on_guest_confirmed
 def publish_confirmed(participant: Participant) -> None:
     """The guest opened the mailed link: their comments go to moderation or online."""
     rows = db.session.execute(
@@ -213,7 +211,6 @@ def remove_comment(comment: Comment, process_id: int) -> None:
     change_status(comment, CommentStatus.REMOVED, process_id)
 
 
-@register_goal_counter
 def count_comments(process_id: int) -> dict[int, dict[str, Any]]:
     """Published comments and replies per goal of a process, in one grouped query."""
     rows = db.session.execute(

@@ -11,21 +11,21 @@ from werkzeug.wrappers import Response
 
 from app.comments import reactions, services
 from app.comments.forms import (
-    CHANNEL_LABELS,
     REPORT_REASON_LABELS,
-    STAKEHOLDER_LABELS,
     BodyForm,
     CommentForm,
     ConfirmForm,
     ReportForm,
     comment_form,
 )
+from app.comments.labels import CHANNEL_LABELS
 from app.comments.models import Comment, CommentStatus, ReportReason
 from app.comments.text import render_comment
 from app.extensions import db, limiter
 from app.goals import page as goal_page
 from app.goals import services as goal_services
 from app.goals.models import Goal
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.participation.services import (
     ParticipationRefusedError,

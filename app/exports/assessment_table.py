@@ -23,16 +23,17 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from app.accounts.models import ProcessRole, Role, User
-from app.assessment.forms import CONSIDERATION_LABELS
+from app.assessment.labels import CONSIDERATION_LABELS
 from app.assessment.models import Assessment, Consideration
 from app.assessment.services.queries import open_answers
-from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
+from app.comments.labels import CHANNEL_LABELS
 from app.comments.models import Channel, Comment, CommentStatus
 from app.exports.tables import Cell, Sheet, Table
 from app.extensions import db
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import flatten, goal_tree
 from app.i18n import localize
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import Participant, StakeholderGroup
 from app.processes.models import Process
 from app.surveys.models import (

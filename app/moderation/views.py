@@ -20,13 +20,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
-from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
+from app.comments.labels import CHANNEL_LABELS
 from app.comments.models import Channel, Comment
 from app.core import policy
 from app.extensions import db, login_manager
 from app.goals.models import Goal
 from app.moderation import forms
 from app.moderation import services as mod
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import Participant, StakeholderGroup
 from app.processes.models import Process
 from app.processes.services import all_processes, get_process_or_404

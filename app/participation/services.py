@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -236,15 +236,15 @@ def set_participant_cookie(response: object) -> object:
     return response
 
 
-# Features whose contributions wait for a guest's confirmation register a function
-# here that publishes them (comments) or starts counting them (ratings).
+# Features whose contributions wait for a guest's confirmation have a function that
+# publishes them (comments) or starts counting them (ratings); `create_app` names them.
 ConfirmHook = Callable[[Participant], None]
-CONFIRM_HOOKS: list[ConfirmHook] = []
+_CONFIRM_HOOKS = "mitwirken.guest_confirm_hooks"
 
 
-def on_guest_confirmed(hook: ConfirmHook) -> ConfirmHook:
-    CONFIRM_HOOKS.append(hook)
-    return hook
+def init_confirm_hooks(app: Flask, hooks: Sequence[ConfirmHook]) -> None:
+    """What :func:`confirm_and_publish` runs for a guest who opened the mailed link."""
+    app.extensions[_CONFIRM_HOOKS] = tuple(hooks)
 
 
 def mail_language(participant: Participant) -> str:
@@ -284,6 +284,7 @@ def participant_from_confirmation(token: str) -> Participant | None:
 
 def confirm_and_publish(participant: Participant) -> None:
     confirm_guest(participant)
-    for hook in CONFIRM_HOOKS:
+    hooks: tuple[ConfirmHook, ...] = current_app.extensions[_CONFIRM_HOOKS]
+    for hook in hooks:
         hook(participant)
     bind_browser(participant)

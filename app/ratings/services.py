@@ -19,10 +19,9 @@ from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant
-from app.participation.services import on_guest_confirmed
 from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
-from app.results.services import process_counts, register_goal_counter
+from app.results.services import process_counts
 from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
@@ -128,7 +127,6 @@ def save_ratings(
     schedule_process_recount(process.id)
 
 
-@on_guest_confirmed
 def count_confirmed_guest(participant: Participant) -> None:
     """The guest confirmed the e-mail address: their ratings count from now on."""
     process_ids = db.session.scalars(
@@ -168,7 +166,6 @@ def _mean_agreement(distribution: dict[str, int]) -> float | None:
     return round(sum(v * n for v, n in answered.items()) / total, 2)
 
 
-@register_goal_counter
 def count_ratings(process_id: int) -> dict[int, dict[str, Any]]:
     """Per goal: raters, mean agreement and the answer distribution (two queries)."""
     raters = db.session.execute(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -19,15 +20,15 @@ logger = logging.getLogger(__name__)
 
 PROCESS_SCOPE = "process"
 
-# Each counter returns {goal_id: {name: number}} for one process. Features that
-# collect input per goal (comments, ratings) register theirs here.
+# Each counter returns {goal_id: {name: number}} for one process. The features that
+# collect input per goal (comments, ratings) have one each; `create_app` names them.
 GoalCounter = Callable[[int], dict[int, dict[str, Any]]]
-GOAL_COUNTERS: list[GoalCounter] = []
+_GOAL_COUNTERS = "mitwirken.goal_counters"
 
 
-def register_goal_counter(counter: GoalCounter) -> GoalCounter:
-    GOAL_COUNTERS.append(counter)
-    return counter
+def init_goal_counters(app: Flask, counters: Sequence[GoalCounter]) -> None:
+    """The counters whose numbers :func:`compute_process_counts` stores per goal."""
+    app.extensions[_GOAL_COUNTERS] = tuple(counters)
 
 
 def mark_dirty(scope: str, scope_id: int) -> bool:
@@ -70,7 +71,8 @@ def _goal_counts(process_id: int) -> dict[str, Any]:
 
 def compute_process_counts(process_id: int) -> dict[str, Any]:
     per_goal: dict[str, dict[str, Any]] = {}
-    for counter in GOAL_COUNTERS:
+    counters: tuple[GoalCounter, ...] = current_app.extensions[_GOAL_COUNTERS]
+    for counter in counters:
         for goal_id, numbers in counter(process_id).items():
             per_goal.setdefault(str(goal_id), {}).update(numbers)
     return _goal_counts(process_id) | {"per_goal": per_goal}

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
+
 from app.queue import enqueue_on_commit
 from app.results import services
 
@@ -25,16 +27,17 @@ COALESCE_SECONDS = 3.0
 SWEEP_GRACE = timedelta(seconds=30)
 SURVEY_SCOPE = "survey"
 PROCESS_SCOPE = services.PROCESS_SCOPE
+REBUILD_TASK = "app.results.tasks.rebuild_scope"
 
 
 def changed(scope: str, scope_id: int) -> bool:
     """Mark ``scope`` dirty; queue its rebuild if it was clean. True if queued."""
     if not services.mark_dirty(scope, scope_id):
         return False
-    from app.results.tasks import rebuild_scope
-
-    signature = rebuild_scope.s(scope, scope_id).set(countdown=COALESCE_SECONDS)
-    enqueue_on_commit(signature)
+    # By name: the task module imports this one (the tasks sit above the triggers).
+    celery_app = current_app.extensions["celery"]
+    signature = celery_app.signature(REBUILD_TASK, args=(scope, scope_id))
+    enqueue_on_commit(signature.set(countdown=COALESCE_SECONDS))
     return True
 
 

@@ -39,10 +39,10 @@ from wtforms.validators import (
 
 from app.i18n import LANGUAGE_NAMES
 from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
+from app.processes.labels import PHASE_LABELS
 from app.processes.models import (
     ModerationMode,
     ParticipationMode,
-    PhaseKind,
     Process,
     ResultsVisibility,
 )
@@ -273,12 +273,7 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
 
 # --- phases ------------------------------------------------------------------
 
-PHASE_CHOICES = [
-    SelectChoice(PhaseKind.INFORMATION.value, _l("Information")),
-    SelectChoice(PhaseKind.PARTICIPATION.value, _l("Participation")),
-    SelectChoice(PhaseKind.EVALUATION.value, _l("Evaluation")),
-    SelectChoice(PhaseKind.RESULTS.value, _l("Results")),
-]
+PHASE_CHOICES = [SelectChoice(kind.value, label) for kind, label in PHASE_LABELS.items()]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 

@@ -10,27 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.comments.models import Channel
+from app.comments.labels import OFFLINE_CHANNEL_LABELS
 from app.i18n import current_lang, localize
-from app.participation.models import StakeholderGroup
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.processes.models import Process
 from app.staff.forms import local_timezone
 from app.staff.offline_services import AUTHOR_MAX_LENGTH
-
-CHANNEL_LABELS: dict[Channel, Any] = {
-    Channel.EVENT: _l("Event"),
-    Channel.WORKSHOP: _l("Workshop"),
-    Channel.LETTER: _l("Letter"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.PHONE: _l("Phone"),
-    Channel.PAPER: _l("Paper questionnaire"),
-}
-GROUP_LABELS: dict[StakeholderGroup, Any] = {
-    StakeholderGroup.CITIZEN: _l("Citizen"),
-    StakeholderGroup.COUNCIL: _l("Municipal council"),
-    StakeholderGroup.ADMINISTRATION: _l("Administration"),
-    StakeholderGroup.ORGANISATION: _l("Association/organisation"),
-}
 
 
 def _strip(value: Any) -> Any:
@@ -51,7 +36,7 @@ class OfflineForm(FlaskForm):
     channel = SelectField(
         _l("Received by"),
         [InputRequired()],
-        choices=[SelectChoice(c.value, label) for c, label in CHANNEL_LABELS.items()],
+        choices=[SelectChoice(c.value, label) for c, label in OFFLINE_CHANNEL_LABELS.items()],
     )
     received_on = DateField(
         _l("Received on"),
@@ -67,7 +52,7 @@ class OfflineForm(FlaskForm):
     stakeholder_group = SelectField(
         _l("Group"),
         [InputRequired()],
-        choices=[SelectChoice(g.value, label) for g, label in GROUP_LABELS.items()],
+        choices=[SelectChoice(g.value, label) for g, label in STAKEHOLDER_LABELS.items()],
     )
     kind = SelectField(_l("Type of comment"), [InputRequired()])
     body = TextAreaField(

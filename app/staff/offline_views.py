@@ -13,11 +13,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from app.comments.labels import OFFLINE_CHANNEL_LABELS
 from app.comments.models import Channel
 from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.goals.services import flatten, get_goal_or_404, goal_tree
 from app.i18n import current_lang, localize
+from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import StakeholderGroup
 from app.processes.models import Process
 from app.staff import offline_forms
@@ -89,6 +91,6 @@ def offline_list(slug: str) -> str:
         "staff/offline_list.html",
         process=process,
         listing=listing,
-        channel_labels=offline_forms.CHANNEL_LABELS,
-        group_labels=offline_forms.GROUP_LABELS,
+        channel_labels=OFFLINE_CHANNEL_LABELS,
+        group_labels=STAKEHOLDER_LABELS,
     )

@@ -20,9 +20,9 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.goals.services import current_revisions, process_goals
 from app.i18n import localize
+from app.processes.labels import PHASE_LABELS
 from app.processes.models import Process
 from app.ratings.models import RatingQuestion
-from app.staff.forms import PHASE_CHOICES
 from app.surveys.models import Question, Survey
 
 SHORT_MAX = 500  # the normal forms: one-line texts
@@ -123,7 +123,7 @@ def _process_fields(process: Process) -> Iterator[TextField]:
 
 
 def _phase_fields(process: Process) -> Iterator[TextField]:
-    kinds = {choice.value: str(choice.label) for choice in PHASE_CHOICES}
+    kinds = {kind.value: str(label) for kind, label in PHASE_LABELS.items()}
     for number, phase in enumerate(process.phases, start=1):
         owner = _("Phase %(number)d: %(kind)s", number=number, kind=kinds.get(phase.kind, ""))
         yield TextField(

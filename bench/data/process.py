@@ -28,7 +28,7 @@ def create_bench_process() -> tuple[Process, dict[str, Goal]]:
         participation_mode=ParticipationMode.ANONYMOUS,
         # The Abwägung export is measured over the 100,000 contributions alone.
         assess_survey_answers=False,
-        actor=None,
+        actor=None,  # the system, as for the command line
     )
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     save_phase(
@@ -61,8 +61,8 @@ def _add_goal(
             title=dict(demo.title), body=dict(demo.body), easy_body=dict(demo.easy_body)
         ),
         parent=parent,
-        author=None,
         change_note="Benchmark",
+        author=None,
     )
     goals[demo.code] = goal
     for child in demo.children:

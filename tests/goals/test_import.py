@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,9 +14,8 @@ from app.goals.importer import import_file
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import current_revision, goal_tree
 from app.processes.models import Process
+from tests.conftest import FIXTURES
 from tests.factories import make_goal, make_process
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def goal_count() -> int:

@@ -12,7 +12,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
 UI_LANGUAGES = {"de", "en", "tr", "ar", "uk", "ru"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")

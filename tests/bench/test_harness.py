@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from tests.conftest import DB_KIND, IN_CI, PG_ADMIN_URL, REDIS_TEST_URL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.postgres,

@@ -23,7 +23,7 @@ from app.moderation.models import ModerationNote
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import ModerationMode, ParticipationMode, Process
 from tests.conftest import login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_participant, make_process, make_user
 
 GOAL = "/en/p/hf12/goals/1.1"
 QUEUE = "/en/moderation/p/hf12/"
@@ -54,15 +54,7 @@ def mod_client(client: FlaskClient, moderator: User) -> FlaskClient:
 
 def _author(email: str = "anna@example.org", name: str = "Anna") -> tuple[User, Participant]:
     user = make_user(email, name)
-    participant = Participant(
-        kind=ParticipantKind.ACCOUNT,
-        user_id=user.id,
-        pseudonym=name,
-        confirmed_at=user.verified_at,
-    )
-    db.session.add(participant)
-    db.session.commit()
-    return user, participant
+    return user, make_participant(name, user=user)
 
 
 def _comment(goal: Goal, participant: Participant | None = None, **values: Any) -> Comment:

@@ -11,55 +11,31 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import Role, User
 from app.assessment.models import Assessment, Consideration, ProcessTag
-from app.assessment.services import assessing, queries, tag_list, workspace
+from app.assessment.services import assessing, queries, workspace
 from app.audit.models import AuditEvent
 from app.comments.models import Channel, Comment, CommentStatus
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import StakeholderGroup
 from app.processes.models import PhaseKind, Process
+from tests.assessment.conftest import tag, text
 from tests.conftest import csrf_token, login_as, submit
-from tests.factories import make_goal, make_process, make_user, unaudited
+from tests.factories import (
+    make_assessment,
+    make_comment,
+    make_goal,
+    make_process,
+    make_user,
+    unaudited,
+)
 
 BASE = "/en/staff/assessment/p/hf12"
 GOAL_PAGE = "/en/p/hf12/goals/12.1"
 
 
-@pytest.fixture
-def goal(process: Process) -> Goal:
-    return make_goal(process, "12.1", "Motivierende Organisationskultur")
-
-
-def comment(goal: Goal, body: str = "Ein Beitrag", **values: Any) -> Comment:
-    item = Comment(
-        goal_id=goal.id,
-        author_name="Jemand",
-        kind="suggestion",
-        stakeholder_group=StakeholderGroup.CITIZEN,
-        body=body,
-        status=CommentStatus.PUBLISHED,
-    )
-    for name, value in values.items():
-        setattr(item, name, value)
-    db.session.add(item)
-    db.session.commit()
-    return item
-
-
 def assessment_of(item: Comment) -> Assessment | None:
     db.session.expire_all()
     return db.session.scalar(sa.select(Assessment).where(Assessment.comment_id == item.id))
-
-
-def tag(process: Process, name: str) -> ProcessTag:
-    with unaudited():
-        created = tag_list.create_tag(process, name, actor=None)
-    db.session.commit()
-    return created
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def save(client: FlaskClient, item: Comment, query: str = "", **data: Any) -> Any:
@@ -87,7 +63,7 @@ def test_anonymous_users_are_sent_to_sign_in(client: FlaskClient, goal: Goal) ->
 
 
 def test_non_staff_get_403(client: FlaskClient, goal: Goal) -> None:
-    item = comment(goal)
+    item = make_comment(goal)
     other = make_process("other")
     login_as(client, make_user("other@example.org", "Other", process=other, role=Role.STAFF))
     for url in (f"{BASE}/", f"{BASE}/contributions/{item.id}", f"{BASE}/tags"):
@@ -107,11 +83,11 @@ def test_admin_may_assess(client: FlaskClient, goal: Goal) -> None:
 def test_workspace_lists_published_and_hidden_contributions_only(
     staff_client: FlaskClient, goal: Goal
 ) -> None:
-    comment(goal, "sichtbar")
-    comment(goal, "versteckt", status=CommentStatus.HIDDEN)
-    comment(goal, "wartet", status=CommentStatus.PENDING)
-    comment(goal, "unbestätigt", status=CommentStatus.UNCONFIRMED)
-    comment(goal, "entfernt", status=CommentStatus.REMOVED)
+    make_comment(goal, "sichtbar")
+    make_comment(goal, "versteckt", status=CommentStatus.HIDDEN)
+    make_comment(goal, "wartet", status=CommentStatus.PENDING)
+    make_comment(goal, "unbestätigt", status=CommentStatus.UNCONFIRMED)
+    make_comment(goal, "entfernt", status=CommentStatus.REMOVED)
     page = text(staff_client.get(f"{BASE}/"))
     assert "sichtbar" in page and "versteckt" in page
     assert "wartet" not in page and "unbestätigt" not in page and "entfernt" not in page
@@ -122,9 +98,9 @@ def test_workspace_lists_published_and_hidden_contributions_only(
 def test_progress_counts_assessed_contributions(
     staff_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
-    first = comment(goal)
-    comment(goal)
-    comment(goal)
+    first = make_comment(goal)
+    make_comment(goal)
+    make_comment(goal)
     assert save(staff_client, first).status_code == 302
     assert workspace.progress(process) == (1, 3)
     page = text(staff_client.get(f"{BASE}/"))
@@ -134,10 +110,10 @@ def test_progress_counts_assessed_contributions(
 
 def test_filters(staff_client: FlaskClient, process: Process, goal: Goal) -> None:
     other_goal = make_goal(process, "12.2", "Arbeitsstrukturen")
-    a = comment(goal, "Radwege bitte", kind="criticism")
-    b = comment(other_goal, "Brief aus Eglosheim", channel=Channel.LETTER)
-    c = comment(goal, "Verein sagt", stakeholder_group=StakeholderGroup.ORGANISATION)
-    reply = comment(goal, "Antwort dazu", parent_id=a.id)
+    a = make_comment(goal, "Radwege bitte", kind="criticism")
+    b = make_comment(other_goal, "Brief aus Eglosheim", channel=Channel.LETTER)
+    c = make_comment(goal, "Verein sagt", group=StakeholderGroup.ORGANISATION)
+    reply = make_comment(goal, "Antwort dazu", parent=a)
     save(staff_client, a, consideration="considered")
     topic = tag(process, "Personal")
     assessing.add_tag(process, [c.id], topic, actor=None)
@@ -170,7 +146,7 @@ def test_filters(staff_client: FlaskClient, process: Process, goal: Goal) -> Non
 
 def test_workspace_is_paginated(staff_client: FlaskClient, goal: Goal) -> None:
     for number in range(30):
-        comment(goal, f"Beitrag Nummer {number:02d}")
+        make_comment(goal, f"Beitrag Nummer {number:02d}")
     first = text(staff_client.get(f"{BASE}/"))
     assert "Beitrag Nummer 00" in first and "Beitrag Nummer 25" not in first
     assert "Page 1 of 2" in first
@@ -184,7 +160,7 @@ def test_workspace_is_paginated(staff_client: FlaskClient, goal: Goal) -> None:
 def test_save_stores_the_assessment_and_audits_it(
     staff_client: FlaskClient, process: Process, goal: Goal, staff: User
 ) -> None:
-    item = comment(goal)
+    item = make_comment(goal)
     topic = tag(process, "Digitalisierung")
     page = text(staff_client.get(f"{BASE}/contributions/{item.id}"))
     assert 'selected value="citizen"' in page  # defaults to the author's group
@@ -221,10 +197,10 @@ def test_save_and_next_goes_to_the_next_unassessed_in_filter_order(
     staff_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
     other_goal = make_goal(process, "12.2", "Andere")
-    first = comment(goal)
-    done = comment(goal)
-    comment(other_goal)  # outside the filter
-    last = comment(goal)
+    first = make_comment(goal)
+    done = make_comment(goal)
+    make_comment(other_goal)  # outside the filter
+    last = make_comment(goal)
     save(staff_client, done)
     query = f"?goal={goal.id}"
     response = save(staff_client, first, query, after="next")
@@ -239,7 +215,7 @@ def test_save_links_a_goal_revision_of_the_same_goal_only(
 ) -> None:
     from app.goals.services import current_revision
 
-    item = comment(goal)
+    item = make_comment(goal)
     revision = current_revision(goal)
     other = current_revision(make_goal(process, "12.2", "Andere"))
     assert save(staff_client, item, goal_revision=str(revision.id)).status_code == 302
@@ -254,7 +230,7 @@ def test_save_links_a_goal_revision_of_the_same_goal_only(
 def test_stale_version_shows_a_conflict_with_the_newer_values(
     staff_client: FlaskClient, goal: Goal
 ) -> None:
-    item = comment(goal)
+    item = make_comment(goal)
     save(staff_client, item, rationale="Erste Fassung")
     url = f"{BASE}/contributions/{item.id}"
     token = csrf_token(staff_client, url)
@@ -285,7 +261,7 @@ def test_stale_version_shows_a_conflict_with_the_newer_values(
 
 
 def test_a_second_first_assessment_is_a_conflict(staff_client: FlaskClient, goal: Goal) -> None:
-    item = comment(goal)
+    item = make_comment(goal)
     url = f"{BASE}/contributions/{item.id}"
     token = csrf_token(staff_client, url)  # the form shows version 0: not yet assessed
     save(staff_client, item, rationale="Zuerst gespeichert")
@@ -309,7 +285,7 @@ def test_stale_data_during_flush_becomes_a_conflict(
     app: Flask, process: Process, goal: Goal
 ) -> None:
     """The race between the version check and the UPDATE: StaleDataError is caught."""
-    item = comment(goal)
+    item = make_comment(goal)
     data = assessing.AssessmentInput(StakeholderGroup.CITIZEN, Consideration.NOTED, "a", None)
     assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
     db.session.commit()
@@ -333,7 +309,7 @@ def test_stale_data_during_flush_becomes_a_conflict(
 def test_bulk_tagging_tags_the_selected_contributions(
     staff_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
-    a, b, c = comment(goal), comment(goal), comment(goal)
+    a, b, c = make_comment(goal), make_comment(goal), make_comment(goal)
     save(staff_client, a)  # already assessed: keeps its status, version goes up
     topic = tag(process, "Personal")
     response = submit(
@@ -368,7 +344,7 @@ def test_tags_can_be_added_renamed_and_deleted(
     assert "This topic already exists in this process." in text(duplicate)
     topic = db.session.scalars(sa.select(ProcessTag)).one()
     assert topic.name == "Personal"
-    item = comment(goal)
+    item = make_comment(goal)
     with unaudited():
         assessing.add_tag(process, [item.id], topic, actor=None)
     db.session.commit()
@@ -391,12 +367,8 @@ def test_tags_can_be_added_renamed_and_deleted(
 
 
 def _assessed(process: Process, goal: Goal) -> Comment:
-    item = comment(goal, "Mehr Homeoffice")
-    data = assessing.AssessmentInput(
-        StakeholderGroup.CITIZEN, Consideration.PARTLY, "Teilweise in 12.1 aufgenommen.", None
-    )
-    assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
-    db.session.commit()
+    item = make_comment(goal, "Mehr Homeoffice")
+    make_assessment(item, Consideration.PARTLY, "Teilweise in 12.1 aufgenommen.")
     return item
 
 

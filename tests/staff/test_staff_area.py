@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,16 +17,11 @@ from app.goals.editing import siblings
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import current_revision, revision_count
 from app.processes.models import ModerationMode, ParticipationMode, Phase, PhaseKind, Process
-from tests.conftest import csrf_token, login_as, submit
+from tests.conftest import FIXTURES, csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
+from tests.staff.conftest import goal_form, page_of, phase_form, process_form
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "/en/staff"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12", phase=None)
 
 
 @pytest.fixture
@@ -47,10 +41,6 @@ def goal(code: str) -> Goal:
 
 def goal_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Goal)) or 0
-
-
-def page_of(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 # --- permissions -------------------------------------------------------------------
@@ -114,29 +104,6 @@ def test_unknown_process_and_goal_give_404(staff_client: FlaskClient) -> None:
 
 
 # --- process settings ----------------------------------------------------------------
-
-
-def process_form(**overrides: str) -> dict[str, str]:
-    data = {
-        "slug": "mobility",
-        "title_de": "Mobilität 2030",
-        "title_en": "Mobility 2030",
-        "summary_de": "Wie kommen wir voran?",
-        "summary_en": "",
-        "default_locale": "de",
-        "is_published": "y",
-        "participation_mode": "guest",
-        "moderation_mode": "pre",
-        "report_threshold": "5",
-        "comment_max_length": "2000",
-        "level_0_de": "Feld",
-        "level_0_en": "Field",
-        "level_1_de": "",
-        "level_1_en": "",
-        "level_2_de": "Maßnahme",
-        "level_2_en": "",
-    }
-    return data | overrides
 
 
 def test_admin_creates_a_process(client: FlaskClient, admin: User) -> None:
@@ -214,10 +181,6 @@ def test_edit_with_taken_slug_keeps_input(staff_client: FlaskClient, process: Pr
 # --- phases ---------------------------------------------------------------------------
 
 
-def phase_form(start: str, end: str, kind: str = "participation") -> dict[str, str]:
-    return {"kind": kind, "starts_at": start, "ends_at": end, "title_de": "", "title_en": ""}
-
-
 def phases(process: Process) -> list[Phase]:
     db.session.expire_all()
     return list(
@@ -279,11 +242,6 @@ def test_edit_and_delete_phase(staff_client: FlaskClient, process: Process) -> N
 
 
 # --- goals ----------------------------------------------------------------------------
-
-
-def goal_form(code: str, title: str = "Titel", **extra: str) -> dict[str, str]:
-    data = {"code": code, "title_de": title, "title_en": "", "body_de": "", "body_en": ""}
-    return data | {"easy_de": "", "easy_en": "", "change_note": ""} | extra
 
 
 def test_create_goal_below_parent(staff_client: FlaskClient, process: Process) -> None:

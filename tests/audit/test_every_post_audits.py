@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,8 +35,9 @@ from app.surveys.models import (
     Section,
     Survey,
 )
-from tests.conftest import login_as, submit
+from tests.conftest import FIXTURES, login_as, submit
 from tests.factories import make_goal, make_process, make_user
+from tests.staff.conftest import goal_form, phase_form, process_form
 from tests.surveys.conftest import (
     Sink,
     kitchen_sink,
@@ -45,9 +45,7 @@ from tests.surveys.conftest import (
     page_three_data,
     page_two_data,
 )
-from tests.test_staff import goal_form, phase_form, process_form
 
-FIXTURES = Path(__file__).parent / "fixtures"
 AUDITED_BLUEPRINTS = (
     "staff",
     "moderation",

@@ -21,14 +21,9 @@ from app.processes.models import PhaseKind, Process
 from app.staff import goal_views, process_views
 from tests.conftest import submit
 from tests.factories import make_goal, make_process
-from tests.test_staff import goal_form, process_form
+from tests.staff.conftest import goal_form, process_form
 
 BASE = "/en/staff"
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12", phase=None)
 
 
 def _raises(call: Any) -> Any:

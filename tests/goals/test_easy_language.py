@@ -1,4 +1,4 @@
-"""Easy Language switch on goal and process pages; bars beside the rating results."""
+"""The Easy Language switch on goal and process pages."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.processes.models import Process
-from tests.conftest import csrf_token, login_as, submit
-from tests.factories import make_goal, make_process, make_user
-from tests.test_ratings import ALL_ANSWERS, GOAL_URL, rate
+from tests.conftest import csrf_token, submit
+from tests.factories import make_goal, make_process
 
 GOAL_ONE = "/en/p/hf12/goals/1"
 GOAL_TWO = "/en/p/hf12/goals/2"
@@ -97,25 +96,3 @@ def test_switch_for_an_unpublished_process_is_not_found(
     token = csrf_token(client, GOAL_ONE)
     data = {"csrf_token": token, "enabled": "1"}
     assert client.post("/en/p/hidden/easy-language", data=data).status_code == 404
-
-
-# --- bars beside the rating results ------------------------------------------------
-
-
-def test_rating_results_have_decorative_svg_bars_beside_the_percentages(
-    client: FlaskClient,
-) -> None:
-    process = make_process("hf12")
-    make_goal(process, "1", "Digitale Verwaltung")
-    login_as(client, make_user())
-    rate(client, ALL_ANSWERS)
-    page = _page(client, GOAL_URL)
-    results = page[page.index('id="rating-results-heading"') :]
-    svgs = re.findall(r"<svg[^>]*>.*?</svg>", results, re.DOTALL)
-    assert len(svgs) == 6 + 5 + 3  # one per answer row of the three default questions
-    for svg in svgs:
-        assert 'aria-hidden="true"' in svg and 'focusable="false"' in svg
-        assert "style=" not in svg
-    assert '<rect class="bar__value" width="100.0"' in results  # the one answer given
-    assert '<rect class="bar__value" width="0.0"' in results
-    assert re.search(r"</svg></span> 100%</td>", results)  # the text stays beside the bar

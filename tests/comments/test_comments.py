@@ -20,10 +20,10 @@ from app.comments.text import render_comment
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import Participant, StakeholderGroup
 from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
 from tests.conftest import counting_queries, csrf_token, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_comment, make_goal, make_participant, make_process, make_user
 
 GOAL = "/en/p/hf12/goals/1.1"
 LOGIN = "/en/account/login"  # any page with a CSRF token
@@ -70,13 +70,6 @@ def _page(client: FlaskClient, url: str = GOAL) -> str:
 
 def _article_ids(page: str) -> list[int]:
     return [int(found) for found in ARTICLE_RE.findall(page)]
-
-
-def _participant(name: str = "Bernd") -> Participant:
-    participant = Participant(kind=ParticipantKind.ANONYMOUS, pseudonym=name)
-    db.session.add(participant)
-    db.session.commit()
-    return participant
 
 
 def _comment(goal: Goal, participant: Participant | None = None, **values: Any) -> Comment:
@@ -139,7 +132,7 @@ def test_reply_is_attached_and_a_reply_to_a_reply_joins_the_thread(
 ) -> None:
     _, goal = _goal()
     _signed_in(client)
-    top = _comment(goal, _participant())
+    top = make_comment(goal)
     reply_url = f"{GOAL}/comments/{top.id}/reply"
     assert "Reply to Bernd" in _page(client, reply_url)
     assert _post(client, "Erste Antwort", url=reply_url).status_code == 302
@@ -208,7 +201,7 @@ def test_double_post_with_the_same_idempotency_key_makes_one_comment(
 
 def test_a_key_used_concurrently_is_caught_by_the_unique_constraint(app: Flask) -> None:
     process, goal = _goal()
-    author = _participant()
+    author = make_participant()
     key = "fedcba9876543210fedcba9876543210"
     draft = services.Draft("Text", "suggestion", StakeholderGroup.CITIZEN, key)
     first = services.create_comment(process, goal, author, draft)
@@ -246,7 +239,7 @@ def test_post_without_csrf_token_is_rejected(app: Flask, client: FlaskClient) ->
 def test_support_counts_and_marks_the_own_vote(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
     _signed_in(client)
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     assert _vote(client, comment, "up").status_code == 302
     comment = _refresh(comment)
     assert (comment.support_up, comment.support_down, comment.score) == (1, 0, 1)
@@ -258,7 +251,7 @@ def test_support_counts_and_marks_the_own_vote(app: Flask, client: FlaskClient) 
 def test_the_same_vote_again_withdraws_it(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
     _signed_in(client)
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     _vote(client, comment, "up")
     response = _vote(client, comment, "up")
     assert "Your vote has been withdrawn." in client.get(response.headers["Location"]).get_data(
@@ -272,7 +265,7 @@ def test_the_same_vote_again_withdraws_it(app: Flask, client: FlaskClient) -> No
 def test_changing_the_vote_moves_the_counts(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
     _signed_in(client)
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     _vote(client, comment, "up")
     _vote(client, comment, "down")
     comment = _refresh(comment)
@@ -283,8 +276,8 @@ def test_changing_the_vote_moves_the_counts(app: Flask, client: FlaskClient) -> 
 
 def test_voting_twice_at_once_gives_one_row(app: Flask) -> None:
     _, goal = _goal()
-    comment = _comment(goal, _participant())
-    voter = _participant("Clara")
+    comment = make_comment(goal)
+    voter = make_participant("Clara")
     # Both requests passed the "has this participant voted?" check.
     assert reactions._add_vote(comment.id, voter.id, 1) is True
     assert reactions._add_vote(comment.id, voter.id, 1) is False
@@ -295,7 +288,7 @@ def test_voting_twice_at_once_gives_one_row(app: Flask) -> None:
 
 def test_anonymous_visitor_supports_in_anonymous_mode(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal(participation_mode=ParticipationMode.ANONYMOUS)
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     _vote(client, comment, "up")
     assert _refresh(comment).score == 1
     _vote(client, comment, "up")  # the cookie recognises the voter
@@ -342,7 +335,7 @@ def test_editing_is_refused_after_15_minutes(app: Flask, client: FlaskClient) ->
 def test_others_cannot_edit_or_delete(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
     _signed_in(client)
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     assert client.get(f"{GOAL}/comments/{comment.id}/edit").status_code == 302
     assert client.get(f"{GOAL}/comments/{comment.id}/delete").status_code == 403
 
@@ -352,9 +345,7 @@ def test_deleting_keeps_the_replies_visible(app: Flask, client: FlaskClient) -> 
     _signed_in(client)
     _post(client, "Mein Kommentar")
     comment = _only_comment()
-    _comment(comment_goal(comment), _participant(), parent_id=comment.id, body="Eine Antwort")
-    db.session.execute(sa.update(Comment).where(Comment.id == comment.id).values(reply_count=1))
-    db.session.commit()
+    make_comment(comment_goal(comment), "Eine Antwort", parent=comment)
     url = f"{GOAL}/comments/{comment.id}/delete"
     assert "Delete your comment?" in _page(client, url)
     assert submit(client, url, {}).status_code == 302
@@ -377,7 +368,7 @@ def comment_goal(comment: Comment) -> Goal:
 
 def test_report_is_saved_once_per_participant(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
-    comment = _comment(goal, _participant())
+    comment = make_comment(goal)
     url = f"{GOAL}/comments/{comment.id}/report"
     assert "Why are you reporting this comment?" in _page(client, url)
     response = submit(client, url, {"reason": "insult", "text": "Beleidigend"})
@@ -397,7 +388,7 @@ def test_report_is_saved_once_per_participant(app: Flask, client: FlaskClient) -
 
 def test_reports_reaching_the_threshold_hide_the_comment(app: Flask) -> None:
     _, goal = _goal(report_threshold=2)
-    comment = _comment(goal, _participant(), body="Unsinn")
+    comment = make_comment(goal, "Unsinn")
     url = f"{GOAL}/comments/{comment.id}/report"
     for _ in range(2):
         submit(app.test_client(), url, {"reason": "spam"})
@@ -411,7 +402,7 @@ def test_reports_reaching_the_threshold_hide_the_comment(app: Flask) -> None:
 
 def test_report_below_threshold_keeps_the_comment_visible(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
-    comment = _comment(goal, _participant(), body="Grenzwertig")
+    comment = make_comment(goal, "Grenzwertig")
     submit(client, f"{GOAL}/comments/{comment.id}/report", {"reason": "other"})
     assert _refresh(comment).status == CommentStatus.PUBLISHED
     assert "Grenzwertig" in _page(client)
@@ -648,7 +639,7 @@ def test_goal_page_queries_do_not_depend_on_the_number_of_comments(
     _many(goal, 10)
     newest = db.session.scalars(sa.select(Comment).order_by(Comment.id.desc()).limit(2)).all()
     for parent in newest:
-        _comment(goal, _participant(f"Antwort {parent.id}"), parent_id=parent.id)
+        _comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
     _vote(client, newest[0], "up")
     small = _render_goal_page(client)
 
@@ -657,7 +648,7 @@ def test_goal_page_queries_do_not_depend_on_the_number_of_comments(
         sa.select(Comment).where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(20)
     ).all()
     for parent in newest:
-        _comment(goal, _participant(f"Antwort {parent.id}"), parent_id=parent.id)
+        _comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
     _vote(client, newest[0], "down")
     large = _render_goal_page(client)
     assert small == large
@@ -771,7 +762,7 @@ def test_a_reporter_must_still_confirm_an_address_to_comment_in_guest_mode(
     app: Flask, client: FlaskClient, outbox: list[Any]
 ) -> None:
     _, goal = _goal(participation_mode=ParticipationMode.GUEST)
-    other = _comment(goal, _participant())
+    other = make_comment(goal)
     submit(client, f"{GOAL}/comments/{other.id}/report", {"reason": "spam"})
     page = _page(client)
     assert 'name="email"' in page

@@ -25,16 +25,11 @@ from app.ratings import services
 from app.ratings.models import Rating, RatingQuestion, ScaleKind
 from app.results.services import process_counts
 from tests.conftest import DB_KIND, login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_goal, make_user
 
 GOAL_URL = "/en/p/hf12/goals/1"
 RATE_URL = f"{GOAL_URL}/rate"
 ALL_ANSWERS = {"q_direction": "4", "q_importance": "5", "q_ambition": "1"}
-
-
-@pytest.fixture
-def process(app: Flask) -> Process:
-    return make_process("hf12")
 
 
 @pytest.fixture
@@ -437,3 +432,19 @@ def test_parallel_saves_of_one_participant_end_with_one_row_per_question(
     assert len(rows) == 3
     assert {value for _, value in rows} == {3}  # the later save won, by update
     assert "inserted concurrently" in caplog.text  # its insert hit the unique constraint
+
+
+def test_rating_results_have_decorative_svg_bars_beside_the_percentages(
+    citizen_client: FlaskClient, goal: Goal
+) -> None:
+    rate(citizen_client, ALL_ANSWERS)
+    page = page_of(citizen_client.get(GOAL_URL))
+    results = page[page.index('id="rating-results-heading"') :]
+    svgs = re.findall(r"<svg[^>]*>.*?</svg>", results, re.DOTALL)
+    assert len(svgs) == 6 + 5 + 3  # one per answer row of the three default questions
+    for svg in svgs:
+        assert 'aria-hidden="true"' in svg and 'focusable="false"' in svg
+        assert "style=" not in svg
+    assert '<rect class="bar__value" width="100.0"' in results  # the one answer given
+    assert '<rect class="bar__value" width="0.0"' in results
+    assert re.search(r"</svg></span> 100%</td>", results)  # the text stays beside the bar

@@ -43,11 +43,6 @@ SECRET_WORDS = (
 )
 
 
-@pytest.fixture
-def staff(process: Process) -> User:
-    return make_user("staff@example.org", "Sachbearbeiterin", process=process, role=Role.STAFF)
-
-
 def _participant(kind: ParticipantKind, pseudonym: str, **values: Any) -> Participant:
     item = Participant(kind=kind, pseudonym=pseudonym, **values)
     db.session.add(item)

@@ -26,18 +26,19 @@ from app.surveys.models import (
     Section,
     Survey,
 )
+from tests.assessment.conftest import tag, text
 from tests.conftest import counting_queries, login_as, submit
-from tests.factories import make_goal, make_process, make_user, unaudited
-from tests.test_assessment import comment, tag, text
-from tests.test_staff import goal_form, process_form
+from tests.factories import (
+    make_assessment,
+    make_comment,
+    make_goal,
+    make_process,
+    make_user,
+)
+from tests.staff.conftest import goal_form, process_form
 
 BASE = "/en/staff/assessment/p/hf12"
 STAFF = "/en/staff/p/hf12"
-
-
-@pytest.fixture
-def goal(process: Process) -> Goal:
-    return make_goal(process, "12.1", "Motivierende Organisationskultur")
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def answer_assessment(item: Answer) -> Assessment | None:
 def test_open_answers_of_submitted_responses_join_the_table(
     staff_client: FlaskClient, process: Process, goal: Goal, survey: Survey
 ) -> None:
-    listed = comment(goal, "Ein Kommentar")
+    listed = make_comment(goal, "Ein Kommentar")
     shown = answer(survey, "Mehr Homeoffice ermöglichen")
     answer(survey, "Noch nicht abgeschickt", state=ResponseState.IN_PROGRESS)
     answer(survey, "   ")  # empty text
@@ -122,7 +123,7 @@ def test_open_answers_of_submitted_responses_join_the_table(
 def test_survey_answers_can_be_switched_off(
     staff_client: FlaskClient, process: Process, goal: Goal, survey: Survey
 ) -> None:
-    comment(goal)
+    make_comment(goal)
     item = answer(survey, "Mehr Homeoffice")
     process.assess_survey_answers = False
     db.session.commit()
@@ -148,7 +149,7 @@ def test_answers_of_other_processes_are_not_listed(
 def test_channel_filter_survey_shows_answers_only(
     staff_client: FlaskClient, goal: Goal, survey: Survey
 ) -> None:
-    comment(goal, "Ein Kommentar")
+    make_comment(goal, "Ein Kommentar")
     answer(survey, "Eine Antwort")
     survey_only = text(staff_client.get(f"{BASE}/?channel=survey"))
     assert "Eine Antwort" in survey_only and "Ein Kommentar" not in survey_only
@@ -207,7 +208,7 @@ def test_saving_an_answer_assessment_is_audited(
 def test_save_and_next_moves_from_comments_to_answers_and_wraps(
     staff_client: FlaskClient, goal: Goal, survey: Survey
 ) -> None:
-    first = comment(goal)
+    first = make_comment(goal)
     second = answer(survey, "Antwort eins")
     third = answer(survey, "Antwort zwei")
     response = save_answer(staff_client, second, after="next")
@@ -237,7 +238,7 @@ def test_stale_version_of_an_answer_assessment_is_a_conflict(
 def test_bulk_tagging_tags_answers_and_comments(
     staff_client: FlaskClient, process: Process, goal: Goal, survey: Survey
 ) -> None:
-    item = comment(goal)
+    item = make_comment(goal)
     first, second = answer(survey, "eins"), answer(survey, "zwei")
     topic = tag(process, "Personal")
     response = submit(
@@ -305,7 +306,7 @@ def _fill(process: Process, goal: Goal, survey: Survey, comments: int, answers: 
     topic = tag(process, f"Thema {comments}-{answers}")
     first = db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) or 0
     first_answer = db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) or 0
-    items = [comment(goal, f"Kommentar {first + n}").id for n in range(comments)]
+    items = [make_comment(goal, f"Kommentar {first + n}").id for n in range(comments)]
     replies = [
         answer(survey, f"Antwort {first_answer + n}", question=n % 2 * 2).id for n in range(answers)
     ]
@@ -364,23 +365,15 @@ def test_settings_form_switches_survey_answers_and_audits_it(
 # --- linking from the goal editor ----------------------------------------------------------
 
 
-def _assess(item: Comment, process: Process, consideration: Consideration) -> Assessment:
-    data = assessing.AssessmentInput(StakeholderGroup.CITIZEN, consideration, "Begründung", None)
-    with unaudited():
-        saved = assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
-    db.session.commit()
-    return saved
-
-
 def test_goal_editor_lists_assessed_contributions_of_the_goal_and_its_children(
     staff_client: FlaskClient, process: Process, goal: Goal, survey: Survey
 ) -> None:
     child = make_goal(process, "12.1.1", "Unterziel", parent=goal)
     other = make_goal(process, "13", "Anderes Ziel")
-    _assess(comment(goal, "Am Ziel"), process, Consideration.CONSIDERED)
-    _assess(comment(child, "Am Unterziel"), process, Consideration.PARTLY)
-    _assess(comment(other, "Am anderen Ziel"), process, Consideration.CONSIDERED)
-    comment(goal, "Noch nicht abgewogen")
+    make_assessment(make_comment(goal, "Am Ziel"), Consideration.CONSIDERED)
+    make_assessment(make_comment(child, "Am Unterziel"), Consideration.PARTLY)
+    make_assessment(make_comment(other, "Am anderen Ziel"), Consideration.CONSIDERED)
+    make_comment(goal, "Noch nicht abgewogen")
     page = text(staff_client.get(f"{STAFF}/goals/12.1/edit"))
     assert "Contributions this revision takes up" in page
     assert "Am Ziel" in page and "Am Unterziel" in page and "Partly considered" in page
@@ -392,8 +385,8 @@ def test_goal_editor_links_ticked_contributions_to_the_new_version(
     staff_client: FlaskClient, process: Process, goal: Goal, survey: Survey
 ) -> None:
     child = make_goal(process, "12.1.1", "Unterziel", parent=goal)
-    taken = _assess(comment(child, "Mehr Fortbildung"), process, Consideration.CONSIDERED)
-    left = _assess(comment(goal, "Nicht verlinkt"), process, Consideration.NOTED)
+    taken = make_assessment(make_comment(child, "Mehr Fortbildung"), Consideration.CONSIDERED)
+    left = make_assessment(make_comment(goal, "Nicht verlinkt"), Consideration.NOTED)
     item = answer(survey, "Antwort zum Ziel", question=2)
     save_answer(staff_client, item, consideration="partly")
     answer_link = answer_assessment(item)
@@ -430,7 +423,7 @@ def test_public_changes_page_lists_linked_contributions_in_results_phase(
     process = make_process("hf12", phase=PhaseKind.RESULTS, assessments_public=True)
     goal = make_goal(process, "12.1", "Ziel")
     staff = make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
-    taken = _assess(comment(goal, "Mehr Homeoffice"), process, Consideration.CONSIDERED)
+    taken = make_assessment(make_comment(goal, "Mehr Homeoffice"), Consideration.CONSIDERED)
     login_as(client, staff)
     data = goal_form("12.1", "Ziel mit Homeoffice") | {"take_up": [str(taken.id)]}
     assert submit(client, f"{STAFF}/goals/12.1/edit", data).status_code == 302
@@ -444,7 +437,7 @@ def test_public_changes_page_lists_linked_contributions_in_results_phase(
 def test_unchanged_texts_link_nothing_and_say_so(
     staff_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
-    taken = _assess(comment(goal, "Mehr Homeoffice"), process, Consideration.CONSIDERED)
+    taken = make_assessment(make_comment(goal, "Mehr Homeoffice"), Consideration.CONSIDERED)
     data = goal_form("12.1", "Motivierende Organisationskultur") | {"take_up": [str(taken.id)]}
     response = submit(staff_client, f"{STAFF}/goals/12.1/edit", data)
     assert response.status_code == 302
@@ -459,7 +452,7 @@ def test_goal_editor_ignores_assessments_of_other_goals(
     staff_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
     other = make_goal(process, "13", "Anderes Ziel")
-    foreign = _assess(comment(other, "Woanders"), process, Consideration.CONSIDERED)
+    foreign = make_assessment(make_comment(other, "Woanders"), Consideration.CONSIDERED)
     data = goal_form("12.1", "Neuer Titel") | {"take_up": [str(foreign.id), "x"]}
     assert submit(staff_client, f"{STAFF}/goals/12.1/edit", data).status_code == 302
     db.session.expire_all()

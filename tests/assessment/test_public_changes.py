@@ -13,18 +13,16 @@ from flask.testing import FlaskClient
 from app.accounts.models import Role
 from app.assessment.changes import Segment, word_diff
 from app.assessment.models import Consideration
-from app.assessment.services import assessing
-from app.comments.models import Comment, CommentStatus
+from app.comments.models import Comment
 from app.db import utcnow
 from app.extensions import db
 from app.goals.editing import GoalTexts, move_goal, revise_goal
 from app.goals.models import Goal, GoalRevision
 from app.goals.services import current_revision
-from app.participation.models import StakeholderGroup
 from app.processes.editing import save_phase
 from app.processes.models import PhaseKind, Process
 from tests.conftest import login_as, submit
-from tests.factories import make_goal, make_process, make_user
+from tests.factories import make_assessment, make_comment, make_goal, make_process, make_user
 
 CHANGES = "/en/p/hf12/goals/12.1/changes"
 REPORT = "/en/p/hf12/report"
@@ -47,23 +45,9 @@ def revise(goal: Goal, title: str, body: str, note: str) -> GoalRevision:
 
 
 def contribution(goal: Goal, body: str, consideration: Consideration, **link: Any) -> Comment:
-    item = Comment(
-        goal_id=goal.id,
-        author_name="Jemand",
-        kind="suggestion",
-        stakeholder_group=StakeholderGroup.CITIZEN,
-        body=body,
-        status=CommentStatus.PUBLISHED,
-    )
-    db.session.add(item)
-    db.session.flush()
-    process = db.session.get(Process, goal.process_id)
-    assert process is not None
-    data = assessing.AssessmentInput(
-        StakeholderGroup.CITIZEN, consideration, f"Begründung zu {body}", link.get("revision_id")
-    )
-    assessing.save_assessment(item, process, data, expected_version=0, assessor=None)
-    db.session.commit()
+    item = make_comment(goal, body)
+    rationale = f"Begründung zu {body}"
+    make_assessment(item, consideration, rationale, revision_id=link.get("revision_id"))
     return item
 
 
@@ -240,16 +224,7 @@ def test_assessment_links_a_revision_end_to_end(client: FlaskClient) -> None:
     process = make_process("hf12", phase=PhaseKind.RESULTS)
     goal = make_goal(process, "12.1", "Titel")
     revision = revise(goal, "Neuer Titel", "", "Aufgenommen")
-    item = Comment(
-        goal_id=goal.id,
-        author_name="Jemand",
-        kind="suggestion",
-        stakeholder_group=StakeholderGroup.CITIZEN,
-        body="Bitte neuer Titel",
-        status=CommentStatus.PUBLISHED,
-    )
-    db.session.add(item)
-    db.session.commit()
+    item = make_comment(goal, "Bitte neuer Titel")
     login_as(client, make_user("staff@example.org", "Staff", process=process, role=Role.STAFF))
     url = f"/en/staff/assessment/p/hf12/contributions/{item.id}"
     form_page = text(client.get(url))

@@ -1,0 +1,20 @@
+"""Translated names of the channels a contribution came through, for forms, pages and
+exports alike (a service must not import a form to name a value)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.comments.models import Channel
+
+CHANNEL_LABELS = {
+    Channel.ONLINE: _l("Online"),
+    Channel.EVENT: _l("Event"),
+    Channel.WORKSHOP: _l("Workshop"),
+    Channel.LETTER: _l("Letter"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.PHONE: _l("Phone"),
+    Channel.PAPER: _l("Paper questionnaire"),
+}
+# Offline input is entered by staff: every channel but the platform itself.
+OFFLINE_CHANNEL_LABELS = {c: label for c, label in CHANNEL_LABELS.items() if c != Channel.ONLINE}
