@@ -115,6 +115,7 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
+    from app.exports.cli import export_cli
     from app.goals.cli import goals_cli
     from app.surveys.cli import survey_cli
 
@@ -123,6 +124,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(goals_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(survey_cli)
+    app.cli.add_command(export_cli)
 
 
 def _init_logging() -> None:

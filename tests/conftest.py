@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,8 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # One database per test run, so runs in parallel (two engineers, CI) never collide.
 PG_TEST_DB = f"mitwirken_test_{os.getpid()}"
+# Export files of this run (workers started by tests/worker.py get the same path).
+EXPORT_STORAGE = str(Path(tempfile.gettempdir()) / f"mitwirken-test-exports-{os.getpid()}")
 
 BASE_CONFIG: dict[str, Any] = {
     "TESTING": True,
@@ -48,7 +51,14 @@ BASE_CONFIG: dict[str, Any] = {
     "BASE_URL": "http://localhost",
     # Cheap password hashes: the suite creates hundreds of users.
     "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    "EXPORT_STORAGE": EXPORT_STORAGE,
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_export_files() -> Iterator[None]:
+    yield
+    shutil.rmtree(EXPORT_STORAGE, ignore_errors=True)
 
 
 def _pg_url(database: str) -> str:

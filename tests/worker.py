@@ -19,7 +19,7 @@ import pytest
 import redis
 
 from app.config import _celery_settings
-from tests.conftest import DB_KIND, IN_CI, REDIS_TEST_URL
+from tests.conftest import DB_KIND, EXPORT_STORAGE, IN_CI, REDIS_TEST_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,7 @@ def celery_worker_process(
         "DATABASE_URL": template_database,
         "REDIS_URL": redis_url,
         "SECRET_KEY": "test-secret-key",
+        "EXPORT_STORAGE": EXPORT_STORAGE,
     }
     log = open(ROOT / "instance" / "test-worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
