@@ -55,8 +55,9 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _remove_export_files() -> Iterator[None]:
+    """Each test starts with an empty export storage, as with an empty database."""
     yield
     shutil.rmtree(EXPORT_STORAGE, ignore_errors=True)
 

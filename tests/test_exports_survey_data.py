@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,8 +21,8 @@ from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Source
 from app.extensions import db
 from app.processes.models import Process
-from app.surveys.answering.answers import insert_answers
-from app.surveys.answering.validation import AnswerRow
+from app.surveys.answering.answers import insert_answers, visible_answers
+from app.surveys.answering.validation import AnswerRow, is_visible
 from app.surveys.builder.structure import add_option, create_question, create_section, create_survey
 from app.surveys.models import (
     AccessMode,
@@ -350,3 +351,92 @@ def test_sav_is_not_offered_for_the_abwaegung(staff_client: FlaskClient, data: S
     assert "This format is not available for what you chose to export." in response.get_data(
         as_text=True
     )
+
+
+# --- "not shown" agrees with the answering code -----------------------------------------
+
+
+def _chained_survey(process: Process) -> Sink:
+    """Conditions of every kind, chained: q6 depends on q4, which depends on q3 …"""
+    survey = create_survey(slug="chain", title={"en": "Chain"}, process_id=process.id)
+    section = create_section(survey, title={"en": "P"})
+    q: dict[str, Any] = {}
+
+    def add(key: str, kind: QuestionKind, values: tuple[str, ...] = ()) -> None:
+        q[key] = create_question(section, kind=kind, prompt={"en": key})
+        for value in values:
+            add_option(q[key], label={"en": value}, value=value)
+
+    add("q1", QuestionKind.SINGLE_CHOICE, ("a", "b", "c"))
+    add("q2", QuestionKind.NUMBER)
+    add("q3", QuestionKind.SCALE, ("1", "2", "3", "4", "5"))
+    add("q4", QuestionKind.SHORT_TEXT)
+    add("q5", QuestionKind.DATE)
+    add("q6", QuestionKind.SINGLE_CHOICE, ("x", "y"))
+    add("q7", QuestionKind.SINGLE_CHOICE, ("x", "y"))
+    add("q8", QuestionKind.NUMBER)
+    sink = Sink(survey, q)
+    conditions = {
+        "q2": {"question_id": q["q1"].id, "option_ids": [sink.option("q1", v).id for v in "ab"]},
+        "q3": {"question_id": q["q2"].id, "min": 10, "max": 50},
+        "q4": {"question_id": q["q3"].id, "values": ["4", "5"]},
+        "q6": {"question_id": q["q4"].id, "values": ["ja"]},
+        "q7": {"question_id": q["q5"].id, "values": ["2024-01-01"]},
+        "q8": {"question_id": q["q2"].id, "min": 20},
+    }
+    for key, show_if in conditions.items():
+        q[key].show_if = show_if
+    db.session.commit()
+    return sink
+
+
+def _random_answers(sink: Sink, rng: Any) -> dict[str, list[AnswerRow]]:
+    q = sink.q
+    answers: dict[str, list[AnswerRow]] = {}
+
+    def maybe(key: str, row: AnswerRow) -> None:
+        if rng.random() < 0.8:  # answers even where a condition hides the question
+            answers[key] = [row]
+
+    maybe("q1", _choice(sink, "q1", rng.choice("abc")))
+    maybe("q2", AnswerRow(q["q2"].id, value_number=float(rng.choice([5, 10, 20, 50, 60]))))
+    point = rng.choice("12345")
+    maybe("q3", _choice(sink, "q3", point, value_number=float(point)))
+    maybe("q4", AnswerRow(q["q4"].id, value_text=rng.choice(["ja", "nein"])))
+    maybe("q5", AnswerRow(q["q5"].id, value_date=rng.choice([date(2024, 1, 1), date(2024, 1, 2)])))
+    for key in ("q6", "q7"):
+        maybe(key, _choice(sink, key, rng.choice("xy")))
+    maybe("q8", AnswerRow(q["q8"].id, value_number=7.0))
+    return answers
+
+
+def test_not_shown_follows_the_same_conditions_as_answering(
+    process: Process, tmp_path: Path
+) -> None:
+    rng = random.Random(12)
+    sink = _chained_survey(process)
+    stored = [_random_answers(sink, rng) for _ in range(80)]
+    for answers in stored:
+        _response(sink, answers)
+    db.session.commit()
+    source = Source(ExportKind.SURVEY_RESPONSES, ExportFormat.SAV, "en", process.id, sink.survey.id)
+    out = io.BytesIO()
+    formats.write(source, out, lambda done, total: None)
+    frame, _meta = _read_sav(out.getvalue(), tmp_path, user_missing=True)
+    names = {"q2": "q02", "q3": "q03", "q6": "q06", "q7": "q07", "q8": "q08"}
+    hidden_seen = shown_seen = 0
+    for answers, row in zip(stored, frame.to_dict("records"), strict=True):
+        by_id = {sink.q[key].id: rows for key, rows in answers.items()}
+        visible = visible_answers(sink.survey, by_id)
+        for key, name in names.items():
+            question = sink.q[key]
+            shown = is_visible(question, visible)
+            if not shown:
+                assert row[name] == NOT_SHOWN, (answers, key)
+                hidden_seen += 1
+            elif question.id not in by_id:
+                assert row[name] == NOT_ANSWERED, (answers, key)
+            else:
+                assert row[name] >= 0, (answers, key)
+                shown_seen += 1
+    assert hidden_seen > 50 and shown_seen > 50  # both sides were exercised

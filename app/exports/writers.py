@@ -111,10 +111,9 @@ class SplitSheets:
         headers: list[str],
         widths: list[int],
         fmt: Formats,
-        max_rows: int = XLSX_MAX_ROWS,
     ) -> None:
         self.book, self.name, self.headers, self.widths, self.fmt = book, name, headers, widths, fmt
-        self.max_rows = max_rows
+        self.max_rows = XLSX_MAX_ROWS
         self.number = 0
         self.sheet: Any = None
         self.row = 0
