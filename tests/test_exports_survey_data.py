@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import random
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -440,3 +442,40 @@ def test_not_shown_follows_the_same_conditions_as_answering(
                 assert row[name] >= 0, (answers, key)
                 shown_seen += 1
     assert hidden_seen > 50 and shown_seen > 50  # both sides were exercised
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_german_libreoffice_reads_the_csv_numbers_as_numbers(data: Sink, tmp_path: Path) -> None:
+    """Opened as German LibreOffice opens it (language de-DE): decimal commas and
+    negative missing codes are numbers, days are dates."""
+    package = zipfile.ZipFile(io.BytesIO(_write(data, ExportFormat.CSV)))
+    (tmp_path / "data.csv").write_bytes(package.read("data.csv"))
+    # CSV filter: separator ";", quote '"', UTF-8, from line 1, standard columns, de-DE.
+    subprocess.run(  # noqa: S603 (LibreOffice, a fixed command line)
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--infilter=CSV:59,34,76,1,,1031",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "data.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "data.xlsx").active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    first = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    paper = {name: cell for name, cell in zip(header, sheet[3], strict=True)}
+    assert (first["weight"].value, first["weight"].data_type) == (1.5, "n")
+    assert (first["q08"].value, first["q08"].data_type) == (2.5, "n")
+    assert (paper["q03"].value, paper["q03"].data_type) == (-1, "n")
+    assert first["day"].value == datetime(2024, 5, 2)

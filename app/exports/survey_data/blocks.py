@@ -1,19 +1,28 @@
-"""One block per question: its variables, the SQL it needs, and how to code a row.
+"""One block per question: its variables, and where each kind of answer goes.
 
-A block asks the pivot query for a few aggregates over the answers of one response
-(``columns``: the chosen option, a 0/1 flag per option, a rank, a value) and turns
-them into the coded values of its variables (``code``). ``shown`` is False when the
-question's condition hid it; then every variable gets the "not shown" code.
-See :mod:`app.exports.survey_data.variables` for names and codes.
+A block says, as plain data, how the answers of one response fill its variables:
+
+- ``template``: the values when the question was shown but not answered;
+- ``hidden``: the values when a condition hid it ("not shown");
+- ``options``: option id → (offset of the variable, value) for a chosen option
+  (the code of a single choice or scale point, 1 for a ticked multiple choice);
+- ``rows``: matrix row id → offset, and ``row_codes``: option id → code;
+- ``ranks``: ranked option id → offset (the rank is the value);
+- ``number``/``text``/``date``: the offset of the variable that takes the value
+  (``text`` is also the ``qNN_other`` text of a choice question);
+- ``fill``: for multiple choice and ranking, once the question has any answer, the
+  value of the cells left untouched (0: not chosen / not ranked), and
+  ``only_no_answer``: the value of all cells when only "keine Angabe" was chosen.
+
+:class:`app.exports.survey_data.pivot.Layout` joins the blocks into one row. See
+:mod:`app.exports.survey_data.variables` for names and codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.exports.survey_data.variables import (
@@ -27,18 +36,28 @@ from app.exports.survey_data.variables import (
     missing_codes,
 )
 from app.i18n import localize
-from app.surveys.models import Answer, Option, Question, QuestionKind
+from app.surveys.models import Option, Question, QuestionKind
 
 DASH = " \N{EN DASH} "  # between a prompt and its row or option
-Coder = Callable[[Sequence[Any], bool], list[Any]]
+NO_ANSWER_MARK = -1  # offset of a multiple choice's "keine Angabe": marks, fills nothing
 
 
 @dataclass
 class Block:
     question: Question
     variables: list[Variable]
-    columns: list[Any]  # SQL expressions (aggregates over one response's answers)
-    code: Coder  # (raw aggregates, shown) → one value per variable
+    template: list[Any]
+    hidden: list[Any]
+    options: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+    row_codes: dict[int, Any] = field(default_factory=dict)
+    row_default: Any = None  # code of a matrix option not in row_codes ("keine Angabe")
+    ranks: dict[int, int] = field(default_factory=dict)
+    number: int | None = None
+    text: int | None = None
+    date: int | None = None
+    fill: Any = None
+    only_no_answer: Any = None
 
 
 class Labels:
@@ -68,125 +87,99 @@ def option_codes(options: list[Option]) -> dict[int, int]:
     return {o.id: index for index, o in enumerate(real, start=1)}
 
 
-def _q(question: Question) -> sa.ColumnElement[bool]:
-    return Answer.question_id == question.id
-
-
 def _other_variable(name: str, prompt: str, question: Question) -> list[Variable]:
     if not any(option.is_other for option in question.options):
         return []
     label = f"{prompt}{DASH}{_('Other')}"
-    return [Variable(f"{name}_other", label, VarType.STRING, question_id=question.id)]
+    return [Variable(f"{name}_other", label, VarType.STRING)]
 
 
-def _text_or_empty(value: Any) -> str:
-    return str(value) if value else ""
+def _coded(question: Question, text: Labels) -> tuple[dict[int, int], int, dict[Code, str]]:
+    """Option codes, the missing-code base, and every value label (missing ones too)."""
+    codes = option_codes(question.options)
+    base = missing_base(min(codes.values(), default=0))
+    labels: dict[Code, str] = {
+        codes[o.id]: text(o.label) for o in question.options if o.id in codes
+    }
+    return codes, base, labels
 
 
 def choice_block(name: str, question: Question, text: Labels) -> Block:
     """Single choice and scale: the chosen option's code; the "other" text."""
-    codes = option_codes(question.options)
-    base = missing_base(min(codes.values(), default=0))
+    codes, base, labels = _coded(question, text)
     has_no_answer = any(o.is_no_answer for o in question.options)
     missing = missing_codes(base, no_answer=has_no_answer)
-    labels: dict[Code, str] = {
-        codes[o.id]: text(o.label) for o in question.options if o.id in codes
-    }
     measure = "ordinal" if question.kind == QuestionKind.SCALE else "nominal"
     prompt = text(question.prompt)
-    main = Variable(name, prompt, values=labels, missing=missing, measure=measure)
+    main = Variable(name, prompt, values=dict(labels), missing=missing, measure=measure)
     others = _other_variable(name, prompt, question)
-    columns: list[Any] = [sa.func.max(Answer.option_id).filter(_q(question))]
-    if others:
-        columns.append(sa.func.max(Answer.value_text).filter(_q(question)))
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        if not shown:
-            return [base - NOT_SHOWN] + [""] * len(others)
-        chosen = raw[0]
-        value = base - NOT_ANSWERED if chosen is None else codes.get(chosen, base - NO_ANSWER)
-        return [value] + ([_text_or_empty(raw[1])] if others else [])
-
-    return Block(question, [main, *others], columns, code)
+    chosen = {o.id: (0, codes.get(o.id, base - NO_ANSWER)) for o in question.options}
+    return Block(
+        question,
+        [main, *others],
+        template=[base - NOT_ANSWERED] + [""] * len(others),
+        hidden=[base - NOT_SHOWN] + [""] * len(others),
+        options=chosen,
+        text=1 if others else None,
+    )
 
 
 def multiple_block(name: str, question: Question, text: Labels) -> Block:
     """Multiple choice: 1 (chosen) or 0 per option; "keine Angabe" alone gives -1."""
     real = [o for o in question.options if not o.is_no_answer]
-    no_answer = [o for o in question.options if o.is_no_answer]
     prompt = text(question.prompt)
-    missing = missing_codes(0, no_answer=bool(no_answer))
+    has_no_answer = len(real) < len(question.options)
+    missing = missing_codes(0, no_answer=has_no_answer)
     flags: dict[Code, str] = {0: _("not chosen"), 1: _("chosen")}
     variables = [
         Variable(f"{name}_{k}", f"{prompt}{DASH}{text(o.label)}", values=flags, missing=missing)
         for k, o in enumerate(real, start=1)
     ]
     others = _other_variable(name, prompt, question)
-    q = _q(question)
-
-    def flag(option_ids: list[int]) -> sa.ColumnElement[Any]:
-        ticked = sa.case((Answer.option_id.in_(option_ids), 1), else_=0)
-        return sa.func.max(ticked).filter(q)
-
-    columns: list[Any] = [sa.func.count(Answer.id).filter(q), *(flag([o.id]) for o in real)]
-    if no_answer:
-        columns.append(flag([o.id for o in no_answer]))
-    if others:
-        columns.append(sa.func.max(Answer.value_text).filter(q))
-    count = len(real)
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        other = [_text_or_empty(raw[-1])] if others and shown else [""] * len(others)
-        if not shown:
-            return [-NOT_SHOWN] * count + other
-        if not raw[0]:  # no answer row for the question at all
-            return [-NOT_ANSWERED] * count + other
-        ticks = raw[1 : count + 1]
-        if no_answer and raw[count + 1] and not any(ticks):
-            return [-NO_ANSWER] * count + other
-        return [int(tick) for tick in ticks] + other
-
-    return Block(question, [*variables, *others], columns, code)
+    ticked: dict[int, tuple[int, Any]] = {o.id: (k, 1) for k, o in enumerate(real)}
+    ticked |= {o.id: (NO_ANSWER_MARK, None) for o in question.options if o.is_no_answer}
+    return Block(
+        question,
+        [*variables, *others],
+        template=[-NOT_ANSWERED] * len(real) + [""] * len(others),
+        hidden=[-NOT_SHOWN] * len(real) + [""] * len(others),
+        options=ticked,
+        text=len(real) if others else None,
+        fill=0,
+        only_no_answer=-NO_ANSWER,
+    )
 
 
 def matrix_block(name: str, question: Question, text: Labels) -> Block:
     """Matrix: per row, the code of the option chosen in that row."""
-    codes = option_codes(question.options)
-    base = missing_base(min(codes.values(), default=0))
+    codes, base, labels = _coded(question, text)
     has_no_answer = any(o.is_no_answer for o in question.options)
     missing = missing_codes(base, no_answer=has_no_answer)
-    labels: dict[Code, str] = {
-        codes[o.id]: text(o.label) for o in question.options if o.id in codes
-    }
     prompt = text(question.prompt)
-    rows = list(question.rows)
     variables = [
         Variable(
             f"{name}_{k}",
             f"{prompt}{DASH}{text(row.label)}",
-            values=labels,
+            values=dict(labels),
             missing=missing,
             measure="ordinal",
         )
-        for k, row in enumerate(rows, start=1)
+        for k, row in enumerate(question.rows, start=1)
     ]
-    q = _q(question)
-    columns = [sa.func.max(Answer.option_id).filter(q, Answer.row_id == row.id) for row in rows]
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        if not shown:
-            return [base - NOT_SHOWN] * len(rows)
-        return [
-            base - NOT_ANSWERED if chosen is None else codes.get(chosen, base - NO_ANSWER)
-            for chosen in raw
-        ]
-
-    return Block(question, variables, columns, code)
+    count = len(variables)
+    return Block(
+        question,
+        variables,
+        template=[base - NOT_ANSWERED] * count,
+        hidden=[base - NOT_SHOWN] * count,
+        rows={row.id: k for k, row in enumerate(question.rows)},
+        row_codes=dict(codes),
+        row_default=base - NO_ANSWER,
+    )
 
 
 def ranking_block(name: str, question: Question, text: Labels) -> Block:
     """Ranking: the rank of each option; 0 when the respondent ranked others only."""
-    options = list(question.options)
     prompt = text(question.prompt)
     ranks: dict[Code, str] = {0: _("not ranked")}
     missing = missing_codes(0)
@@ -194,26 +187,21 @@ def ranking_block(name: str, question: Question, text: Labels) -> Block:
         Variable(
             f"{name}_{k}",
             f"{prompt}{DASH}{text(o.label)}",
-            values=ranks,
+            values=dict(ranks),
             missing=missing,
             measure="ordinal",
         )
-        for k, o in enumerate(options, start=1)
+        for k, o in enumerate(question.options, start=1)
     ]
-    q = _q(question)
-    columns = [
-        sa.func.max(sa.case((Answer.option_id == o.id, Answer.rank), else_=0)).filter(q)
-        for o in options
-    ]
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        if not shown:
-            return [-NOT_SHOWN] * len(options)
-        if raw and raw[0] is None:
-            return [-NOT_ANSWERED] * len(options)
-        return [int(rank or 0) for rank in raw]
-
-    return Block(question, variables, columns, code)
+    count = len(variables)
+    return Block(
+        question,
+        variables,
+        template=[-NOT_ANSWERED] * count,
+        hidden=[-NOT_SHOWN] * count,
+        ranks={o.id: k for k, o in enumerate(question.options)},
+        fill=0,
+    )
 
 
 def number_block(name: str, question: Question, text: Labels, lowest: float | None) -> Block:
@@ -224,45 +212,24 @@ def number_block(name: str, question: Question, text: Labels, lowest: float | No
     base = missing_base(min(bounds, default=0.0)) if floor is None or float(floor) < 0 else 0
     decimals = 2 if question.setting("decimal") else 0
     variable = Variable(
-        name,
-        text(question.prompt),
-        measure="scale",
-        decimals=decimals,
-        missing=missing_codes(base),
-        question_id=question.id,
+        name, text(question.prompt), measure="scale", decimals=decimals, missing=missing_codes(base)
     )
-    columns = [sa.func.max(Answer.value_number).filter(_q(question))]
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        if not shown:
-            return [base - NOT_SHOWN]
-        if raw[0] is None:
-            return [base - NOT_ANSWERED]
-        number = float(raw[0])
-        return [int(number) if number.is_integer() else number]
-
-    return Block(question, [variable], columns, code)
+    return Block(
+        question,
+        [variable],
+        template=[base - NOT_ANSWERED],
+        hidden=[base - NOT_SHOWN],
+        number=0,
+    )
 
 
 def value_block(name: str, question: Question, text: Labels) -> Block:
     """Text and date questions: the value, empty when not answered or not shown."""
-    is_date = question.kind == QuestionKind.DATE
-    variable = Variable(
-        name,
-        text(question.prompt),
-        VarType.DATE if is_date else VarType.STRING,
-        measure="scale" if is_date else "nominal",
-        question_id=question.id,
-    )
-    column = Answer.value_date if is_date else Answer.value_text
-    columns = [sa.func.max(column).filter(_q(question))]
-
-    def code(raw: Sequence[Any], shown: bool) -> list[Any]:
-        if is_date:
-            return [raw[0] if shown else None]
-        return [_text_or_empty(raw[0]) if shown else ""]
-
-    return Block(question, [variable], columns, code)
+    if question.kind == QuestionKind.DATE:
+        variable = Variable(name, text(question.prompt), VarType.DATE, measure="scale")
+        return Block(question, [variable], template=[None], hidden=[None], date=0)
+    variable = Variable(name, text(question.prompt), VarType.STRING)
+    return Block(question, [variable], template=[""], hidden=[""], text=0)
 
 
 def block_for(name: str, question: Question, text: Labels, lowest: float | None) -> Block:

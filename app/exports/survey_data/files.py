@@ -12,7 +12,7 @@ reads as is. Texts go through the formula guard of :mod:`app.core.csvfile`.
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
 from typing import IO, Any, BinaryIO
 
 from flask_babel import pgettext
@@ -22,7 +22,7 @@ from app.exports import writers
 from app.exports.source import Progress, Source
 from app.exports.survey_data import codebook
 from app.exports.survey_data.pivot import SurveyData
-from app.exports.survey_data.variables import VarType
+from app.exports.survey_data.variables import Variable, VarType
 
 ZIP_TYPE = "application/zip"
 ZIP64_FROM = 1 << 30  # estimated bytes of data.csv above which ZIP64 is used
@@ -40,24 +40,54 @@ class GermanNumber:
         return self.text
 
 
-def csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
+def _number(value: Any) -> Any:
     if isinstance(value, float):
         return int(value) if value.is_integer() else GermanNumber(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
     return value
 
 
-def _write_csv(out: IO[bytes], rows: Any, header: list[str]) -> None:
+def _day(value: Any) -> Any:
+    return value.isoformat() if value else ""
+
+
+def _moment(value: Any) -> Any:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _converters(variables: list[Variable]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """Per column that needs it, how its values are written (ints go as they are)."""
+    by_type: dict[VarType, Callable[[Any], Any]] = {
+        VarType.NUMERIC: _number,
+        VarType.DATE: _day,
+        VarType.DATETIME: _moment,
+    }
+    return [
+        (index, by_type[v.type])
+        for index, v in enumerate(variables)
+        if v.type != VarType.STRING and (v.type != VarType.NUMERIC or v.decimals)
+    ]
+
+
+def _write_data(out: IO[bytes], data: SurveyData, chunks: Iterable[list[list[Any]]]) -> None:
     text = writers.text_out(out)
     writer = csvfile.writer(text, delimiter=";")
-    writer.writerow(header)
-    for chunk in rows:
-        writer.writerows([csv_cell(cell) for cell in row] for row in chunk)
+    writer.writerow([v.name for v in data.variables])
+    converters = _converters(data.variables)
+    texts = [i for i, v in enumerate(data.variables) if v.type == VarType.STRING]
+    for chunk in chunks:
+        for row in chunk:
+            for index, convert in converters:
+                row[index] = convert(row[index])
+        writer.writerows_with_text_in(chunk, texts)
+    text.flush()
+    text.detach()
+
+
+def _write_codebook(out: IO[bytes], variables: list[Variable]) -> None:
+    text = writers.text_out(out)
+    writer = csvfile.writer(text, delimiter=";")
+    writer.writerow(codebook.headers())
+    writer.writerows([_number(cell) for cell in row] for row in codebook.rows(variables))
     text.flush()
     text.detach()
 
@@ -76,9 +106,9 @@ def write_csv_package(source: Source, out: BinaryIO, progress: Progress) -> int:
     zip64 = data.total * len(data.variables) * 12 > ZIP64_FROM
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
         with package.open("data.csv", "w", force_zip64=zip64) as member:
-            _write_csv(member, counted(), [v.name for v in data.variables])
+            _write_data(member, data, counted())
         with package.open("codebook.csv", "w") as member:
-            _write_csv(member, [codebook.rows(data.variables)], codebook.headers())
+            _write_codebook(member, data.variables)
     return written
 
 

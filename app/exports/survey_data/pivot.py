@@ -1,17 +1,22 @@
-"""Survey responses as coded rows: one SQL pivot per chunk, coded in Python.
+"""Survey responses as coded rows: one row per response from the database, coded here.
 
-The database turns the answers of each response into one row of aggregates (the
-chosen option per question, a flag per ticked option, "was shown" per conditional
-question; see :mod:`.blocks` and :mod:`.conditions`) with ``GROUP BY`` response, in
-keyset pages of :data:`CHUNK` responses ordered by id. Each page is a short query of
-its own, so the export holds no transaction open while it commits its progress, and
-memory stays bounded by one page. Python only maps option ids to codes.
+The database groups the answers of each response into one row (``GROUP BY``
+response): its answers as a few pairs of arrays (the chosen options, matrix rows and
+their options, ranks, numbers, texts, dates with their questions: ``array_agg`` on
+PostgreSQL, ``json_group_array`` on SQLite; two aggregates with the same filter see
+the same rows in the same order), and a "was shown" flag per conditional question
+(:mod:`.conditions`). :class:`.layout.Layout` puts every value into its cell.
+
+Rows come in keyset pages of :data:`CHUNK` responses ordered by id. Each page is a
+short query of its own, so the export holds no transaction open while it commits
+its progress, and memory stays bounded by one page.
 
 Call inside ``flask_babel.force_locale``: labels are rendered then.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +27,7 @@ from flask import current_app
 
 from app.exports.survey_data.blocks import Block, Labels, block_for
 from app.exports.survey_data.conditions import Visibility
+from app.exports.survey_data.layout import Layout
 from app.exports.survey_data.variables import Variable, fixed_variables, question_name
 from app.extensions import db
 from app.surveys import codes as invitation_codes
@@ -96,7 +102,15 @@ class SurveyData:
         self.variables: list[Variable] = self.fixed + [
             v for block in self.blocks for v in block.variables
         ]
-        self.block_columns, self.layout = self._block_columns()
+        self.conditional = [
+            (index, shown)
+            for index, block in enumerate(self.blocks)
+            if (shown := self.visibility.shown(block.question)) is not None
+        ]
+        # Plain values only from here on: progress commits expire ORM objects.
+        self.layout = Layout(self.blocks, len(self.fixed))
+        self.groups = self.layout.groups()
+        self.json_arrays = db.engine.dialect.name != "postgresql"
         self.total = int(
             db.session.scalar(
                 sa.select(sa.func.count())
@@ -118,23 +132,18 @@ class SurveyData:
             columns.append(Response.weight)
         return columns
 
-    def _block_columns(self) -> tuple[list[Any], list[tuple[int, int, bool]]]:
-        """Every block's columns, and per block (start, length, has a shown flag)."""
-        columns: list[Any] = []
-        layout = []
-        for block in self.blocks:
-            shown = self.visibility.shown(block.question)
-            start = len(columns)
-            if shown is not None:
-                columns.append(sa.case((shown, 1), else_=0))
-            columns.extend(block.columns)
-            layout.append((start, len(columns) - start, shown is not None))
-        return columns, layout
+    def _collect(self, column: Any, rows: Any) -> Any:
+        """The values of ``column`` in the answer ``rows`` of a response, as one array."""
+        collect = sa.func.json_group_array if self.json_arrays else sa.func.array_agg
+        # As the driver returns it (lists from psycopg): no per-item type processing.
+        return sa.type_coerce(collect(column).filter(rows), sa.types.NullType())
 
     def query(self, after_id: int, limit: int | None = CHUNK) -> sa.Select[Any]:
         """The pivot of the responses after ``after_id`` (one page of ``limit``)."""
+        shown = [sa.case((condition, 1), else_=0) for _, condition in self.conditional]
+        arrays = [self._collect(column, rows) for _, pair, rows in self.groups for column in pair]
         stmt = (
-            sa.select(Response.id, *self._fixed_columns(), *self.block_columns)
+            sa.select(Response.id, *self._fixed_columns(), *shown, *arrays)
             .select_from(Response)
             .outerjoin(Answer, Answer.response_id == Response.id)
             .where(
@@ -165,28 +174,31 @@ class SurveyData:
             at += 1
         return values, at
 
+    def _code(self, raw: Sequence[Any], number: int) -> list[Any]:
+        values, at = self._fixed_values(number, raw)
+        shown = [True] * len(self.blocks)
+        for k, (index, _) in enumerate(self.conditional):
+            shown[index] = bool(raw[at + k])
+        at += len(self.conditional)
+        arrays: dict[str, tuple[Any, Any]] = {}
+        for k, (name, _, _) in enumerate(self.groups):
+            pair = raw[at + 2 * k], raw[at + 2 * k + 1]
+            arrays[name] = (json.loads(pair[0]), json.loads(pair[1])) if self.json_arrays else pair
+        values += self.layout.template
+        self.layout.fill(values, arrays, shown)
+        return values
+
     def chunks(self) -> Iterator[list[list[Any]]]:
         """Coded rows, one list per page; values in the order of :attr:`variables`."""
-        coders = [
-            (block.code, start, length, flagged)
-            for block, (start, length, flagged) in zip(self.blocks, self.layout, strict=True)
-        ]
         number = 0
         last_id = 0
         while True:
-            page = db.session.execute(self.query(last_id)).all()
+            page = db.session.connection().execute(self.query(last_id)).all()
             if not page:
                 return
             last_id = page[-1][0]
             rows = []
             for raw in page:
                 number += 1
-                values, offset = self._fixed_values(number, raw)
-                for code, start, length, flagged in coders:
-                    part = raw[offset + start : offset + start + length]
-                    if flagged:
-                        values.extend(code(part[1:], bool(part[0])))
-                    else:
-                        values.extend(code(part, True))
-                rows.append(values)
+                rows.append(self._code(raw, number))
             yield rows
