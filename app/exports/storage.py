@@ -5,7 +5,8 @@
 - a directory (the default ``instance/exports``, or a volume that every web and
   worker node mounts at the same path) → :class:`DirectoryStorage`;
 - ``s3://bucket/prefix`` → :class:`app.exports.storage_s3.S3Storage` (boto3; the
-  endpoint of an S3-compatible store such as MinIO in ``EXPORT_S3_ENDPOINT_URL``).
+  endpoint of an S3-compatible store such as MinIO in ``EXPORT_S3_ENDPOINT_URL``),
+  for web and worker nodes that share no file system.
 
 A file is written through :meth:`Storage.writer`: nothing is visible under its key
 until the block ends without an error, so a worker that dies mid-file leaves at most
