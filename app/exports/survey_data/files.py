@@ -104,7 +104,7 @@ def write_csv_package(source: Source, out: BinaryIO, progress: Progress) -> int:
             progress(written, data.total)
 
     zip64 = data.total * len(data.variables) * 12 > ZIP64_FROM
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         with package.open("data.csv", "w", force_zip64=zip64) as member:
             _write_data(member, data, counted())
         with package.open("codebook.csv", "w") as member:

@@ -1,6 +1,6 @@
 """The blocks of a survey joined into one row: where every answer of a response goes.
 
-The database hands over the answers of one response as a few pairs of arrays (see
+The database hands over the answers of one response as a few arrays (see
 :data:`GROUPS`): the chosen options, the matrix rows with their options, the ranks,
 the numbers, texts and dates with their questions. :meth:`Layout.fill` puts each
 value into its cell through a dictionary lookup, starting from the "not answered"
@@ -10,6 +10,7 @@ codes of hidden questions. No per-question Python runs for a response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,10 +20,10 @@ import sqlalchemy as sa
 from app.exports.survey_data.blocks import NO_ANSWER_MARK, Block
 from app.surveys.models import Answer
 
-# name → (the two answer columns aggregated side by side, which answer rows)
-GROUPS: dict[str, tuple[tuple[Any, Any], Any]] = {
+# name → (the answer columns aggregated side by side, which answer rows)
+GROUPS: dict[str, tuple[tuple[Any, ...], Any]] = {
     "options": (
-        (Answer.option_id, Answer.option_id),
+        (Answer.option_id,),
         sa.and_(Answer.option_id.is_not(None), Answer.row_id.is_(None), Answer.rank.is_(None)),
     ),
     "rows": ((Answer.row_id, Answer.option_id), Answer.row_id.is_not(None)),
@@ -46,7 +47,7 @@ class Layout:
     numbers: dict[int, int] = field(default_factory=dict)
     texts: dict[int, int] = field(default_factory=dict)
     dates: dict[int, int] = field(default_factory=dict)
-    fills: list[tuple[int, int, Any, Any, Any]] = field(default_factory=list)
+    fills: list[tuple[int, int, list[Any], Any]] = field(default_factory=list)
     spans: list[tuple[int, int, list[Any]]] = field(default_factory=list)  # per block
 
     def __post_init__(self) -> None:
@@ -63,7 +64,7 @@ class Layout:
         if block.fill is not None:
             count = len(block.template) - (1 if block.text is not None else 0)
             fill = len(self.fills)
-            self.fills.append((at, at + count, block.template[0], block.fill, block.only_no_answer))
+            self.fills.append((at, at + count, [block.fill] * count, block.only_no_answer))
         for option_id, (offset, value) in block.options.items():
             index = -1 if offset == NO_ANSWER_MARK else at + offset
             self.options[option_id] = (index, value, fill)
@@ -79,8 +80,9 @@ class Layout:
             if place is not None:
                 slots[question_id] = at + place
 
-    def groups(self) -> list[tuple[str, tuple[Any, Any], Any]]:
-        """The array pairs this survey needs, with the answer rows each one takes."""
+    def groups(self) -> list[tuple[str, tuple[Any, ...], Any]]:
+        """The array pairs of :data:`GROUPS`, with the answer rows each one takes;
+        a group this survey has no use for takes no rows (its arrays stay empty)."""
         needed = {
             "options": bool(self.options),
             "rows": bool(self.rows),
@@ -91,62 +93,59 @@ class Layout:
         }
         result = []
         for name, (columns, rows) in GROUPS.items():
-            if not needed[name]:
-                continue
             if name == "numbers":
                 rows = Answer.question_id.in_(sorted(self.numbers))
-            result.append((name, columns, rows))
+            result.append((name, columns, rows if needed[name] else sa.false()))
         return result
 
-    def fill(
-        self, values: list[Any], arrays: dict[str, tuple[Any, Any]], shown: list[bool]
-    ) -> None:
-        """Put one response's answers into ``values`` (a copy of the template)."""
+    def fill(self, values: list[Any], arrays: Sequence[Any], hidden: list[int]) -> None:
+        """Put one response's answers into ``values`` (a copy of the template).
+
+        ``arrays``: the arrays of the groups of :data:`GROUPS`, in order (None for no
+        rows); ``hidden``: the indexes of the blocks whose condition hid them.
+        A multiple choice or ranking with any answer first gets "not chosen" (0) in
+        all its cells; with only "keine Angabe" chosen, every cell says so.
+        """
+        options, rows, row_options, ranked, ranks, *rest = arrays
         answered: set[int] = set()
-        for option_id in arrays.get("options", (None,))[0] or ():
+        only_no_answer: list[int] = []
+        fills = self.fills
+        for option_id in options or ():
             index, value, fill = self.options.get(option_id, (-1, None, -1))
+            if fill >= 0 and fill not in answered:
+                answered.add(fill)
+                begin, end, zeros, _only = fills[fill]
+                values[begin:end] = zeros
             if index >= 0:
                 values[index] = value
-            if fill >= 0:
-                answered.add(fill)
-        for row_id, option_id in _pairs(arrays, "rows"):
+            elif fill >= 0:
+                only_no_answer.append(fill)
+        for row_id, option_id in zip(rows or (), row_options or ()):  # noqa: B905 (same rows)
             index, codes, default = self.rows[row_id]
             values[index] = codes.get(option_id, default)
-        for option_id, rank in _pairs(arrays, "ranks"):
+        for option_id, rank in zip(ranked or (), ranks or ()):  # noqa: B905 (same rows)
             index, fill = self.ranks[option_id]
+            if fill not in answered:
+                answered.add(fill)
+                begin, end, zeros, _only = fills[fill]
+                values[begin:end] = zeros
             values[index] = rank
-            answered.add(fill)
-        self._values(values, arrays)
-        for fill in answered:
-            self._answered(values, *self.fills[fill])
-        for index, visible in enumerate(shown):
-            if not visible:
-                begin, end, hidden = self.spans[index]
-                values[begin:end] = hidden
+        self._values(values, rest)
+        for fill in only_no_answer:
+            begin, end, zeros, only = fills[fill]
+            if values[begin:end] == zeros:
+                values[begin:end] = [only] * (end - begin)
+        for index in hidden:
+            begin, end, blank = self.spans[index]
+            values[begin:end] = blank
 
-    def _values(self, values: list[Any], arrays: dict[str, tuple[Any, Any]]) -> None:
-        for question_id, number in _pairs(arrays, "numbers"):
+    def _values(self, values: list[Any], arrays: Sequence[Any]) -> None:
+        questions, numbers, texted, texts, dated, dates = arrays
+        for question_id, number in zip(questions or (), numbers or ()):  # noqa: B905
             values[self.numbers[question_id]] = int(number) if number == int(number) else number
-        for question_id, text in _pairs(arrays, "texts"):
+        for question_id, text in zip(texted or (), texts or ()):  # noqa: B905
             if question_id in self.texts:
                 values[self.texts[question_id]] = text
-        for question_id, day in _pairs(arrays, "dates"):
+        for question_id, day in zip(dated or (), dates or ()):  # noqa: B905
             day = date.fromisoformat(day) if isinstance(day, str) else day  # SQLite: text
             values[self.dates[question_id]] = day
-
-    @staticmethod
-    def _answered(
-        values: list[Any], begin: int, end: int, empty: Any, fill: Any, only: Any
-    ) -> None:
-        """A multiple choice or ranking with an answer: untouched cells are "not
-        chosen"; with only "keine Angabe" chosen, every cell says so."""
-        cells = values[begin:end]
-        if only is not None and all(cell == empty for cell in cells):
-            values[begin:end] = [only] * len(cells)
-        else:
-            values[begin:end] = [fill if cell == empty else cell for cell in cells]
-
-
-def _pairs(arrays: dict[str, tuple[Any, Any]], name: str) -> Any:
-    first, second = arrays.get(name, (None, None))
-    return zip(first or (), second or (), strict=True)

@@ -7,9 +7,8 @@ PostgreSQL, ``json_group_array`` on SQLite; two aggregates with the same filter 
 the same rows in the same order), and a "was shown" flag per conditional question
 (:mod:`.conditions`). :class:`.layout.Layout` puts every value into its cell.
 
-Rows come in keyset pages of :data:`CHUNK` responses ordered by id. Each page is a
-short query of its own, so the export holds no transaction open while it commits
-its progress, and memory stays bounded by one page.
+Rows come in pages of :data:`CHUNK` responses ordered by id (see :meth:`SurveyData._pages`),
+so memory stays bounded by one page.
 
 Call inside ``flask_babel.force_locale``: labels are rendered then.
 """
@@ -176,27 +175,36 @@ class SurveyData:
 
     def _code(self, raw: Sequence[Any], number: int) -> list[Any]:
         values, at = self._fixed_values(number, raw)
-        shown = [True] * len(self.blocks)
-        for k, (index, _) in enumerate(self.conditional):
-            shown[index] = bool(raw[at + k])
-        at += len(self.conditional)
-        arrays: dict[str, tuple[Any, Any]] = {}
-        for k, (name, _, _) in enumerate(self.groups):
-            pair = raw[at + 2 * k], raw[at + 2 * k + 1]
-            arrays[name] = (json.loads(pair[0]), json.loads(pair[1])) if self.json_arrays else pair
+        hidden = [index for k, (index, _) in enumerate(self.conditional) if not raw[at + k]]
+        arrays = raw[at + len(self.conditional) :]
+        if self.json_arrays:
+            arrays = [json.loads(array) if array else None for array in arrays]
         values += self.layout.template
-        self.layout.fill(values, arrays, shown)
+        self.layout.fill(values, arrays, hidden)
         return values
+
+    def _pages(self) -> Iterator[Sequence[Sequence[Any]]]:
+        """The raw rows in pages of :data:`CHUNK`.
+
+        PostgreSQL: one query, read through a server-side cursor on a connection of
+        its own (``stream_results``), so the progress commits on the session do not
+        end it and the database streams the grouped rows in one pass. SQLite (the
+        embedded mode, small data): keyset pages, each a query of its own.
+        """
+        if not self.json_arrays:
+            with db.engine.connect() as conn:
+                streamed = conn.execution_options(stream_results=True, yield_per=CHUNK)
+                yield from streamed.execute(self.query(0, limit=None)).partitions()
+            return
+        last_id = 0
+        while page := db.session.connection().execute(self.query(last_id)).all():
+            last_id = page[-1][0]
+            yield page
 
     def chunks(self) -> Iterator[list[list[Any]]]:
         """Coded rows, one list per page; values in the order of :attr:`variables`."""
         number = 0
-        last_id = 0
-        while True:
-            page = db.session.connection().execute(self.query(last_id)).all()
-            if not page:
-                return
-            last_id = page[-1][0]
+        for page in self._pages():
             rows = []
             for raw in page:
                 number += 1
