@@ -83,10 +83,12 @@ def measure(url: str, name: str) -> dict[str, Any]:
         line = child.stdout.readline()
         time.sleep(0.05)
     hwm = _vm_hwm(child.pid)  # the child waits for us before it exits
+    cpu = process.cpu_times()
     child.stdin.close()
     child.wait(timeout=60)
     result: dict[str, Any] = json.loads(line)
     result["peak_rss_mb"] = round(max(hwm, sampled) / MB, 1)
+    result["process_cpu_seconds"] = round(cpu.user + cpu.system, 1)  # without the database
     return result
 
 
@@ -118,7 +120,8 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "export_data.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in report.items() if "_vs_" in k}))
+    report["load_average"] = [round(x, 1) for x in os.getloadavg()]
+    print(json.dumps({k: v for k, v in report.items() if "_vs_" in k or k == "load_average"}))
 
 
 if __name__ == "__main__":

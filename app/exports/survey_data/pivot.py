@@ -27,6 +27,7 @@ from flask import current_app
 from app.exports.survey_data.blocks import Block, Labels, block_for
 from app.exports.survey_data.conditions import Visibility
 from app.exports.survey_data.layout import Layout
+from app.exports.survey_data.stream import read_ahead
 from app.exports.survey_data.variables import Variable, fixed_variables, question_name
 from app.extensions import db
 from app.surveys import codes as invitation_codes
@@ -186,15 +187,14 @@ class SurveyData:
     def _pages(self) -> Iterator[Sequence[Sequence[Any]]]:
         """The raw rows in pages of :data:`CHUNK`.
 
-        PostgreSQL: one query, read through a server-side cursor on a connection of
-        its own (``stream_results``), so the progress commits on the session do not
-        end it and the database streams the grouped rows in one pass. SQLite (the
+        PostgreSQL: one query, read ahead through a server-side cursor on a
+        connection and thread of its own (:func:`.stream.read_ahead`), so the
+        progress commits on the session do not end it, and the database streams the
+        grouped rows in one pass while Python codes the page before. SQLite (the
         embedded mode, small data): keyset pages, each a query of its own.
         """
         if not self.json_arrays:
-            with db.engine.connect() as conn:
-                streamed = conn.execution_options(stream_results=True, yield_per=CHUNK)
-                yield from streamed.execute(self.query(0, limit=None)).partitions()
+            yield from read_ahead(db.engine, self.query(0, limit=None), CHUNK)
             return
         last_id = 0
         while page := db.session.connection().execute(self.query(last_id)).all():
