@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from app.exports import build, formats, recovery, services, writers
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from app.exports.source import Source
 from app.exports.storage import DirectoryStorage, StorageError, get_storage
+from app.exports.survey_data.stream import read_ahead
 from app.extensions import db
 from app.participation.models import StakeholderGroup
 from app.processes.models import Process
@@ -338,3 +340,19 @@ def test_cli_refuses_unknown_slugs_formats_and_languages_with_code_2(
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_read_ahead_stops_its_thread_and_passes_errors_on(
+    app: Flask, process: Process, comments: int
+) -> None:
+    def readers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+
+    pages = read_ahead(db.engine, sa.select(Comment.id).order_by(Comment.id), page_size=5)
+    assert [row[0] for row in next(pages)] == [1, 2, 3, 4, 5]
+    pages.close()  # the consumer stops early (an error, a lost claim)
+    assert readers() == []
+    broken = read_ahead(db.engine, sa.select(sa.text("no_such_column FROM comment")), 5)
+    with pytest.raises(sa.exc.DBAPIError):
+        next(broken)
+    assert readers() == []
