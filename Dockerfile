@@ -46,12 +46,14 @@ COPY --from=assets /build/node_modules ./node_modules
 RUN pip install --no-deps -e . \
     && pybabel compile -d translations \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin mitwirken \
-    && mkdir -p /app/instance \
-    && chown mitwirken /app/instance
+    && mkdir -p /app/instance /srv/exports \
+    && chown mitwirken /app/instance /srv/exports
 
 USER mitwirken
-# Secret key file (unused when SECRET_KEY is set), mail files, exports, beat schedule.
+# Secret key file (unused when SECRET_KEY is set), mail files, beat schedule.
 VOLUME ["/app/instance"]
+# Finished export files (EXPORT_STORAGE), shared by web, worker and beat.
+VOLUME ["/srv/exports"]
 EXPOSE 8000
 
 # Migrations are not run here: every web replica would race to run them as it starts.

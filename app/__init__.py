@@ -139,6 +139,7 @@ def _register_cli(app: Flask) -> None:
     from app.api.cli import opendata_cli
     from app.core.i18n_cli import i18n_cli
     from app.demo.cli import demo_cli
+    from app.exports.cli import export_cli
     from app.goals.cli import goals_cli
     from app.ops.cli import backup_cli
     from app.results.cli import results_cli
@@ -152,6 +153,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(survey_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(results_cli)
+    app.cli.add_command(export_cli)
 
 
 def _init_logging() -> None:

@@ -141,6 +141,22 @@ def configured_languages() -> list[str]:
     return [code.strip() for code in raw if code.strip()]
 
 
+def _export_settings(instance_path: Path) -> dict[str, Any]:
+    """Where export files live and how long, and when the sweep recovers a job."""
+    return {
+        # A directory (shared volume) or ``s3://bucket/prefix``; see app/exports/storage.py.
+        "EXPORT_STORAGE": os.environ.get("EXPORT_STORAGE") or str(instance_path / "exports"),
+        "EXPORT_S3_ENDPOINT_URL": os.environ.get("EXPORT_S3_ENDPOINT_URL") or None,
+        "EXPORT_EXPIRY_DAYS": float(os.environ.get("EXPORT_EXPIRY_DAYS", "7")),
+        "EXPORT_QUEUE_TIMEOUT": int(os.environ.get("EXPORT_QUEUE_TIMEOUT", "600")),
+        "EXPORT_HEARTBEAT_SECONDS": int(os.environ.get("EXPORT_HEARTBEAT_SECONDS", "15")),
+        "EXPORT_STALE_SECONDS": int(os.environ.get("EXPORT_STALE_SECONDS", "120")),
+        "EXPORT_MAX_ATTEMPTS": int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3")),
+        # Tests and benchmarks only: seconds to sleep after each chunk of rows.
+        "EXPORT_CHUNK_DELAY": float(os.environ.get("EXPORT_CHUNK_DELAY", "0")),
+    }
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -173,10 +189,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "VENDOR_PATH": str(PROJECT_ROOT / "node_modules"),
-        "EXPORT_PATH": str(instance_path / "exports"),
         "OPENDATA_PATH": str(instance_path / "opendata"),
         # The largest upload is a goal-tree file (YAML/CSV); larger bodies get the 413 page.
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "WTF_CSRF_TIME_LIMIT": None,
         **_mail_settings(instance_path),
+        **_export_settings(instance_path),
     }

@@ -7,7 +7,9 @@ with it, tasks go to Redis and a separate worker runs them, through the task out
 
 from __future__ import annotations
 
+import importlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery, Task
@@ -49,6 +51,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.include = list(TASK_MODULES)
+    for module in TASK_MODULES:  # registered here, so a task can be queued by name
+        importlib.import_module(module)
     celery_app.conf.beat_schedule = _beat_schedule()
     celery_app.set_default()
     app.extensions["celery"] = celery_app
@@ -61,47 +65,64 @@ def _beat_schedule() -> dict[str, Any]:
     return BEAT_SCHEDULE
 
 
-Pending = list[tuple[Task, tuple[Any, ...], str | None]]
+@dataclass(frozen=True)
+class _Queued:
+    task: Task | str  # or its name: a caller may name a task whose module imports its own
+    args: tuple[Any, ...]
+    countdown: float | None
+    outbox_id: str | None
+
+    @property
+    def name(self) -> str:
+        return self.task if isinstance(self.task, str) else str(self.task.name)
 
 
-def _durable(task: Task) -> bool:
+def _task(task: Task | str) -> Task:
+    if not isinstance(task, str):
+        return task
+    return current_app.extensions["celery"].tasks[task]
+
+
+def _durable(task: Task | str) -> bool:
     """Through the outbox: with a broker, unless the task has a sweep of its own."""
     celery_app = current_app.extensions["celery"]
-    return not celery_app.conf.task_always_eager and getattr(task, "durable", True)
+    return not celery_app.conf.task_always_eager and getattr(_task(task), "durable", True)
 
 
-def enqueue_on_commit(task: Task, *args: Any) -> None:
-    """Queue ``task`` once the current transaction commits, never before.
+def enqueue_on_commit(task: Task | str, *args: Any, countdown: float | None = None) -> None:
+    """Queue ``task`` (a task or its name) once the current transaction commits, never
+    before; ``countdown`` seconds after the commit if given.
 
     Durable tasks are also written to the outbox in this transaction, so a broker
     that is down delays them until the outbox sweep, and loses none. A broker that is
     down is logged, not raised.
     """
+    queued = _Queued(task, args, countdown, None)
     session = db.session()
     session.connection()  # begin the transaction now, so a rollback drops the task
-    pending: Pending = session.info.setdefault("on_commit", [])
-    if any(queued is task and queued_args == args for queued, queued_args, _ in pending):
+    pending: list[_Queued] = session.info.setdefault("on_commit", [])
+    if any(other.name == queued.name and other.args == args for other in pending):
         return
-    outbox_id = outbox.add(task.name, args) if _durable(task) else None
-    pending.append((task, args, outbox_id))
+    outbox_id = outbox.add(queued.name, args) if _durable(task) else None
+    pending.append(_Queued(task, args, countdown, outbox_id))
 
 
 def _run_pending(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released; the real commit is still to come
-    pending: Pending = session.info.pop("on_commit", [])
+    pending: list[_Queued] = session.info.pop("on_commit", [])
     published: list[str] = []
-    for task, args, outbox_id in pending:
+    for queued in pending:
+        headers = {outbox.HEADER: queued.outbox_id} if queued.outbox_id else None
         try:
-            if outbox_id is None:
-                task.delay(*args)
-            else:
-                task.apply_async(args, headers={outbox.HEADER: outbox_id})
-                published.append(outbox_id)
+            _task(queued.task).apply_async(queued.args, countdown=queued.countdown, headers=headers)
         except OperationalError:
             # Only the name: arguments can hold e-mail addresses and links.
-            later = "the outbox sweep" if outbox_id else "the beat sweep"
-            logger.warning("broker unavailable; %s left to %s", task.name, later)
+            later = "the outbox sweep" if queued.outbox_id else "the beat sweep"
+            logger.warning("broker unavailable; %s left to %s", queued.name, later)
+            continue
+        if queued.outbox_id:
+            published.append(queued.outbox_id)
     if published:
         outbox.mark_published(published)
 

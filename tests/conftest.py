@@ -40,6 +40,8 @@ REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 FIXTURES = Path(__file__).parent / "fixtures"  # goal trees to import
 # One database per test run, so runs in parallel (two engineers, CI) never collide.
 PG_TEST_DB = f"mitwirken_test_{os.getpid()}"
+# Export files of this run (workers started by tests/worker.py get the same path).
+EXPORT_STORAGE = str(Path(tempfile.gettempdir()) / f"mitwirken-test-exports-{os.getpid()}")
 
 BASE_CONFIG: dict[str, Any] = {
     "TESTING": True,
@@ -55,7 +57,15 @@ BASE_CONFIG: dict[str, Any] = {
     "OPENDATA_PATH": str(Path(tempfile.gettempdir()) / f"mitwirken-opendata-{os.getpid()}"),
     # Cheap password hashes: the suite creates hundreds of users.
     "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    "EXPORT_STORAGE": EXPORT_STORAGE,
 }
+
+
+@pytest.fixture(autouse=True)
+def _remove_export_files() -> Iterator[None]:
+    """Each test starts with an empty export storage, as with an empty database."""
+    yield
+    shutil.rmtree(EXPORT_STORAGE, ignore_errors=True)
 
 
 def _pg_url(database: str) -> str:

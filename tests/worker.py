@@ -19,7 +19,7 @@ import pytest
 import redis
 
 from app.config import _celery_settings
-from tests.conftest import DB_KIND, IN_CI, REDIS_TEST_URL
+from tests.conftest import DB_KIND, EXPORT_STORAGE, IN_CI, REDIS_TEST_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,40 +37,55 @@ def redis_url() -> str:
     return REDIS_TEST_URL
 
 
+def start_worker(
+    database_url: str,
+    redis_url: str,
+    log_name: str = "test-worker.log",
+    queue: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """A real ``celery worker`` (solo pool) on ``redis_url``; output goes to instance/."""
+    environment = os.environ | {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret-key",
+        "EXPORT_STORAGE": EXPORT_STORAGE,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "worker.celery_app",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--loglevel=INFO",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if queue:
+        command.append(f"--queues={queue}")
+    with open(ROOT / "instance" / log_name, "ab") as log:
+        return subprocess.Popen(  # noqa: S603 (a fixed command line)
+            command,
+            cwd=ROOT,
+            env=environment | (env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(
     template_database: str, redis_url: str
 ) -> Iterator[subprocess.Popen[bytes]]:
-    env = os.environ | {
-        "DATABASE_URL": template_database,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": "test-secret-key",
-    }
-    log = open(ROOT / "instance" / "test-worker.log", "wb")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "worker.celery_app",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    (ROOT / "instance" / "test-worker.log").unlink(missing_ok=True)
+    worker = start_worker(template_database, redis_url)
     yield worker
     worker.terminate()
     worker.wait(timeout=20)
-    log.close()
 
 
 def worker_app_config(database_url: str, redis_url: str) -> dict[str, Any]:

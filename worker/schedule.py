@@ -22,4 +22,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "app.surveys.tasks.open_and_close_surveys",
         "schedule": 60.0,
     },
+    "recover-exports": {
+        "task": "app.exports.tasks.recover_exports",
+        "schedule": 60.0,
+    },
+    "clean-up-exports": {
+        "task": "app.exports.tasks.clean_up_exports",
+        "schedule": 3600.0,
+    },
 }

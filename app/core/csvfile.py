@@ -38,6 +38,14 @@ class SafeWriter:
         for row in rows:
             self.writerow(row)
 
+    def writerows_with_text_in(self, rows: list[list[Any]], text_columns: list[int]) -> None:
+        """Rows whose only strings are in ``text_columns`` (the others hold numbers,
+        which need no guard): only those cells are checked. For large exports."""
+        for row in rows:
+            for column in text_columns:
+                row[column] = safe_cell(row[column])
+        self._writer.writerows(rows)
+
 
 def writer(out: _TextOut, *, delimiter: str = ",") -> SafeWriter:
     """A guarded writer with CRLF line ends; ``;`` as ``delimiter`` suits German Excel."""

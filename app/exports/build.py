@@ -1,137 +1,229 @@
 """Building an export file: the body of the ``build_export`` task.
 
-Like a task it owns its transactions: it claims the job (queued → running, once),
-commits the progress between chunks so the job page can show it, and commits the
-finished file or the error. Nothing else in the exports package commits.
+Like a task it owns its transactions. One attempt:
+
+1. **claims** the job with a conditional UPDATE (``queued → running``, a new
+   ``claim_token``, ``attempts + 1``); a redelivered or duplicate task finds nothing
+   to do;
+2. writes the file into the export storage under a key of its own
+   (``<job>-<token>.<ext>``), committing ``progress`` and ``heartbeat_at`` between
+   chunks; a heartbeat thread keeps ``heartbeat_at`` fresh while a writer works
+   without reporting (on SQLite the progress commits do it);
+3. **finishes** with an UPDATE that matches its token: only the attempt that still
+   owns the job marks it done, so a job completes exactly once. An attempt that the
+   sweep (:mod:`app.exports.recovery`) gave up on notices at its next progress
+   update or at the end, stops, and deletes its file.
+
+Any error sets ``failed`` with the message in ``error``, logged with the traceback.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+import threading
+import time
+import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask import current_app
 
 from app.db import utcnow
-from app.exports import writers
-from app.exports.assessment_table import AssessmentTable
-from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
-from app.exports.survey_table import SurveyTable
-from app.exports.tables import Table
+from app.exports import formats
+from app.exports.models import ExportJob, ExportKind, ExportStatus
+from app.exports.source import ExportError, Source
+from app.exports.storage import get_storage
 from app.extensions import db
-from app.processes.models import Process
-from app.surveys.models import Survey
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_STEP = 5  # commit progress when it moved by at least this many percent
 
 
-class ExportError(Exception):
-    """A build that cannot go on; the message is shown to staff."""
+class LostClaimError(Exception):
+    """The job was taken from this attempt (the sweep re-queued it)."""
 
 
-def _claim(job_id: int) -> bool:
+def _claim(job_id: int, token: str) -> bool:
     """Queued → running, once: a redelivered or duplicate task finds nothing to do."""
+    now = utcnow()
     result = db.session.execute(
         sa.update(ExportJob)
         .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
-        .values(status=ExportStatus.RUNNING, started_at=utcnow(), progress=0)
+        .values(
+            status=ExportStatus.RUNNING,
+            claim_token=token,
+            attempts=ExportJob.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress=0,
+            row_count=0,
+            error="",
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _owned(job_id: int, token: str) -> sa.Update:
+    return (
+        sa.update(ExportJob)
+        .where(
+            ExportJob.id == job_id,
+            ExportJob.claim_token == token,
+            ExportJob.status == ExportStatus.RUNNING,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+class ProgressReporter:
+    """Commits ``progress`` (and the heartbeat) whenever it moved by ``PROGRESS_STEP``
+    percent or the heartbeat is due; raises :class:`LostClaimError` if the job is gone."""
+
+    def __init__(self, job_id: int, token: str, beat: Heartbeat) -> None:
+        self.job_id, self.token, self.beat = job_id, token, beat
+        self.shown = 0
+        self.last = time.monotonic()
+        self.interval = float(current_app.config["EXPORT_HEARTBEAT_SECONDS"])
+        self.delay = float(current_app.config.get("EXPORT_CHUNK_DELAY") or 0)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.beat.lost.is_set():
+            raise LostClaimError
+        if self.delay:
+            time.sleep(self.delay)  # tests and benchmarks only (EXPORT_CHUNK_DELAY)
+        percent = min(99, done * 100 // max(total, 1))
+        due = time.monotonic() - self.last >= self.interval
+        if percent - self.shown < PROGRESS_STEP and not due:
+            return
+        self.shown, self.last = max(self.shown, percent), time.monotonic()
+        result = db.session.execute(
+            _owned(self.job_id, self.token).values(
+                progress=self.shown, row_count=done, heartbeat_at=utcnow()
+            )
+        )
+        db.session.commit()
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise LostClaimError
+
+
+class Heartbeat:
+    """A thread that writes ``heartbeat_at`` every ``EXPORT_HEARTBEAT_SECONDS`` on a
+    connection of its own, so a writer busy for minutes without a progress call (a
+    big SAV at the end) still shows it is alive. Not on SQLite, where a second
+    writer would wait for the lock; there the progress commits are the heartbeat."""
+
+    def __init__(self, job_id: int, token: str) -> None:
+        self.job_id, self.token = job_id, token
+        self.lost = threading.Event()
+        self.stopped = threading.Event()
+        self.engine = db.engine
+        self.interval = float(current_app.config["EXPORT_HEARTBEAT_SECONDS"])
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Heartbeat:
+        if self.engine.dialect.name != "sqlite":
+            self.thread = threading.Thread(target=self._run, daemon=True, name="export-beat")
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                with self.engine.begin() as conn:
+                    result = conn.execute(
+                        _owned(self.job_id, self.token).values(heartbeat_at=utcnow())
+                    )
+                if not result.rowcount:
+                    self.lost.set()
+                    return
+            except sa.exc.SQLAlchemyError:
+                logger.warning("export %s: heartbeat failed", self.job_id, exc_info=True)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "export"
 
 
-def _table(job: ExportJob) -> tuple[Table, str]:
-    """The table to write and the file's base name."""
-    process = db.session.get(Process, job.process_id)
-    if process is None:
-        raise ExportError("The process no longer exists.")
-    if job.kind == ExportKind.ASSESSMENT:
-        return AssessmentTable(process, job.options or {}).table(job.locale), (
-            f"abwaegung-{_slug(process.slug)}"
-        )
-    survey = db.session.get(Survey, job.survey_id) if job.survey_id else None
-    if survey is None:
-        raise ExportError("The survey no longer exists.")
-    return SurveyTable(survey).table(job.locale), f"survey-{_slug(survey.slug)}"
-
-
-class _ProgressReporter:
-    """Commits ``progress`` whenever it has moved by ``PROGRESS_STEP`` percent."""
-
-    def __init__(self, job_id: int, total: int) -> None:
-        self.job_id, self.total, self.shown = job_id, max(total, 1), 0
-
-    def __call__(self, rows: int) -> None:
-        percent = min(99, rows * 100 // self.total)
-        if percent - self.shown < PROGRESS_STEP:
-            return
-        self.shown = percent
-        db.session.execute(
-            sa.update(ExportJob)
-            .where(ExportJob.id == self.job_id)
-            .values(progress=percent, row_count=rows)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-
-
-WRITERS: dict[ExportFormat, tuple[Callable[..., bytes], str, str]] = {
-    ExportFormat.CSV: (writers.write_csv, writers.CSV_TYPE, "csv"),
-    ExportFormat.XLSX: (writers.write_xlsx, writers.XLSX_TYPE, "xlsx"),
-}
-
-
-def _build(job: ExportJob) -> None:
-    write, content_type, extension = WRITERS[job.format]
-    with force_locale(job.locale):
-        table, base = _table(job)
-        content = write(table, _ProgressReporter(job.id, table.total))
-    job = db.session.get(ExportJob, job.id) or job  # re-read after the progress commits
+def file_name(source: Source, extension: str) -> str:
+    if source.kind == ExportKind.ASSESSMENT:
+        base = f"abwaegung-{_slug(source.process().slug)}"
+    else:
+        base = f"survey-{_slug(source.survey().slug)}"
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    job.filename = f"{base}-{job.locale}-{stamp}.{extension}"
-    job.content_type = content_type
-    job.content = content
-    job.row_count = table.total
-    job.progress = 100
-    job.status = ExportStatus.DONE
-    job.finished_at = utcnow()
+    return f"{base}-{source.locale}-{stamp}.{extension}"
 
 
-def _fail(job_id: int, exc: Exception) -> None:
+def _build(job_id: int, token: str, beat: Heartbeat) -> None:
+    job = db.session.get(ExportJob, job_id)
+    if job is None:
+        raise LostClaimError
+    source = Source.of(job)
+    writer = formats.writer_for(source.kind, source.format)
+    if writer is None:
+        raise ExportError(f"There is no {source.format} export of this kind.")
+    filename = file_name(source, writer.extension)
+    storage = get_storage()
+    key = f"{job_id}-{token}.{writer.extension}"
+    with storage.writer(key) as out:
+        rows = formats.write(source, out, ProgressReporter(job_id, token, beat))
+    now = utcnow()
+    days = float(current_app.config["EXPORT_EXPIRY_DAYS"])
+    result = db.session.execute(
+        _owned(job_id, token).values(
+            status=ExportStatus.DONE,
+            progress=100,
+            row_count=rows,
+            filename=filename,
+            content_type=writer.content_type,
+            storage_key=key,
+            size=storage.size(key) or 0,
+            finished_at=now,
+            expires_at=now + timedelta(days=days),
+            claim_token=None,
+        )
+    )
+    db.session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        storage.delete(key)
+        raise LostClaimError
+
+
+def _fail(job_id: int, token: str, exc: Exception) -> None:
     db.session.rollback()
     message = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
     db.session.execute(
-        sa.update(ExportJob)
-        .where(ExportJob.id == job_id)
-        .values(status=ExportStatus.FAILED, error=message[:1000], finished_at=utcnow())
-        .execution_options(synchronize_session=False)
+        _owned(job_id, token).values(
+            status=ExportStatus.FAILED, error=message[:1000], finished_at=utcnow(), claim_token=None
+        )
     )
     db.session.commit()
 
 
 def run_job(job_id: int) -> ExportStatus | None:
     """Build the file of a queued job; returns its final status (None: nothing to do)."""
-    if not _claim(job_id):
+    token = uuid.uuid4().hex
+    if not _claim(job_id, token):
         logger.info("export %s is not queued; skipped", job_id)
         return None
-    job = db.session.get(ExportJob, job_id)
-    if job is None:
-        return None
-    try:
-        _build(job)
-        db.session.commit()
-    except Exception as exc:
-        logger.exception("export %s failed", job_id)
-        _fail(job_id, exc)
-        return ExportStatus.FAILED
-    logger.info("export %s done: %s rows", job_id, job.row_count)
+    with Heartbeat(job_id, token) as beat:
+        try:
+            _build(job_id, token, beat)
+        except LostClaimError:
+            db.session.rollback()
+            logger.warning("export %s: attempt %s no longer owns the job; stopped", job_id, token)
+            return None
+        except Exception as exc:
+            logger.exception("export %s failed", job_id)
+            _fail(job_id, token, exc)
+            return ExportStatus.FAILED
+    logger.info("export %s done", job_id)
     return ExportStatus.DONE

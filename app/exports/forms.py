@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
+from app.exports.formats import WRITERS, formats_for
 from app.exports.models import ExportFormat, ExportKind
 from app.i18n import LANGUAGE_NAMES
 
@@ -18,8 +19,15 @@ KIND_LABELS = {
 }
 FORMAT_LABELS = {
     ExportFormat.XLSX: _l("Excel workbook (XLSX)"),
-    ExportFormat.CSV: _l("CSV (semicolon-separated, UTF-8)"),
+    ExportFormat.CSV: _l("CSV (semicolon-separated, UTF-8; survey responses: ZIP with codebook)"),
+    ExportFormat.SAV: _l("SPSS data file (SAV; survey responses only)"),
 }
+
+
+def format_choices() -> list[SelectChoice]:
+    """Every format some kind can be exported in (from the writer registry)."""
+    available = list(dict.fromkeys(fmt for (_kind, fmt) in WRITERS))
+    return [SelectChoice(fmt.value, FORMAT_LABELS.get(fmt, fmt.upper())) for fmt in available]
 
 
 class ExportForm(FlaskForm):
@@ -36,7 +44,7 @@ class ExportForm(FlaskForm):
     )
     format = RadioField(
         _l("File format"),
-        choices=[SelectChoice(fmt.value, label) for fmt, label in FORMAT_LABELS.items()],
+        choices=format_choices(),
         default=ExportFormat.XLSX.value,
         validators=[InputRequired(_l("Please choose a file format."))],
     )
@@ -65,6 +73,9 @@ class ExportForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        if valid and ExportFormat(self.format.data) not in formats_for(ExportKind(self.kind.data)):
+            self.format.errors = [_l("This format is not available for what you chose to export.")]
+            return False
         if self.kind.data == ExportKind.SURVEY_RESPONSES.value:
             if not self._survey_ids:
                 self.survey.errors = [_l("This process has no survey.")]

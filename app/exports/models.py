@@ -19,8 +19,15 @@ class ExportKind(enum.StrEnum):
 
 
 class ExportFormat(enum.StrEnum):
+    """Every format a job can ask for; which exist for a kind is said by
+    :data:`app.exports.formats.WRITERS` (forms and the CLI offer only those)."""
+
     CSV = "csv"
     XLSX = "xlsx"
+    SAV = "sav"  # SPSS data file, survey responses
+    ODS = "ods"
+    DOCX = "docx"
+    PDF = "pdf"
 
 
 class ExportStatus(enum.StrEnum):
@@ -28,14 +35,22 @@ class ExportStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    EXPIRED = "expired"  # done, but the file has been removed after EXPORT_EXPIRY_DAYS
 
 
 class ExportJob(db.Model):  # type: ignore[name-defined]
-    """One requested export; the finished file is stored with it (deferred column)."""
+    """One requested export. The finished file lives in the export storage
+    (:mod:`app.exports.storage`) under ``storage_key``, never in the database.
+
+    A worker owns a running job through ``claim_token`` (new for every attempt): it
+    writes ``heartbeat_at`` while it builds, and its progress and completion updates
+    match the token, so an attempt that the sweep has given up on changes nothing.
+    """
 
     __tablename__ = "export_job"
     __table_args__ = (
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
+        sa.Index("ix_export_job_status_queued_at", "status", "queued_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -61,11 +76,17 @@ class ExportJob(db.Model):  # type: ignore[name-defined]
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    queued_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)  # last (re)queued
     started_at: so.Mapped[datetime | None]
+    heartbeat_at: so.Mapped[datetime | None]
     finished_at: so.Mapped[datetime | None]
+    expires_at: so.Mapped[datetime | None]
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    claim_token: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     filename: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     content_type: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    content: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary, deferred=True)
+    storage_key: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    size: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
 
     requested_by = so.relationship("User")
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.exports import formats, recovery
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from app.exports.tasks import build_export
 from app.extensions import db
@@ -59,7 +60,8 @@ def _identical_active(
 
 
 def prune_jobs(process: Process, keep: int = KEEP_JOBS) -> int:
-    """Delete the finished jobs (and files) beyond the newest ``keep`` of the process."""
+    """Delete the finished jobs beyond the newest ``keep`` of the process; their files
+    go with the hourly clean-up (:func:`app.exports.recovery.clean_up`), after the commit."""
     newest = (
         sa.select(ExportJob.id)
         .where(ExportJob.process_id == process.id)
@@ -94,11 +96,16 @@ def request_export(
     """
     if kind == ExportKind.SURVEY_RESPONSES and (survey is None or survey.process_id != process.id):
         raise ValueError("a survey of this process is required")
+    if formats.writer_for(kind, fmt) is None:
+        raise ValueError(f"there is no {fmt} export of {kind}")
     survey_id = survey.id if kind == ExportKind.SURVEY_RESPONSES and survey else None
     db.session.execute(sa.select(Process.id).where(Process.id == process.id).with_for_update())
     cleaned = clean_options(kind, options or {})
     existing = _identical_active(process, kind, fmt, locale, cleaned, survey_id)
     if existing is not None:
+        if recovery.is_dead(existing) and recovery.requeue_job(existing.id):
+            logger.warning("export %s was dead; queued again for a repeated request", existing.id)
+            db.session.refresh(existing)
         _audit_request("export.request_repeated", existing, requested_by)
         return existing, False
     job = ExportJob(
@@ -150,12 +157,8 @@ def job_or_none(process: Process, job_id: int) -> ExportJob | None:
 
 
 def file_sizes(jobs: list[ExportJob]) -> dict[int, int]:
-    """Size in bytes of each finished file, without loading the files."""
-    ids = [job.id for job in jobs if job.status == ExportStatus.DONE]
-    if not ids:
-        return {}
-    stmt = sa.select(ExportJob.id, sa.func.length(ExportJob.content)).where(ExportJob.id.in_(ids))
-    return {row[0]: int(row[1] or 0) for row in db.session.execute(stmt)}
+    """Size in bytes of each finished file."""
+    return {job.id: job.size for job in jobs if job.status == ExportStatus.DONE}
 
 
 def surveys_of(process: Process) -> list[Survey]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,11 +13,13 @@ from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.exports.storage import StorageError, get_storage
 from app.extensions import db
 from app.i18n import current_lang, localize, supported_languages
 from app.processes.models import Process
 from app.surveys.models import Survey
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("exports", __name__, template_folder="templates")
 bp.before_request(staff_only)
 
@@ -111,14 +115,18 @@ def status(slug: str, job_id: int) -> str:
 
 @bp.route("/p/<slug>/<int:job_id>/download")
 def download(slug: str, job_id: int) -> Response:
+    """The file, streamed from the export storage (ranges and conditional requests)."""
     process = managed_process(slug)
     export = _job_or_404(process, job_id)
-    if export.status != ExportStatus.DONE or export.content is None:
+    if export.status != ExportStatus.DONE or not export.storage_key:
         abort(404)
-    services.record_download(export, acting_user())
-    content, filename, content_type = export.content, export.filename, export.content_type
-    db.session.commit()
-    response = Response(content, mimetype=None, content_type=content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    try:
+        response = get_storage().response(export.storage_key, export.filename, export.content_type)
+    except StorageError:
+        logger.error("export %s: file %s is missing", export.id, export.storage_key)
+        abort(404)
+    if response.status_code == 200:  # not for ranges and revalidations of the same file
+        services.record_download(export, acting_user())
+        db.session.commit()
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -42,8 +42,15 @@ def run_rebuild(scope: str, scope_id: int, progress: build.Progress | None = Non
     logger.info("%s %s rebuilt in %.2f s", scope, scope_id, time.perf_counter() - started)
 
 
+# durable=False: not through the task outbox; the dirty flag and the beat sweep
+# already make sure a lost rebuild is done later.
 @shared_task(
-    bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, acks_late=True
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    durable=False,
 )
 def rebuild_scope(self: Any, scope: str, scope_id: int) -> None:
     try:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
-
 from app.queue import enqueue_on_commit
 from app.results import services
 
@@ -35,9 +33,7 @@ def changed(scope: str, scope_id: int) -> bool:
     if not services.mark_dirty(scope, scope_id):
         return False
     # By name: the task module imports this one (the tasks sit above the triggers).
-    celery_app = current_app.extensions["celery"]
-    signature = celery_app.signature(REBUILD_TASK, args=(scope, scope_id))
-    enqueue_on_commit(signature.set(countdown=COALESCE_SECONDS))
+    enqueue_on_commit(REBUILD_TASK, scope, scope_id, countdown=COALESCE_SECONDS)
     return True
 
 

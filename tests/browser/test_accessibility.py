@@ -29,6 +29,7 @@ from flask import url_for
 from app.comments.models import Comment, CommentStatus
 from app.db import utcnow
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.exports.storage import get_storage
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import StakeholderGroup
@@ -129,6 +130,9 @@ def staff_page_data(live_server: LiveServer) -> None:
     with in_app(live_server):
         process = db.session.scalar(sa.select(Process).where(Process.slug == HF12))
         assert process is not None
+        content = b"Nr.;Text\r\n1;Beispiel\r\n"
+        with get_storage().writer("1-example.csv") as out:
+            out.write(content)
         db.session.add(
             ExportJob(
                 process_id=process.id,
@@ -140,7 +144,8 @@ def staff_page_data(live_server: LiveServer) -> None:
                 row_count=1,
                 filename="abwaegung.csv",
                 content_type="text/csv",
-                content=b"Nr.;Text\r\n1;Beispiel\r\n",
+                storage_key="1-example.csv",
+                size=len(content),
             )
         )
         db.session.commit()

@@ -16,7 +16,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
 
-    def delay(self, *args: Any) -> None:
+    def apply_async(self, args: tuple[Any, ...], **options: Any) -> None:
         self.calls.append(args)
 
 

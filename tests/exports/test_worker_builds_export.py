@@ -6,10 +6,10 @@ import csv
 import io
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from app.comments.models import Comment, CommentStatus
@@ -66,7 +66,9 @@ def test_worker_builds_an_abwaegung_export(
 
     assert done.status == ExportStatus.DONE, done.error
     assert done.row_count == 3 and done.progress == 100
-    content = db.session.scalar(sa.select(ExportJob.content).where(ExportJob.id == job.id))
+    path = Path(app.config["EXPORT_STORAGE"]) / str(done.storage_key)
+    content = path.read_bytes()  # the worker wrote it into the shared storage
+    assert len(content) == done.size
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "No." and len(rows) == 4
     assert "Geheimer Name" not in content.decode("utf-8-sig")

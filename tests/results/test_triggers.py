@@ -3,6 +3,7 @@ is queued only when the scope goes from clean to dirty; nothing is lost."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,14 +23,21 @@ from tests.factories import make_goal, make_process
 from tests.results.conftest import ResultsSurvey, build_results_survey
 
 
+@dataclass
+class Queued:
+    task: Any
+    args: tuple[Any, ...]
+    countdown: float | None
+
+
 class Queue:
     """Stands in for enqueue_on_commit: records what would be queued."""
 
     def __init__(self) -> None:
-        self.queued: list[Any] = []
+        self.queued: list[Queued] = []
 
-    def __call__(self, signature: Any) -> None:
-        self.queued.append(signature)
+    def __call__(self, task: Any, *args: Any, countdown: float | None = None) -> None:
+        self.queued.append(Queued(task, args, countdown))
 
 
 @pytest.fixture
@@ -66,9 +74,10 @@ def test_many_submissions_queue_one_rebuild(app: Flask, queue: Queue) -> None:
         _paper(made)
         db.session.commit()  # five transactions, as five requests
     assert len(queue.queued) == 1
-    signature = queue.queued[0]
-    assert signature.args == ("survey", made.survey.id)
-    assert signature.options["countdown"] == triggers.COALESCE_SECONDS
+    queued = queue.queued[0]
+    assert queued.task == triggers.REBUILD_TASK
+    assert queued.args == ("survey", made.survey.id)
+    assert queued.countdown == triggers.COALESCE_SECONDS
     row = _row("survey", made.survey.id)
     assert row is not None and row.dirty_since is not None
 
