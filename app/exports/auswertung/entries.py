@@ -1,0 +1,423 @@
+"""The rows of the Abwägungstabelle in document order, loaded in chunks.
+
+Order: the goal tree (fields of action, then their goals depth first, as on the
+process page). Within a goal, threads by the day of their first comment (the day
+offline input was received, else the day it was written, in the configured time
+zone), each reply right after the comment it answers, then the goal's survey open
+answers by day. Contributions without a goal (answers to survey questions about no
+goal) come last in a section of their own.
+
+Only keys (kind, id) of one field of action are held at a time; the rows themselves
+are loaded ``CHUNK`` at a time, so memory does not grow with the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.assessment.forms import CONSIDERATION_LABELS
+from app.assessment.models import Assessment, ProcessTag, assessment_tag
+from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
+from app.comments.models import Channel, Comment, CommentStatus
+from app.exports.auswertung import scope
+from app.exports.auswertung.authors import Authors, answer_key, comment_key
+from app.extensions import db
+from app.goals.models import GoalRevision
+from app.goals.services import GoalNode, flatten, goal_tree
+from app.i18n import localize
+from app.moderation.models import OfficialReply
+from app.participation.models import Participant, StakeholderGroup
+from app.processes.models import Process
+from app.surveys.models import Answer, Option, Question, Response, ResponseChannel
+
+CHUNK = 500
+Key = tuple[str, int]  # ("comment" | "answer", id)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One contribution as the annex shows it; every text already in the export language."""
+
+    number: int
+    source: str  # "comment" | "answer"
+    goal_id: int | None
+    goal_code: str
+    goal_title: str
+    kind: str
+    reply_to: int | None  # the number of the row this one answers
+    channel: str
+    group: str
+    day: date | None
+    author: str
+    text: str
+    official_reply: str  # "Antwort der Verwaltung" (the body), or ""
+    official_reply_by: str
+    hidden: bool
+    topics: str
+    consideration: str
+    rationale: str
+    revision: int | None  # number of the goal revision it was taken up in
+
+    @property
+    def is_reply(self) -> bool:
+        return self.reply_to is not None
+
+
+@dataclass
+class Section:
+    """The rows of one field of action (``field`` None: contributions without a goal)."""
+
+    field: GoalNode | None
+    keys: list[Key]
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin"))
+    return moment.astimezone(zone).date()
+
+
+class Entries:
+    """The table of one export: its sections in order, and their rows in chunks."""
+
+    def __init__(self, process: Process, options: dict[str, Any] | None, lang: str) -> None:
+        # Plain values only: the pipeline may commit between chunks (expiring ORM objects).
+        self.process_id = process.id
+        self.lang, self.fallback = lang, process.default_locale
+        self.options = scope.Options.of(options)
+        self.kinds = {kind["key"]: dict(kind["label"]) for kind in process.comment_kinds}
+        self.tree = goal_tree(process.id)
+        self.nodes = flatten(self.tree)
+        self.goals = {
+            n.goal.id: (n.goal.code, self.text(n.revision.title), n.goal.level) for n in self.nodes
+        }
+        self.authors = Authors(process)
+        self._comments = scope.comments(process, self.options)
+        self._answers = scope.answers(process, self.options)
+        self.total = self._count()
+
+    def text(self, value: dict[str, str] | None) -> str:
+        return localize(value, self.lang, self.fallback).text
+
+    def _count(self) -> int:
+        comments = self._comments.with_only_columns(sa.func.count(Comment.id))
+        answers = self._answers.with_only_columns(sa.func.count(Answer.id))
+        return int(db.session.scalar(comments) or 0) + int(db.session.scalar(answers) or 0)
+
+    # --- order --------------------------------------------------------------------
+
+    def section_stubs(self) -> list[Section]:
+        """The sections without their keys: the fields of action, then "without a goal"."""
+        return [Section(root, []) for root in self.tree] + [Section(None, [])]
+
+    def load_keys(self, section: Section) -> Section:
+        if section.field is None:
+            return Section(None, self._keys_without_goal())
+        return Section(section.field, self._keys([n.goal.id for n in flatten([section.field])]))
+
+    def sections(self) -> Iterator[Section]:
+        """The sections in order, each with its keys (loaded when it is reached)."""
+        for stub in self.section_stubs():
+            yield self.load_keys(stub)
+
+    def _keys(self, goal_ids: list[int]) -> list[Key]:
+        comments = db.session.execute(
+            self._comments.with_only_columns(
+                Comment.id,
+                Comment.goal_id,
+                Comment.parent_id,
+                Comment.received_on,
+                Comment.created_at,
+            ).where(Comment.goal_id.in_(goal_ids))
+        ).all()
+        answers = db.session.execute(
+            self._answers.with_only_columns(
+                Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at
+            ).where(Question.goal_id.in_(goal_ids))
+        ).all()
+        by_goal: dict[int, list[Any]] = {}
+        for row in comments:
+            by_goal.setdefault(row.goal_id, []).append(row)
+        answers_by_goal: dict[int, list[Any]] = {}
+        for row in answers:
+            answers_by_goal.setdefault(row.goal_id, []).append(row)
+        keys: list[Key] = []
+        for goal_id in goal_ids:
+            keys += _threads(by_goal.get(goal_id, []))
+            keys += _answer_keys(answers_by_goal.get(goal_id, []))
+        return keys
+
+    def _keys_without_goal(self) -> list[Key]:
+        known = list(self.goals)
+        rows = db.session.execute(
+            self._answers.with_only_columns(
+                Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at
+            ).where(sa.or_(Question.goal_id.is_(None), Question.goal_id.not_in(known)))
+        ).all()
+        return _answer_keys(rows)
+
+    # --- rows ---------------------------------------------------------------------
+
+    def chunks(
+        self, section: Section, numbers: dict[Key, int], start: int
+    ) -> Iterator[list[Entry]]:
+        """The rows of ``section``, numbered from ``start`` + 1; ``numbers`` collects them."""
+        number = start
+        for offset in range(0, len(section.keys), CHUNK):
+            keys = section.keys[offset : offset + CHUNK]
+            data = _ChunkData.load(keys)
+            rows: list[Entry] = []
+            for key in keys:
+                number += 1
+                numbers[key] = number
+                if key[0] == "comment":
+                    rows.append(self._comment_entry(number, data.comments[key[1]], data, numbers))
+                else:
+                    rows.append(self._answer_entry(number, data.answers[key[1]], data))
+            yield rows
+
+    def goal_texts(self, goal_id: int | None) -> tuple[str, str]:
+        code, title, _level = self.goals.get(goal_id or 0, ("", "", 0))
+        return code, title
+
+    def _assessed(self, found: Any) -> tuple[str, str, str, int | None]:
+        if found is None:
+            return "", "", "", None
+        consideration = found.consideration
+        label = str(CONSIDERATION_LABELS[consideration]) if consideration else ""
+        return ", ".join(found.tags), label, found.rationale or "", found.revision
+
+    def _comment_entry(
+        self, number: int, row: Any, data: _ChunkData, numbers: dict[Key, int]
+    ) -> Entry:
+        found = data.assessments.get(("comment", row.id))
+        group = found.group if found is not None and found.group else row.stakeholder_group
+        offline = row.channel != Channel.ONLINE and row.participant_id is None
+        author = self.authors.label(
+            comment_key(row.id, row.participant_id, row.user_id),
+            group,
+            user_id=row.user_id,
+            organisation=row.author_name if offline else "",
+        )
+        reply = data.replies.get(row.id)
+        topics, consideration, rationale, revision = self._assessed(found)
+        return Entry(
+            number=number,
+            source="comment",
+            goal_id=row.goal_id,
+            goal_code=self.goal_texts(row.goal_id)[0],
+            goal_title=self.goal_texts(row.goal_id)[1],
+            kind=self.text(self.kinds.get(row.kind)) or row.kind,
+            reply_to=numbers.get(("comment", row.parent_id)) if row.parent_id else None,
+            channel=str(CHANNEL_LABELS.get(row.channel, row.channel)),
+            group=str(STAKEHOLDER_LABELS[group]),
+            day=row.received_on or _local_day(row.created_at),
+            author=author,
+            text=row.body,
+            official_reply=reply.body if reply else "",
+            official_reply_by=reply.author_label if reply else "",
+            hidden=row.status == CommentStatus.HIDDEN,
+            topics=topics,
+            consideration=consideration,
+            rationale=rationale,
+            revision=revision,
+        )
+
+    def _answer_entry(self, number: int, row: Any, data: _ChunkData) -> Entry:
+        found = data.assessments.get(("answer", row.id))
+        group = found.group if found is not None and found.group else StakeholderGroup.CITIZEN
+        channel = (
+            CHANNEL_LABELS[Channel.PAPER]
+            if row.channel == ResponseChannel.PAPER
+            else _("Online survey")
+        )
+        answer = row.value_text or ""
+        if row.option_label is not None:  # the text of an "other" option
+            answer = f"{self.text(row.option_label)}: {answer}"
+        topics, consideration, rationale, revision = self._assessed(found)
+        return Entry(
+            number=number,
+            source="answer",
+            goal_id=row.goal_id,
+            goal_code=self.goal_texts(row.goal_id)[0],
+            goal_title=self.goal_texts(row.goal_id)[1],
+            kind=_("Survey answer"),
+            reply_to=None,
+            channel=str(channel),
+            group=str(STAKEHOLDER_LABELS[group]),
+            day=row.submitted_on or _local_day(row.submitted_at),
+            author=self.authors.label(answer_key(row.response_id, row.user_id), group),
+            text=f"{self.text(row.prompt)}\n{answer}",
+            official_reply="",
+            official_reply_by="",
+            hidden=False,
+            topics=topics,
+            consideration=consideration,
+            rationale=rationale,
+            revision=revision,
+        )
+
+
+def _day_of(row: Any, received: int, created: int) -> date:
+    return row[received] or _local_day(row[created]) or date.min
+
+
+def _threads(rows: list[Any]) -> list[Key]:
+    """Comments of one goal: threads by day, each reply after the comment it answers."""
+    ids = {row.id for row in rows}
+    replies: dict[int, list[Any]] = {}
+    roots = []
+    for row in rows:
+        if row.parent_id is not None and row.parent_id in ids:
+            replies.setdefault(row.parent_id, []).append(row)
+        else:
+            roots.append(row)
+    keys: list[Key] = []
+
+    def add(row: Any) -> None:
+        keys.append(("comment", row.id))
+        for reply in sorted(replies.get(row.id, []), key=lambda r: (r.created_at, r.id)):
+            add(reply)
+
+    for root in sorted(roots, key=lambda r: (_day_of(r, 3, 4), r.id)):
+        add(root)
+    return keys
+
+
+def _answer_keys(rows: list[Any]) -> list[Key]:
+    ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3), r.id))
+    return [("answer", row.id) for row in ordered]
+
+
+@dataclass(frozen=True)
+class _Assessed:
+    group: StakeholderGroup | None
+    consideration: Any
+    rationale: str
+    revision: int | None
+    tags: list[str]
+
+
+@dataclass
+class _ChunkData:
+    comments: dict[int, Any]
+    answers: dict[int, Any]
+    assessments: dict[Key, _Assessed]
+    replies: dict[int, Any]  # comment id -> official reply
+
+    @classmethod
+    def load(cls, keys: list[Key]) -> _ChunkData:
+        comment_ids = [k[1] for k in keys if k[0] == "comment"]
+        answer_ids = [k[1] for k in keys if k[0] == "answer"]
+        return cls(
+            _comments(comment_ids),
+            _answers(answer_ids),
+            _assessments(comment_ids, answer_ids),
+            _official_replies(comment_ids),
+        )
+
+
+def _comments(ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    stmt = (
+        sa.select(
+            Comment.id,
+            Comment.goal_id,
+            Comment.parent_id,
+            Comment.participant_id,
+            Participant.user_id,
+            Comment.author_name,
+            Comment.kind,
+            Comment.stakeholder_group,
+            Comment.channel,
+            Comment.body,
+            Comment.status,
+            Comment.received_on,
+            Comment.created_at,
+        )
+        .outerjoin(Participant, Participant.id == Comment.participant_id)
+        .where(Comment.id.in_(ids))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
+
+
+def _answers(ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    stmt = (
+        sa.select(
+            Answer.id,
+            Answer.value_text,
+            Question.prompt,
+            Question.goal_id,
+            Response.id.label("response_id"),
+            Response.user_id,
+            Response.channel,
+            Response.submitted_on,
+            Response.submitted_at,
+            Option.label.label("option_label"),
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(Option, sa.and_(Option.id == Answer.option_id, Option.is_other.is_(True)))
+        .where(Answer.id.in_(ids))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
+
+
+def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, _Assessed]:
+    if not comment_ids and not answer_ids:
+        return {}
+    stmt = (
+        sa.select(
+            Assessment.id,
+            Assessment.comment_id,
+            Assessment.answer_id,
+            Assessment.stakeholder_group,
+            Assessment.consideration,
+            Assessment.rationale,
+            GoalRevision.number,
+        )
+        .outerjoin(GoalRevision, GoalRevision.id == Assessment.goal_revision_id)
+        .where(sa.or_(Assessment.comment_id.in_(comment_ids), Assessment.answer_id.in_(answer_ids)))
+    )
+    rows = db.session.execute(stmt).all()
+    tags: dict[int, list[str]] = {}
+    if rows:
+        tag_rows = db.session.execute(
+            sa.select(assessment_tag.c.assessment_id, ProcessTag.name)
+            .join(ProcessTag, ProcessTag.id == assessment_tag.c.tag_id)
+            .where(assessment_tag.c.assessment_id.in_([row.id for row in rows]))
+        )
+        for assessment_id, name in tag_rows:
+            tags.setdefault(assessment_id, []).append(name)
+    result: dict[Key, _Assessed] = {}
+    for row in rows:
+        key: Key = ("comment", row.comment_id) if row.comment_id else ("answer", row.answer_id)
+        found = _Assessed(
+            row.stakeholder_group,
+            row.consideration,
+            row.rationale,
+            row.number,
+            sorted(tags.get(row.id, [])),
+        )
+        result[key] = found
+    return result
+
+
+def _official_replies(comment_ids: list[int]) -> dict[int, Any]:
+    if not comment_ids:
+        return {}
+    stmt = sa.select(OfficialReply.comment_id, OfficialReply.author_label, OfficialReply.body)
+    rows = db.session.execute(stmt.where(OfficialReply.comment_id.in_(comment_ids)))
+    return {row.comment_id: row for row in rows}
