@@ -48,6 +48,7 @@ class Entry:
 
     number: int
     source: str  # "comment" | "answer"
+    id: int  # of the comment or the survey answer (never written to a file)
     goal_id: int | None
     goal_code: str
     goal_title: str
@@ -65,6 +66,10 @@ class Entry:
     consideration: str
     rationale: str
     revision: int | None  # number of the goal revision it was taken up in
+
+    @property
+    def key(self) -> Key:
+        return (self.source, self.id)
 
     @property
     def is_reply(self) -> bool:
@@ -213,6 +218,7 @@ class Entries:
         return Entry(
             number=number,
             source="comment",
+            id=row.id,
             goal_id=row.goal_id,
             goal_code=self.goal_texts(row.goal_id)[0],
             goal_title=self.goal_texts(row.goal_id)[1],
@@ -247,6 +253,7 @@ class Entries:
         return Entry(
             number=number,
             source="answer",
+            id=row.id,
             goal_id=row.goal_id,
             goal_code=self.goal_texts(row.goal_id)[0],
             goal_title=self.goal_texts(row.goal_id)[1],
