@@ -21,6 +21,16 @@ class ExportKind(enum.StrEnum):
 class ExportFormat(enum.StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+    ODS = "ods"  # the Abwägung only
+    DOCX = "docx"  # the Auswertung document only
+    PDF = "pdf"  # the Auswertung document only
+
+
+# What each kind can be exported as.
+KIND_FORMATS = {
+    ExportKind.ASSESSMENT: tuple(ExportFormat),
+    ExportKind.SURVEY_RESPONSES: (ExportFormat.CSV, ExportFormat.XLSX),
+}
 
 
 class ExportStatus(enum.StrEnum):
