@@ -7,6 +7,7 @@ finished file or the error. Nothing else in the exports package commits.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from flask_babel import force_locale
 
 from app.db import utcnow
 from app.exports import writers
-from app.exports.assessment_table import AssessmentTable
+from app.exports.auswertung import writers as auswertung
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from app.exports.survey_table import SurveyTable
 from app.exports.tables import Table
@@ -54,10 +55,6 @@ def _table(job: ExportJob) -> tuple[Table, str]:
     process = db.session.get(Process, job.process_id)
     if process is None:
         raise ExportError("The process no longer exists.")
-    if job.kind == ExportKind.ASSESSMENT:
-        return AssessmentTable(process, job.options or {}).table(job.locale), (
-            f"abwaegung-{_slug(process.slug)}"
-        )
     survey = db.session.get(Survey, job.survey_id) if job.survey_id else None
     if survey is None:
         raise ExportError("The survey no longer exists.")
@@ -90,17 +87,37 @@ WRITERS: dict[ExportFormat, tuple[Callable[..., bytes], str, str]] = {
 }
 
 
-def _build(job: ExportJob) -> None:
-    write, content_type, extension = WRITERS[job.format]
+def _build_auswertung(job: ExportJob) -> tuple[bytes, int, str, str, str]:
+    """The Abwägung/Auswertung in any format, by the writers of ``exports.auswertung``."""
+    process = db.session.get(Process, job.process_id)
+    if process is None:
+        raise ExportError("The process no longer exists.")
+    writer = auswertung.WRITERS[job.format.value]
+    base = f"auswertung-{_slug(process.slug)}"
+    buffer = io.BytesIO()
     with force_locale(job.locale):
-        table, base = _table(job)
-        content = write(table, _ProgressReporter(job.id, table.total))
+        total = auswertung.total(process, job.options)
+        rows = writer.write(
+            process, job.options, job.locale, buffer, _ProgressReporter(job.id, total)
+        )
+    return buffer.getvalue(), rows, base, writer.content_type, writer.extension
+
+
+def _build(job: ExportJob) -> None:
+    if job.kind == ExportKind.ASSESSMENT:
+        content, rows, base, content_type, extension = _build_auswertung(job)
+    else:
+        write, content_type, extension = WRITERS[job.format]
+        with force_locale(job.locale):
+            table, base = _table(job)
+            content = write(table, _ProgressReporter(job.id, table.total))
+        rows = table.total
     job = db.session.get(ExportJob, job.id) or job  # re-read after the progress commits
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     job.filename = f"{base}-{job.locale}-{stamp}.{extension}"
     job.content_type = content_type
     job.content = content
-    job.row_count = table.total
+    job.row_count = rows
     job.progress = 100
     job.status = ExportStatus.DONE
     job.finished_at = utcnow()
@@ -108,7 +125,8 @@ def _build(job: ExportJob) -> None:
 
 def _fail(job_id: int, exc: Exception) -> None:
     db.session.rollback()
-    message = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+    shown = (ExportError, auswertung.DocumentTooLargeError)
+    message = str(exc) if isinstance(exc, shown) else f"{type(exc).__name__}: {exc}"
     db.session.execute(
         sa.update(ExportJob)
         .where(ExportJob.id == job_id)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
-from app.exports.models import ExportFormat, ExportKind
+from app.exports.models import KIND_FORMATS, ExportFormat, ExportKind
 from app.i18n import LANGUAGE_NAMES
 
 KIND_LABELS = {
@@ -18,7 +18,10 @@ KIND_LABELS = {
 }
 FORMAT_LABELS = {
     ExportFormat.XLSX: _l("Excel workbook (XLSX)"),
+    ExportFormat.ODS: _l("OpenDocument spreadsheet (ODS)"),
     ExportFormat.CSV: _l("CSV (semicolon-separated, UTF-8)"),
+    ExportFormat.DOCX: _l("Word document with Steckbrief and charts (DOCX)"),
+    ExportFormat.PDF: _l("PDF document with Steckbrief and charts"),
 }
 
 
@@ -65,6 +68,11 @@ class ExportForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        kind = next((k for k in ExportKind if k.value == self.kind.data), None)
+        allowed = {f.value for f in KIND_FORMATS[kind]} if kind else set()
+        if valid and self.format.data not in allowed:
+            self.format.errors = [_l("Survey responses can be exported as CSV or XLSX only.")]
+            return False
         if self.kind.data == ExportKind.SURVEY_RESPONSES.value:
             if not self._survey_ids:
                 self.survey.errors = [_l("This process has no survey.")]

@@ -83,10 +83,10 @@ def _first_seen(process: Process, staff: set[int]) -> dict[AuthorKey, datetime]:
     answers = open_answers(process).with_only_columns(
         Response.id, Response.user_id, Response.submitted_at, Assessment.stakeholder_group
     )
-    for row in db.session.execute(answers.execution_options(yield_per=5000)):
-        private = (row[3] or StakeholderGroup.CITIZEN) == StakeholderGroup.CITIZEN
-        if private and row.user_id not in staff:
-            seen(answer_key(row.id, row.user_id), row.submitted_at)
+    for answer in db.session.execute(answers.execution_options(yield_per=5000)):
+        private = (answer[3] or StakeholderGroup.CITIZEN) == StakeholderGroup.CITIZEN
+        if private and answer.user_id not in staff:
+            seen(answer_key(answer.id, answer.user_id), answer.submitted_at)
     return first
 
 

@@ -35,8 +35,15 @@ BAR_WIDTH_MM = 60
 TABLE_MM = (10, 26, 26, 96, 31, 68, 16)
 
 
-def _text(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
-          size: float | None = None, colour: RGBColor | None = None) -> Any:  # fmt: skip
+def _text(
+    paragraph: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    colour: RGBColor | None = None,
+) -> Any:
     run = paragraph.add_run(text)
     run.bold, run.italic = bold, italic
     if size:
@@ -146,8 +153,12 @@ def _steckbrief(document: Any, part: FieldPart) -> None:
         _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
     else:
         document.add_page_break()
-    _text(document.add_paragraph(), f"{_('Profile')} · {brief.field.level_name} {brief.field.code}".upper(),
-          bold=True, colour=GREY)  # fmt: skip
+    _text(
+        document.add_paragraph(),
+        f"{_('Profile')} · {brief.field.level_name} {brief.field.code}".upper(),
+        bold=True,
+        colour=GREY,
+    )
     document.add_heading(f"{brief.field.code} {brief.field.title}", level=1)
     paragraph = document.add_paragraph()
     _text(paragraph, _("Was the title changed?") + " ", bold=True)
@@ -197,7 +208,7 @@ def _goals(document: Any, part: FieldPart) -> None:
         if goal.earlier_title or goal.earlier_body:
             earlier = document.add_paragraph()
             _text(earlier, _("Earlier wording:") + " ", bold=True, colour=GREY)
-            words = " – ".join(x for x in (goal.earlier_title, goal.earlier_body) if x)
+            words = " \u2013 ".join(x for x in (goal.earlier_title, goal.earlier_body) if x)
             _text(earlier, words, colour=GREY)
 
 
@@ -263,9 +274,14 @@ def _ratings(document: Any, part: FieldPart, doc: Auswertung) -> None:
 
 def _table(document: Any, entries: list[Entry], doc: Auswertung) -> None:
     headers = [
-        _("No."), f"{_('Kind')} · {_('Channel')} · {_('Date')}", _("Author"), _("Contribution"),
-        _("Consideration"), _("Rationale"), _("Version"),
-    ]  # fmt: skip
+        _("No."),
+        f"{_('Kind')} · {_('Channel')} · {_('Date')}",
+        _("Author"),
+        _("Contribution"),
+        _("Consideration"),
+        _("Rationale"),
+        _("Version"),
+    ]
     table = document.add_table(rows=1, cols=len(headers), style="Table Grid")
     header = table.rows[0]
     _row_flags(header, header=True)
@@ -293,8 +309,13 @@ def _entry_row(table: Any, entry: Entry, doc: Auswertung) -> None:
         _text(cells[2].paragraphs[0], "\n" + entry.group, size=8.5, colour=GREY)
     text = cells[3].paragraphs[0]
     if entry.is_reply:
-        _text(text, _("Reply to no. %(number)d", number=entry.reply_to or 0) + "\n", italic=True, size=8.5,
-              colour=GREY)  # fmt: skip
+        _text(
+            text,
+            _("Reply to no. %(number)d", number=entry.reply_to or 0) + "\n",
+            italic=True,
+            size=8.5,
+            colour=GREY,
+        )
         for cell in cells:
             _shade(cell, "#F5F5F5")
     if entry.hidden and doc.include_hidden:

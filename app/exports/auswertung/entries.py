@@ -153,8 +153,8 @@ class Entries:
         for row in comments:
             by_goal.setdefault(row.goal_id, []).append(row)
         answers_by_goal: dict[int, list[Any]] = {}
-        for row in answers:
-            answers_by_goal.setdefault(row.goal_id, []).append(row)
+        for answer in answers:
+            answers_by_goal.setdefault(answer.goal_id or 0, []).append(answer)
         keys: list[Key] = []
         for goal_id in goal_ids:
             keys += _threads(by_goal.get(goal_id, []))
@@ -168,7 +168,7 @@ class Entries:
                 Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at
             ).where(sa.or_(Question.goal_id.is_(None), Question.goal_id.not_in(known)))
         ).all()
-        return _answer_keys(rows)
+        return _answer_keys(list(rows))
 
     # --- rows ---------------------------------------------------------------------
 

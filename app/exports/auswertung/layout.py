@@ -111,9 +111,13 @@ def overview_rows(entries: Entries, overview: Overview, printed: PrintTitles) ->
         ("title", [printed.title]),
         ("row", [printed.as_of]),
         ("row", []),
-        ("header", [_("Goal"), _("Goal title"), _("Stakeholder group")]
-         + [label for _status, label in states] + [_("Total")]),
-    ]  # fmt: skip
+        (
+            "header",
+            [_("Goal"), _("Goal title"), _("Stakeholder group")]
+            + [label for _status, label in states]
+            + [_("Total")],
+        ),
+    ]
     goal_ids: list[int | None] = [node.goal.id for node in entries.nodes]
     overview.fold({goal_id for goal_id in goal_ids if goal_id is not None})
     sums = [0] * (len(states) + 1)

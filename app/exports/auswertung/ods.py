@@ -76,11 +76,17 @@ class _Styles:
         page = PageLayout(name="landscape")
         page.addElement(
             PageLayoutProperties(
-                printorientation="landscape", pagewidth="29.7cm", pageheight="21cm",
-                margintop="1cm", marginbottom="1cm", marginleft="1cm", marginright="1cm",
-                scaletox="1", scaletoy="0",
+                printorientation="landscape",
+                pagewidth="29.7cm",
+                pageheight="21cm",
+                margintop="1cm",
+                marginbottom="1cm",
+                marginleft="1cm",
+                marginright="1cm",
+                scaletox="1",
+                scaletoy="0",
             )
-        )  # fmt: skip
+        )
         self.doc.automaticstyles.addElement(page)
         master = MasterPage(name="Default", pagelayoutname=page)
         header, footer = Header(), Footer()
@@ -103,8 +109,17 @@ class _Styles:
         master.addElement(footer)
         self.doc.masterstyles.addElement(master)
 
-    def _cell(self, name: str, *, bold: bool = False, wrap: bool = False, background: str = "",
-              size: str = "", border: bool = True, datastylename: str = "") -> Style:  # fmt: skip
+    def _cell(
+        self,
+        name: str,
+        *,
+        bold: bool = False,
+        wrap: bool = False,
+        background: str = "",
+        size: str = "",
+        border: bool = True,
+        datastylename: str = "",
+    ) -> Style:
         extra = {"datastylename": datastylename} if datastylename else {}
         style = Style(name=name, family="table-cell", **extra)
         cell = {"verticalalign": "top"}

@@ -99,13 +99,13 @@ def count(process: Process, options: dict[str, Any] | None, kind_labels: Any) ->
         sa.func.count(),
     )
     paper, online = str(CHANNEL_LABELS[Channel.PAPER]), _("Online survey")
-    for goal_id, status, group, channel, n in db.session.execute(
+    for question_goal, status, answer_group, response_channel, n in db.session.execute(
         answers.group_by(*answers.selected_columns[:4])
     ):
-        group = group or StakeholderGroup.CITIZEN
-        overview.cells[(goal_id, status, group)] += n
+        group = answer_group or StakeholderGroup.CITIZEN
+        overview.cells[(question_goal, status, group)] += n
         overview.groups[group] += n
-        overview.channels[paper if channel == ResponseChannel.PAPER else online] += n
+        overview.channels[paper if response_channel == ResponseChannel.PAPER else online] += n
         overview.kinds[_("Survey answer")] += n
     return overview
 

@@ -15,7 +15,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,10 +57,12 @@ class Moved:
 class Steckbrief:
     field: GoalText
     old_title: str  # "" when the title did not change
-    added: list[GoalText] = field(default_factory=list)
-    moved: list[Moved] = field(default_factory=list)
-    feedback: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # goal -> keys
-    goals: list[GoalText] = field(default_factory=list)
+    added: list[GoalText] = dataclasses.field(default_factory=list)
+    moved: list[Moved] = dataclasses.field(default_factory=list)
+    feedback: dict[int, list[tuple[str, int]]] = dataclasses.field(
+        default_factory=dict
+    )  # goal -> keys
+    goals: list[GoalText] = dataclasses.field(default_factory=list)
 
     @property
     def title_changed(self) -> bool:
@@ -132,7 +135,7 @@ def _feedback(goal_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     )
     grouped: dict[int, list[tuple[str, int]]] = {}
     for goal_id, comment_id, answer_id in db.session.execute(stmt):
-        key = ("comment", comment_id) if comment_id else ("answer", answer_id)
+        key = ("comment", comment_id) if comment_id else ("answer", answer_id or 0)
         grouped.setdefault(goal_id, []).append(key)
     return grouped
 

@@ -30,8 +30,12 @@ A4 = 9
 
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook, date_format: str) -> None:
-        base = {"font_size": columns.FONT_SIZE, "valign": "top", "border": 1,
-                "border_color": "#808080"}  # fmt: skip
+        base = {
+            "font_size": columns.FONT_SIZE,
+            "valign": "top",
+            "border": 1,
+            "border_color": "#808080",
+        }
         self.header = book.add_format(
             base | {"bold": True, "text_wrap": True, "bg_color": "#E6E6E6"}
         )
@@ -128,9 +132,13 @@ def write(
     )
     book = xlsxwriter.Workbook(
         out,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-         "strings_to_numbers": False},
-    )  # fmt: skip
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     book.set_properties({"title": printed.title, "comments": printed.as_of})
     fmt = _Formats(book, layout.excel_date_format(lang))
     names = layout.SheetNames()
