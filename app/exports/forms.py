@@ -13,13 +13,13 @@ from app.exports.models import KIND_FORMATS, ExportFormat, ExportKind
 from app.i18n import LANGUAGE_NAMES
 
 KIND_LABELS = {
-    ExportKind.ASSESSMENT: _l("Abwägung table (assessment of all contributions)"),
+    ExportKind.ASSESSMENT: _l("Auswertung: Abwägung table, Steckbrief and rating charts"),
     ExportKind.SURVEY_RESPONSES: _l("Survey responses (for statistics)"),
 }
 FORMAT_LABELS = {
     ExportFormat.XLSX: _l("Excel workbook (XLSX)"),
-    ExportFormat.ODS: _l("OpenDocument spreadsheet (ODS)"),
     ExportFormat.CSV: _l("CSV (semicolon-separated, UTF-8)"),
+    ExportFormat.ODS: _l("OpenDocument spreadsheet (ODS)"),
     ExportFormat.DOCX: _l("Word document with Steckbrief and charts (DOCX)"),
     ExportFormat.PDF: _l("PDF document with Steckbrief and charts"),
 }

@@ -172,6 +172,8 @@ def _steckbrief(document: Any, part: FieldPart) -> None:
         document.add_paragraph(f"{_('Added:')} {goal.code} {goal.title}", style="List Bullet")
     for moved in brief.moved:
         formerly = f" ({_('formerly %(code)s', code=moved.before)})" if moved.before else ""
+        if moved.below:
+            formerly += f" ({_('formerly below %(code)s', code=moved.below)})"
         document.add_paragraph(
             f"{_('Moved:')} {moved.code} {moved.title}{formerly}", style="List Bullet"
         )

@@ -50,7 +50,8 @@ class GoalText:
 class Moved:
     code: str
     title: str
-    before: str  # the earlier code
+    before: str = ""  # the earlier code, if it changed
+    below: str = ""  # the code of the earlier parent, if the goal was moved
 
 
 @dataclass
@@ -103,8 +104,8 @@ def _first_revisions(goal_ids: list[int]) -> dict[int, GoalRevision]:
     return {revision.goal_id: revision for revision in rows}
 
 
-def _moves(process: Process, since: datetime | None) -> dict[int, str]:
-    """Goal id -> its code before the first move or renumbering since ``since``."""
+def _moves(process: Process, since: datetime | None) -> dict[int, tuple[str, int | None]]:
+    """Goal id -> (code, parent id) before its first move or renumbering since ``since``."""
     stmt = (
         sa.select(AuditEvent)
         .where(
@@ -116,12 +117,12 @@ def _moves(process: Process, since: datetime | None) -> dict[int, str]:
     )
     if since is not None:
         stmt = stmt.where(AuditEvent.created_at > since)
-    moved: dict[int, str] = {}
+    moved: dict[int, tuple[str, int | None]] = {}
     for event in db.session.scalars(stmt):
         before, after = event.before or {}, event.after or {}
         changed = any(before.get(k) != after.get(k) for k in ("code", "parent_id"))
         if changed and event.object_id is not None and event.object_id not in moved:
-            moved[event.object_id] = str(before.get("code", ""))
+            moved[event.object_id] = (str(before.get("code", "")), before.get("parent_id"))
     return moved
 
 
@@ -140,6 +141,14 @@ def _feedback(goal_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     return grouped
 
 
+def _moved(
+    node: GoalNode, text: GoalText, before: tuple[str, int | None], codes: dict[int, str]
+) -> Moved:
+    code, parent_id = before
+    below = codes.get(parent_id or 0, "") if parent_id != node.goal.parent_id else ""
+    return Moved(node.goal.code, text.title, code if code != node.goal.code else "", below)
+
+
 def steckbriefe(process: Process, tree: list[GoalNode], lang: str) -> list[Steckbrief]:
     texts = _Texts(process, lang)
     nodes = flatten(tree)
@@ -148,6 +157,7 @@ def steckbriefe(process: Process, tree: list[GoalNode], lang: str) -> list[Steck
     phase = process.participation_phase()
     since = phase.starts_at if phase else None
     moves = _moves(process, since)
+    codes = {node.goal.id: node.goal.code for node in nodes}
     feedback = _feedback(ids) if ids else {}
     result = []
     for root in tree:
@@ -163,9 +173,9 @@ def steckbriefe(process: Process, tree: list[GoalNode], lang: str) -> list[Steck
                 brief.added.append(goal_text)
             parent = parents.get(node.goal.parent_id or 0)
             if node.goal.id in moves:
-                brief.moved.append(Moved(node.goal.code, goal_text.title, moves[node.goal.id]))
+                brief.moved.append(_moved(node, goal_text, moves[node.goal.id], codes))
             elif parent is not None and looks_moved(node.goal, parent):
-                brief.moved.append(Moved(node.goal.code, goal_text.title, ""))
+                brief.moved.append(Moved(node.goal.code, goal_text.title))
         for node in flatten([root]):
             if node.goal.id in feedback:
                 brief.feedback[node.goal.id] = feedback[node.goal.id]
