@@ -98,13 +98,16 @@ class Authors:
         first = _first_seen(process, self.staff)
         ordered = sorted(first, key=lambda key: (first[key], key))
         self.numbers = {key: number for number, key in enumerate(ordered, start=1)}
+        # Translated once: gettext per row would cost more than the row itself.
+        self.citizen_label = _("Citizen %(number)d")
+        self.groups = {group: str(label) for group, label in STAKEHOLDER_LABELS.items()}
 
     def citizen(self, key: AuthorKey) -> str:
         number = self.numbers.get(key)
         if number is None:  # not seen as private (cannot happen for a private row)
             number = len(self.numbers) + 1
             self.numbers[key] = number
-        return _("Citizen %(number)d", number=number)
+        return self.citizen_label % {"number": number}
 
     def label(
         self,
@@ -115,9 +118,9 @@ class Authors:
         organisation: str = "",
     ) -> str:
         if user_id is not None and user_id in self.staff:
-            return str(STAKEHOLDER_LABELS[StakeholderGroup.ADMINISTRATION])
+            return self.groups[StakeholderGroup.ADMINISTRATION]
         if group == StakeholderGroup.ORGANISATION and organisation:
             return organisation
         if group != StakeholderGroup.CITIZEN:
-            return str(STAKEHOLDER_LABELS[group])
+            return self.groups[group]
         return self.citizen(key)

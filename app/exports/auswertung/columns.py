@@ -88,6 +88,6 @@ def row_height(values: list[Value], column_widths: list[int]) -> float:
     """The height in points that fits the wrapped text of a row."""
     most = 1
     for value, width in zip(values, column_widths, strict=False):
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and (len(value) > width or "\n" in value):
             most = max(most, lines(value, width))
     return min(MAX_ROW_HEIGHT, most * LINE_HEIGHT + 2)

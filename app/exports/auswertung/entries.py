@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql
 
 from app.assessment.forms import CONSIDERATION_LABELS
 from app.assessment.models import Assessment, ProcessTag, assessment_tag
@@ -91,6 +92,18 @@ def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone(zone).date()
 
 
+class _Labels:
+    """The labels of one export, translated once (not once per row)."""
+
+    def __init__(self, kinds: dict[str, dict[str, str]], text: Any) -> None:
+        self.kinds = {key: text(label) or key for key, label in kinds.items()}
+        self.channels = {channel: str(label) for channel, label in CHANNEL_LABELS.items()}
+        self.groups = {group: str(label) for group, label in STAKEHOLDER_LABELS.items()}
+        self.considerations = {c: str(label) for c, label in CONSIDERATION_LABELS.items()}
+        self.online_survey = _("Online survey")
+        self.survey_answer = _("Survey answer")
+
+
 class Entries:
     """The table of one export: its sections in order, and their rows in chunks."""
 
@@ -106,6 +119,7 @@ class Entries:
             n.goal.id: (n.goal.code, self.text(n.revision.title), n.goal.level) for n in self.nodes
         }
         self.authors = Authors(process)
+        self.labels = _Labels(self.kinds, self.text)
         self._comments = scope.comments(process, self.options)
         self._answers = scope.answers(process, self.options)
         self.total = self._count()
@@ -198,7 +212,7 @@ class Entries:
         if found is None:
             return "", "", "", None
         consideration = found.consideration
-        label = str(CONSIDERATION_LABELS[consideration]) if consideration else ""
+        label = self.labels.considerations[consideration] if consideration else ""
         return ", ".join(found.tags), label, found.rationale or "", found.revision
 
     def _comment_entry(
@@ -222,10 +236,10 @@ class Entries:
             goal_id=row.goal_id,
             goal_code=self.goal_texts(row.goal_id)[0],
             goal_title=self.goal_texts(row.goal_id)[1],
-            kind=self.text(self.kinds.get(row.kind)) or row.kind,
+            kind=self.labels.kinds.get(row.kind, row.kind),
             reply_to=numbers.get(("comment", row.parent_id)) if row.parent_id else None,
-            channel=str(CHANNEL_LABELS.get(row.channel, row.channel)),
-            group=str(STAKEHOLDER_LABELS[group]),
+            channel=self.labels.channels.get(row.channel, row.channel),
+            group=self.labels.groups[group],
             day=row.received_on or _local_day(row.created_at),
             author=author,
             text=row.body,
@@ -242,9 +256,9 @@ class Entries:
         found = data.assessments.get(("answer", row.id))
         group = found.group if found is not None and found.group else StakeholderGroup.CITIZEN
         channel = (
-            CHANNEL_LABELS[Channel.PAPER]
+            self.labels.channels[Channel.PAPER]
             if row.channel == ResponseChannel.PAPER
-            else _("Online survey")
+            else self.labels.online_survey
         )
         answer = row.value_text or ""
         if row.option_label is not None:  # the text of an "other" option
@@ -257,10 +271,10 @@ class Entries:
             goal_id=row.goal_id,
             goal_code=self.goal_texts(row.goal_id)[0],
             goal_title=self.goal_texts(row.goal_id)[1],
-            kind=_("Survey answer"),
+            kind=self.labels.survey_answer,
             reply_to=None,
-            channel=str(channel),
-            group=str(STAKEHOLDER_LABELS[group]),
+            channel=channel,
+            group=self.labels.groups[group],
             day=row.submitted_on or _local_day(row.submitted_at),
             author=self.authors.label(answer_key(row.response_id, row.user_id), group),
             text=f"{self.text(row.prompt)}\n{answer}",
@@ -333,6 +347,13 @@ class _ChunkData:
         )
 
 
+def _among(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL one array parameter instead of one per id."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _comments(ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
@@ -353,7 +374,7 @@ def _comments(ids: list[int]) -> dict[int, Any]:
             Comment.created_at,
         )
         .outerjoin(Participant, Participant.id == Comment.participant_id)
-        .where(Comment.id.in_(ids))
+        .where(_among(Comment.id, ids))
     )
     return {row.id: row for row in db.session.execute(stmt)}
 
@@ -377,7 +398,7 @@ def _answers(ids: list[int]) -> dict[int, Any]:
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(Option, sa.and_(Option.id == Answer.option_id, Option.is_other.is_(True)))
-        .where(Answer.id.in_(ids))
+        .where(_among(Answer.id, ids))
     )
     return {row.id: row for row in db.session.execute(stmt)}
 
@@ -396,7 +417,12 @@ def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, _As
             GoalRevision.number,
         )
         .outerjoin(GoalRevision, GoalRevision.id == Assessment.goal_revision_id)
-        .where(sa.or_(Assessment.comment_id.in_(comment_ids), Assessment.answer_id.in_(answer_ids)))
+        .where(
+            sa.or_(
+                _among(Assessment.comment_id, comment_ids),
+                _among(Assessment.answer_id, answer_ids),
+            )
+        )
     )
     rows = db.session.execute(stmt).all()
     tags: dict[int, list[str]] = {}
@@ -404,7 +430,7 @@ def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, _As
         tag_rows = db.session.execute(
             sa.select(assessment_tag.c.assessment_id, ProcessTag.name)
             .join(ProcessTag, ProcessTag.id == assessment_tag.c.tag_id)
-            .where(assessment_tag.c.assessment_id.in_([row.id for row in rows]))
+            .where(_among(assessment_tag.c.assessment_id, [row.id for row in rows]))
         )
         for assessment_id, name in tag_rows:
             tags.setdefault(assessment_id, []).append(name)
@@ -426,5 +452,5 @@ def _official_replies(comment_ids: list[int]) -> dict[int, Any]:
     if not comment_ids:
         return {}
     stmt = sa.select(OfficialReply.comment_id, OfficialReply.author_label, OfficialReply.body)
-    rows = db.session.execute(stmt.where(OfficialReply.comment_id.in_(comment_ids)))
+    rows = db.session.execute(stmt.where(_among(OfficialReply.comment_id, comment_ids)))
     return {row.comment_id: row for row in rows}

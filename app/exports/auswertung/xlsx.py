@@ -30,20 +30,14 @@ A4 = 9
 
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook, date_format: str) -> None:
-        base = {
-            "font_size": columns.FONT_SIZE,
-            "valign": "top",
-            "border": 1,
-            "border_color": "#808080",
-        }
-        self.header = book.add_format(
-            base | {"bold": True, "text_wrap": True, "bg_color": "#E6E6E6"}
-        )
+        base = {"font_size": columns.FONT_SIZE, "valign": "top"}
+        border = {"border": 1, "border_color": "#808080"}
+        header = base | border | {"bold": True, "text_wrap": True, "bg_color": "#E6E6E6"}
+        self.header = book.add_format(header)
         self.wrap = book.add_format(base | {"text_wrap": True})
         self.plain = book.add_format(base)
         self.date = book.add_format(base | {"num_format": date_format})
         self.title = book.add_format({"bold": True, "font_size": 14})
-        self.text = book.add_format({"font_size": columns.FONT_SIZE})
         self.total = book.add_format(base | {"bold": True})
 
 
@@ -61,16 +55,18 @@ def _print_setup(sheet: Any, printed: layout.PrintTitles, repeat_row: int | None
     )
     page = _escape(_("Page %(page)s of %(pages)s", page="\0P", pages="\0N")).replace("\0", "&")
     sheet.set_footer(f"&L{_escape(printed.process[:100])}&R{page}", {"margin": 0.3})
+    sheet.hide_gridlines(0)  # printed: the table's grid, also around empty cells
     if repeat_row is not None:
         sheet.repeat_rows(repeat_row)
 
 
 def _write(sheet: Any, row: int, values: list[Any], fmt: _Formats, wrap: list[bool]) -> None:
+    """One row; empty cells are left out (the printed grid draws them)."""
     for col, value in enumerate(values):
-        style = fmt.wrap if wrap[col] else fmt.plain
         if value is None or value == "":
-            sheet.write_blank(row, col, None, style)
-        elif isinstance(value, date):
+            continue
+        style = fmt.wrap if wrap[col] else fmt.plain
+        if isinstance(value, date):
             sheet.write_datetime(row, col, value, fmt.date)
         elif isinstance(value, int | float):
             sheet.write_number(row, col, value, style)
