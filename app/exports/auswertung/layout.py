@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 
 from babel.dates import get_date_format
 from flask_babel import format_date, format_datetime, pgettext
@@ -140,3 +141,15 @@ def overview_rows(entries: Entries, overview: Overview, printed: PrintTitles) ->
 
 
 OVERVIEW_WIDTHS = [22, 30, 16, 12, 12, 12, 12, 12, 12, 10]
+
+
+def overview_widths(rows: list[OverviewRow]) -> list[int]:
+    """The column widths, each at least the longest word of its headers (no break inside)."""
+    widths = list(OVERVIEW_WIDTHS)
+    for style, values in rows:
+        if style != "header":
+            continue
+        for index, value in enumerate(values):
+            longest = max((len(word) for word in str(value).split()), default=0)
+            widths[index] = max(widths[index], ceil(longest * 1.2) + 1)
+    return widths

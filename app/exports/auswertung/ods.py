@@ -21,7 +21,10 @@ from odf import number, teletype
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     Footer,
+    FooterStyle,
     Header,
+    HeaderFooterProperties,
+    HeaderStyle,
     MasterPage,
     PageLayout,
     PageLayoutProperties,
@@ -45,7 +48,7 @@ CONTENT_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 EXTENSION = "ods"
 MARKER = "mitwirken-rows-go-here"
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
-CM_PER_CHAR = 0.21  # column width of one character at 10 pt
+CM_PER_CHAR = 0.22  # column width of one character at 10 pt
 MAX_LINES = int(columns.MAX_ROW_HEIGHT // columns.LINE_HEIGHT)
 
 
@@ -87,6 +90,9 @@ class _Styles:
                 scaletoy="0",
             )
         )
+        for style in (HeaderStyle(), FooterStyle()):
+            style.addElement(HeaderFooterProperties(minheight="0.6cm", margin="0.2cm"))
+            page.addElement(style)
         self.doc.automaticstyles.addElement(page)
         master = MasterPage(name="Default", pagelayoutname=page)
         header, footer = Header(), Footer()
@@ -195,12 +201,13 @@ def _row(values: list[Any], styles: _Styles, wrap: list[bool], row_style: Style)
 
 def _overview_table(styles: _Styles, name: str, rows: list[layout.OverviewRow]) -> Table:
     table = Table(name=name)
-    for width in layout.OVERVIEW_WIDTHS:
+    widths = layout.overview_widths(rows)
+    for width in widths:
         table.addElement(TableColumn(stylename=styles.column(width)))
     for style, values in rows:
         cell_style = {"title": styles.title, "header": styles.header, "total": styles.total}
         chosen = cell_style.get(style, styles.wrap)
-        row = TableRow(stylename=styles.row_for(list(values), layout.OVERVIEW_WIDTHS))
+        row = TableRow(stylename=styles.row_for(list(values), widths))
         for value in values:
             row.addElement(_cell(value, chosen, styles.date))
         if not values:
@@ -221,10 +228,16 @@ def _data_table(styles: _Styles, name: str, chosen: list[columns.Column], index:
     repeated = TableHeaderRows()
     repeated.addElement(head)
     table.addElement(repeated)
-    marker = TableRow()
-    marker.addElement(TableCell(valuetype="string"))
-    marker.childNodes[0].addElement(P(text=f"{MARKER}-{index}"))
-    table.addElement(marker)
+    # Marker rows, replaced by the streamed rows. They also use every row and cell style
+    # (odfpy writes only the automatic styles that the document uses).
+    for lines in range(MAX_LINES + 1):
+        marker = TableRow(stylename=styles.rows[lines])
+        text = f"{MARKER}-{index}-{'a' if lines == 0 else 'z' if lines == MAX_LINES else 'm'}"
+        for style in (styles.plain, styles.wrap, styles.date):
+            cell = TableCell(valuetype="string", stylename=style)
+            cell.addElement(P(text=text))
+            marker.addElement(cell)
+        table.addElement(marker)
     return table
 
 
@@ -236,9 +249,10 @@ def _skeleton(doc: Any) -> tuple[list[str], dict[str, bytes]]:
         parts = {name: saved.read(name) for name in saved.namelist()}
     content = parts.pop("content.xml").decode("utf-8")
     pieces = re.split(
-        rf"<table:table-row><table:table-cell office:value-type=\"string\"><text:p>"
-        rf"{MARKER}-\d+</text:p></table:table-cell></table:table-row>",
+        rf"<table:table-row [^>]*>(?:(?!</table:table-row>).)*{MARKER}-\d+-a</text:p>"
+        rf".*?{MARKER}-\d+-z</text:p></table:table-cell></table:table-row>",
         content,
+        flags=re.DOTALL,
     )
     return pieces, parts
 

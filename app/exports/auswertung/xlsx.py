@@ -60,12 +60,15 @@ def _print_setup(sheet: Any, printed: layout.PrintTitles, repeat_row: int | None
         sheet.repeat_rows(repeat_row)
 
 
-def _write(sheet: Any, row: int, values: list[Any], fmt: _Formats, wrap: list[bool]) -> None:
+def _write(
+    sheet: Any, row: int, values: list[Any], fmt: _Formats, wrap: list[bool], style: Any = None
+) -> None:
     """One row; empty cells are left out (the printed grid draws them)."""
+    chosen = style
     for col, value in enumerate(values):
         if value is None or value == "":
             continue
-        style = fmt.wrap if wrap[col] else fmt.plain
+        style = chosen or (fmt.wrap if wrap[col] else fmt.plain)
         if isinstance(value, date):
             sheet.write_datetime(row, col, value, fmt.date)
         elif isinstance(value, int | float):
@@ -76,18 +79,25 @@ def _write(sheet: Any, row: int, values: list[Any], fmt: _Formats, wrap: list[bo
 
 def _overview(book: Any, fmt: _Formats, name: str, rows: list[layout.OverviewRow]) -> None:
     sheet = book.add_worksheet(name)
-    for col, width in enumerate(layout.OVERVIEW_WIDTHS):
+    widths = layout.overview_widths(rows)
+    for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     for index, (style, values) in enumerate(rows):
         if style == "title":
             sheet.write_string(index, 0, str(values[0]), fmt.title)
-        elif style == "header":
+            continue
+        sheet.set_row(index, columns.row_height(list(values), widths))
+        if style == "header":
             sheet.write_row(index, 0, values, fmt.header)
-        elif values and style == "total":
-            _write(sheet, index, values, fmt, [False] * len(values))
-            sheet.set_row(index, None, fmt.total)
         elif values:
-            _write(sheet, index, values, fmt, [True] * len(values))
+            _write(
+                sheet,
+                index,
+                values,
+                fmt,
+                [True] * len(values),
+                fmt.total if style == "total" else None,
+            )
 
 
 class _DataSheet:
