@@ -130,7 +130,7 @@ def _title_page(document: Any, doc: Auswertung) -> None:
         colour=GREY,
     )
     document.add_heading(doc.printed.process, level=0)
-    facts = [(_("Data as of"), doc.printed.as_of), (_("Contributions"), str(doc.total))]
+    facts = [(_("Data as of"), doc.printed.moment), (_("Contributions"), str(doc.total))]
     if doc.period:
         facts.insert(0, (_("Participation period"), doc.period))
     for label, value in facts:
@@ -227,6 +227,10 @@ def _bar(cell: Any, chart: Chart) -> None:
     paragraph.paragraph_format.space_after = Pt(0)
 
 
+def _percent(value: float) -> str:
+    return f"{format_decimal(round(value, 1), '#,##0.0')}\u00a0%"  # no break before %
+
+
 def _ratings(document: Any, part: FieldPart, doc: Auswertung) -> None:
     if not part.ratings:
         return
@@ -267,8 +271,7 @@ def _ratings(document: Any, part: FieldPart, doc: Auswertung) -> None:
             _text(row.cells[0].paragraphs[0], f"{chart.prompt} (n = {chart.total})", size=8.5)
             _bar(row.cells[1], chart)
             numbers = "; ".join(
-                f"{bar.label}: {bar.count} ({format_decimal(round(bar.percent, 1), '#,##0.0')} %)"
-                for bar in chart.bars
+                f"{bar.label}: {bar.count} ({_percent(bar.percent)})" for bar in chart.bars
             )
             _text(row.cells[2].paragraphs[0], numbers, size=8)
         _widths(table, (50, BAR_WIDTH_MM + 4, 60))

@@ -9,7 +9,7 @@ from datetime import datetime
 from math import ceil
 
 from babel.dates import get_date_format
-from flask_babel import format_date, format_datetime, pgettext
+from flask_babel import format_date, format_time, pgettext
 from flask_babel import gettext as _
 
 from app.db import utcnow
@@ -25,15 +25,18 @@ DATE_TOKEN = re.compile(r"(y+|M+|d+|[./\- ])")
 class PrintTitles:
     process: str
     title: str  # "Abwägungstabelle: <process>"
-    as_of: str  # the moment the data was read, in the export language
+    as_of: str  # "Datenstand: <moment>", in the export language
+    moment: str  # the moment the data was read, e.g. "02.12.2026 17:35"
 
 
 def titles(process_title: str, moment: datetime | None = None) -> PrintTitles:
     moment = moment or utcnow()
+    shown = f"{format_date(moment, 'medium')} {format_time(moment, 'short')}"
     return PrintTitles(
         process=process_title,
         title=_("Abwägung table: %(process)s", process=process_title),
-        as_of=_("Data as of %(moment)s", moment=format_datetime(moment, "short")),
+        as_of=_("Data as of %(moment)s", moment=shown),
+        moment=shown,
     )
 
 
