@@ -8,6 +8,7 @@ with the process, the as-of date and "page X of Y".
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -23,11 +24,27 @@ EXTENSION = "pdf"
 STYLESHEET = Path(__file__).with_name("print.css")
 
 
+def direction(text: str) -> str:
+    """``rtl`` or ``ltr`` by the first strong character, as ``dir="auto"`` would decide.
+
+    Written out because WeasyPrint does not support ``dir="auto"``: German texts in an
+    Arabic document keep their direction, Arabic texts in a German one theirs.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
 def html(doc: Auswertung) -> str:
     return render_template(
         "exports/auswertung/document.html",
         doc=doc,
         legends=legends,
+        direction=direction,
         day=lambda value: format_date(value, "short"),
         decimal=lambda value: format_decimal(value, "#,##0.0#"),
     )
