@@ -32,7 +32,7 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 BAR_WIDTH_MM = 60
 # Column widths of the table on A4 landscape (mm): no., kind/channel/date, author,
 # contribution, consideration, rationale, version.
-TABLE_MM = (10, 26, 26, 96, 31, 68, 16)
+TABLE_MM = (10, 26, 26, 93, 31, 68, 19)
 
 
 def _text(

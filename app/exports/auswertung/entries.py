@@ -43,7 +43,7 @@ CHUNK = 500
 Key = tuple[str, int]  # ("comment" | "answer", id)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
     """One contribution as the annex shows it; every text already in the export language."""
 
@@ -319,7 +319,7 @@ def _answer_keys(rows: list[Any]) -> list[Key]:
     return [("answer", row.id) for row in ordered]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Assessed:
     group: StakeholderGroup | None
     consideration: Any

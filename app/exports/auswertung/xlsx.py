@@ -84,6 +84,7 @@ def _overview(book: Any, fmt: _Formats, name: str, rows: list[layout.OverviewRow
         sheet.set_column(col, col, width)
     for index, (style, values) in enumerate(rows):
         if style == "title":
+            sheet.set_row(index, 21)  # 14 pt
             sheet.write_string(index, 0, str(values[0]), fmt.title)
             continue
         sheet.set_row(index, columns.row_height(list(values), widths))
