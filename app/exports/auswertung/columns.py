@@ -21,17 +21,18 @@ class Column:
     value: Callable[[Entry], Value]
     wrap: bool = False
     hidden_only: bool = False  # only when hidden contributions are exported
+    kind: str = "text"  # "text" | "number" | "date": how a spreadsheet stores it
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column(lambda: _("No."), 5, lambda e: e.number),
+    Column(lambda: _("No."), 5, lambda e: e.number, kind="number"),
     Column(lambda: _("Goal"), 8, lambda e: e.goal_code),
     Column(lambda: _("Goal title"), 18, lambda e: e.goal_title, wrap=True),
     Column(lambda: _("Kind"), 10, lambda e: e.kind, wrap=True),
-    Column(lambda: _("Reply to no."), 6, lambda e: e.reply_to),
+    Column(lambda: _("Reply to no."), 6, lambda e: e.reply_to, kind="number"),
     Column(lambda: _("Channel"), 9, lambda e: e.channel, wrap=True),
     Column(lambda: _("Stakeholder group"), 11, lambda e: e.group, wrap=True),
-    Column(lambda: _("Date"), 10, lambda e: e.day),
+    Column(lambda: _("Date"), 10, lambda e: e.day, kind="date"),
     Column(lambda: _("Author"), 11, lambda e: e.author, wrap=True),
     Column(lambda: _("Text"), 48, lambda e: e.text, wrap=True),
     Column(lambda: _("Official reply"), 28, lambda e: official_reply(e), wrap=True),
@@ -39,7 +40,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(lambda: _("Topics"), 12, lambda e: e.topics, wrap=True),
     Column(lambda: _("Consideration"), 12, lambda e: e.consideration, wrap=True),
     Column(lambda: _("Rationale"), 36, lambda e: e.rationale, wrap=True),
-    Column(lambda: _("Taken up in version"), 7, lambda e: e.revision),
+    Column(lambda: _("Taken up in version"), 7, lambda e: e.revision, kind="number"),
 )
 
 FONT_SIZE = 10
@@ -91,3 +92,22 @@ def row_height(values: list[Value], column_widths: list[int]) -> float:
         if isinstance(value, str) and (len(value) > width or "\n" in value):
             most = max(most, lines(value, width))
     return min(MAX_ROW_HEIGHT, most * LINE_HEIGHT + 2)
+
+
+class RowHeights:
+    """Row heights for the chosen columns; only wrapped columns can need more lines."""
+
+    def __init__(self, chosen: list[Column], column_widths: list[int]) -> None:
+        self.wrapped = [
+            (index, width)
+            for index, (column, width) in enumerate(zip(chosen, column_widths, strict=True))
+            if column.wrap
+        ]
+
+    def __call__(self, values: list[Value]) -> float:
+        most = 1
+        for index, width in self.wrapped:
+            value = values[index]
+            if isinstance(value, str) and (len(value) > width or "\n" in value):
+                most = max(most, lines(value, width))
+        return min(MAX_ROW_HEIGHT, most * LINE_HEIGHT + 2)

@@ -85,11 +85,13 @@ class Section:
     keys: list[Key]
 
 
-def _local_day(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin"))
-    return moment.astimezone(zone).date()
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin"))
+
+
+def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    """The day of ``moment`` in the configured time zone (looked up once per export)."""
+    return moment.astimezone(zone).date() if moment is not None else None
 
 
 class _Labels:
@@ -111,6 +113,7 @@ class Entries:
         # Plain values only: the pipeline may commit between chunks (expiring ORM objects).
         self.process_id = process.id
         self.lang, self.fallback = lang, process.default_locale
+        self.zone = _zone()
         self.options = scope.Options.of(options)
         self.kinds = {kind["key"]: dict(kind["label"]) for kind in process.comment_kinds}
         self.tree = goal_tree(process.id)
@@ -171,8 +174,8 @@ class Entries:
             answers_by_goal.setdefault(answer.goal_id or 0, []).append(answer)
         keys: list[Key] = []
         for goal_id in goal_ids:
-            keys += _threads(by_goal.get(goal_id, []))
-            keys += _answer_keys(answers_by_goal.get(goal_id, []))
+            keys += _threads(by_goal.get(goal_id, []), self.zone)
+            keys += _answer_keys(answers_by_goal.get(goal_id, []), self.zone)
         return keys
 
     def _keys_without_goal(self) -> list[Key]:
@@ -182,7 +185,7 @@ class Entries:
                 Answer.id, Question.goal_id, Response.submitted_on, Response.submitted_at
             ).where(sa.or_(Question.goal_id.is_(None), Question.goal_id.not_in(known)))
         ).all()
-        return _answer_keys(list(rows))
+        return _answer_keys(list(rows), self.zone)
 
     # --- rows ---------------------------------------------------------------------
 
@@ -240,7 +243,7 @@ class Entries:
             reply_to=numbers.get(("comment", row.parent_id)) if row.parent_id else None,
             channel=self.labels.channels.get(row.channel, row.channel),
             group=self.labels.groups[group],
-            day=row.received_on or _local_day(row.created_at),
+            day=row.received_on or _local_day(row.created_at, self.zone),
             author=author,
             text=row.body,
             official_reply=reply.body if reply else "",
@@ -275,7 +278,7 @@ class Entries:
             reply_to=None,
             channel=channel,
             group=self.labels.groups[group],
-            day=row.submitted_on or _local_day(row.submitted_at),
+            day=row.submitted_on or _local_day(row.submitted_at, self.zone),
             author=self.authors.label(answer_key(row.response_id, row.user_id), group),
             text=f"{self.text(row.prompt)}\n{answer}",
             official_reply="",
@@ -288,11 +291,11 @@ class Entries:
         )
 
 
-def _day_of(row: Any, received: int, created: int) -> date:
-    return row[received] or _local_day(row[created]) or date.min
+def _day_of(row: Any, received: int, created: int, zone: ZoneInfo) -> date:
+    return row[received] or _local_day(row[created], zone) or date.min
 
 
-def _threads(rows: list[Any]) -> list[Key]:
+def _threads(rows: list[Any], zone: ZoneInfo) -> list[Key]:
     """Comments of one goal: threads by day, each reply after the comment it answers."""
     ids = {row.id for row in rows}
     replies: dict[int, list[Any]] = {}
@@ -309,13 +312,13 @@ def _threads(rows: list[Any]) -> list[Key]:
         for reply in sorted(replies.get(row.id, []), key=lambda r: (r.created_at, r.id)):
             add(reply)
 
-    for root in sorted(roots, key=lambda r: (_day_of(r, 3, 4), r.id)):
+    for root in sorted(roots, key=lambda r: (_day_of(r, 3, 4, zone), r.id)):
         add(root)
     return keys
 
 
-def _answer_keys(rows: list[Any]) -> list[Key]:
-    ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3), r.id))
+def _answer_keys(rows: list[Any], zone: ZoneInfo) -> list[Key]:
+    ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3, zone), r.id))
     return [("answer", row.id) for row in ordered]
 
 

@@ -106,7 +106,9 @@ class _DataSheet:
         self.sheet = book.add_worksheet(name)
         self.fmt, self.row = fmt, 1
         self.widths = columns.widths(chosen)
-        self.wrap = [column.wrap for column in chosen]
+        self.height = columns.RowHeights(chosen, self.widths)
+        self.kinds = [column.kind for column in chosen]
+        self.styles = [fmt.wrap if column.wrap else fmt.plain for column in chosen]
         for col, width in enumerate(self.widths):
             self.sheet.set_column(col, col, width)
         header = columns.headers(chosen)
@@ -115,8 +117,19 @@ class _DataSheet:
         self.sheet.freeze_panes(1, 0)
 
     def add(self, values: list[Any]) -> None:
-        self.sheet.set_row(self.row, columns.row_height(values, self.widths))
-        _write(self.sheet, self.row, values, self.fmt, self.wrap)
+        """One contribution; empty cells are left out (the printed grid draws them)."""
+        sheet, row = self.sheet, self.row
+        sheet.set_row(row, self.height(values))
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            kind = self.kinds[col]
+            if kind == "text":
+                sheet.write_string(row, col, value, self.styles[col])
+            elif kind == "number":
+                sheet.write_number(row, col, value, self.styles[col])
+            else:
+                sheet.write_datetime(row, col, value, self.fmt.date)
         self.row += 1
 
     def finish(self) -> None:
