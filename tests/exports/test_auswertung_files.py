@@ -165,3 +165,19 @@ def test_every_writer_copes_with_an_empty_process(module: Callable[..., Any], pr
     with force_locale("de"):
         assert module.write(process, {}, "de", out, lambda n: None) == 0  # type: ignore[attr-defined]
     assert out.getvalue()
+
+
+def test_a_field_longer_than_a_worksheet_goes_on_in_the_next_sheet(
+    annex: Annex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx, "MAX_SHEET_ROWS", 5)  # a header and four rows per sheet
+    book = openpyxl.load_workbook(io.BytesIO(_write(xlsx, annex)))
+    names = book.sheetnames
+    field = [name for name in names if name.startswith("12 Leistungsfähige")]
+    rows = len([entry for entry in entries_of(annex) if entry.goal_code])
+    assert len(field) == -(-rows // 4) >= 3 and field[1].endswith("(2)")
+    numbers = [
+        row[0] for name in field for row in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert numbers == list(range(1, rows + 1))
+    assert all(book[name]["A1"].value == "Nr." and book[name].max_row <= 5 for name in field)

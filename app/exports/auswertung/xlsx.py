@@ -26,6 +26,7 @@ from app.processes.models import Process
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSION = "xlsx"
 A4 = 9
+MAX_SHEET_ROWS = 1_048_576  # rows of one worksheet, the header row included
 
 
 class _Formats:
@@ -190,10 +191,15 @@ def _section(
     written: int,
     progress: Callable[[int], None],
 ) -> int:
-    data = _DataSheet(book, fmt, names(layout.section_name(entries, section)), chosen)
+    name = layout.section_name(entries, section)
+    data = _DataSheet(book, fmt, names(name), chosen)
     _print_setup(data.sheet, printed, 0)
     for chunk in entries.chunks(section, numbers, written):
         for entry in chunk:
+            if data.row >= MAX_SHEET_ROWS:  # XLSX's limit: the field goes on in a new sheet
+                data.finish()
+                data = _DataSheet(book, fmt, names(name), chosen)
+                _print_setup(data.sheet, printed, 0)
             data.add(columns.cells(chosen, entry))
         written += len(chunk)
         progress(written)
