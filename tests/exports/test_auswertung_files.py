@@ -18,7 +18,10 @@ from docx.oxml.ns import qn
 from flask_babel import force_locale
 from pypdf import PdfReader
 
+from app.comments.models import Comment, CommentStatus
 from app.exports.auswertung import csv_file, docx_file, ods, pdf, xlsx
+from app.extensions import db
+from app.participation.models import StakeholderGroup
 from tests.exports.conftest import FORMULA_LIKE, SECRET_WORDS, SPACED, Annex, entries_of
 
 
@@ -181,3 +184,22 @@ def test_a_field_longer_than_a_worksheet_goes_on_in_the_next_sheet(
     ]
     assert numbers == list(range(1, rows + 1))
     assert all(book[name]["A1"].value == "Nr." and book[name].max_row <= 5 for name in field)
+
+
+def test_ods_keeps_markup_like_text_and_leading_spaces(annex: Annex) -> None:
+    tricky = '  <b>Fett</b> & "zitiert"   drei Leerzeichen'
+    goal = annex.goals["12.1.1"]
+    db.session.add(
+        Comment(
+            goal_id=goal.id,
+            author_name="",
+            body=tricky,
+            kind="suggestion",
+            stakeholder_group=StakeholderGroup.CITIZEN,
+            status=CommentStatus.PUBLISHED,
+        )
+    )
+    db.session.commit()
+    sheets = pd.read_excel(io.BytesIO(_write(ods, annex)), engine="odf", sheet_name=None, dtype=str)
+    texts = list(sheets[list(sheets)[1]]["Text"])
+    assert tricky in texts
