@@ -6,7 +6,7 @@ Gathering (reads only, never writes):
 - :mod:`.authors` — author labels: institutions by their group, private authors as
   "Bürger:in N", numbered stably within the process;
 - :mod:`.entries` — the rows in document order (goal tree, threads, replies after the
-  comment they answer, official replies), loaded in chunks;
+  comment they answer, official replies), loaded in chunks (:mod:`.chunk_data`);
 - :mod:`.overview` — counts per goal, consideration and group, per channel and kind;
 - :mod:`.steckbrief` — the Steckbrief facts of each field of action, from the revisions;
 - :mod:`.document` — everything the DOCX and PDF show besides the rows.

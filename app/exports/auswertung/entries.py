@@ -22,25 +22,21 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql
 
 from app.assessment.forms import CONSIDERATION_LABELS
-from app.assessment.models import Assessment, ProcessTag, assessment_tag
 from app.comments.forms import CHANNEL_LABELS, STAKEHOLDER_LABELS
 from app.comments.models import Channel, Comment, CommentStatus
 from app.exports.auswertung import scope
 from app.exports.auswertung.authors import Authors, answer_key, comment_key
+from app.exports.auswertung.chunk_data import ChunkData, Key
 from app.extensions import db
-from app.goals.models import GoalRevision
 from app.goals.services import GoalNode, flatten, goal_tree
 from app.i18n import localize
-from app.moderation.models import OfficialReply
-from app.participation.models import Participant, StakeholderGroup
+from app.participation.models import StakeholderGroup
 from app.processes.models import Process
-from app.surveys.models import Answer, Option, Question, Response, ResponseChannel
+from app.surveys.models import Answer, Question, Response, ResponseChannel
 
 CHUNK = 500
-Key = tuple[str, int]  # ("comment" | "answer", id)
 
 
 @dataclass(slots=True)
@@ -196,7 +192,7 @@ class Entries:
         number = start
         for offset in range(0, len(section.keys), CHUNK):
             keys = section.keys[offset : offset + CHUNK]
-            data = _ChunkData.load(keys)
+            data = ChunkData.load(keys)
             rows: list[Entry] = []
             for key in keys:
                 number += 1
@@ -219,7 +215,7 @@ class Entries:
         return ", ".join(found.tags), label, found.rationale or "", found.revision
 
     def _comment_entry(
-        self, number: int, row: Any, data: _ChunkData, numbers: dict[Key, int]
+        self, number: int, row: Any, data: ChunkData, numbers: dict[Key, int]
     ) -> Entry:
         found = data.assessments.get(("comment", row.id))
         group = found.group if found is not None and found.group else row.stakeholder_group
@@ -255,7 +251,7 @@ class Entries:
             revision=revision,
         )
 
-    def _answer_entry(self, number: int, row: Any, data: _ChunkData) -> Entry:
+    def _answer_entry(self, number: int, row: Any, data: ChunkData) -> Entry:
         found = data.assessments.get(("answer", row.id))
         group = found.group if found is not None and found.group else StakeholderGroup.CITIZEN
         channel = (
@@ -320,140 +316,3 @@ def _threads(rows: list[Any], zone: ZoneInfo) -> list[Key]:
 def _answer_keys(rows: list[Any], zone: ZoneInfo) -> list[Key]:
     ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3, zone), r.id))
     return [("answer", row.id) for row in ordered]
-
-
-@dataclass(slots=True)
-class _Assessed:
-    group: StakeholderGroup | None
-    consideration: Any
-    rationale: str
-    revision: int | None
-    tags: list[str]
-
-
-@dataclass
-class _ChunkData:
-    comments: dict[int, Any]
-    answers: dict[int, Any]
-    assessments: dict[Key, _Assessed]
-    replies: dict[int, Any]  # comment id -> official reply
-
-    @classmethod
-    def load(cls, keys: list[Key]) -> _ChunkData:
-        comment_ids = [k[1] for k in keys if k[0] == "comment"]
-        answer_ids = [k[1] for k in keys if k[0] == "answer"]
-        return cls(
-            _comments(comment_ids),
-            _answers(answer_ids),
-            _assessments(comment_ids, answer_ids),
-            _official_replies(comment_ids),
-        )
-
-
-def _among(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
-    """``column IN ids``; on PostgreSQL one array parameter instead of one per id."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
-    return column.in_(ids)
-
-
-def _comments(ids: list[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    stmt = (
-        sa.select(
-            Comment.id,
-            Comment.goal_id,
-            Comment.parent_id,
-            Comment.participant_id,
-            Participant.user_id,
-            Comment.author_name,
-            Comment.kind,
-            Comment.stakeholder_group,
-            Comment.channel,
-            Comment.body,
-            Comment.status,
-            Comment.received_on,
-            Comment.created_at,
-        )
-        .outerjoin(Participant, Participant.id == Comment.participant_id)
-        .where(_among(Comment.id, ids))
-    )
-    return {row.id: row for row in db.session.execute(stmt)}
-
-
-def _answers(ids: list[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    stmt = (
-        sa.select(
-            Answer.id,
-            Answer.value_text,
-            Question.prompt,
-            Question.goal_id,
-            Response.id.label("response_id"),
-            Response.user_id,
-            Response.channel,
-            Response.submitted_on,
-            Response.submitted_at,
-            Option.label.label("option_label"),
-        )
-        .join(Question, Question.id == Answer.question_id)
-        .join(Response, Response.id == Answer.response_id)
-        .outerjoin(Option, sa.and_(Option.id == Answer.option_id, Option.is_other.is_(True)))
-        .where(_among(Answer.id, ids))
-    )
-    return {row.id: row for row in db.session.execute(stmt)}
-
-
-def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, _Assessed]:
-    if not comment_ids and not answer_ids:
-        return {}
-    stmt = (
-        sa.select(
-            Assessment.id,
-            Assessment.comment_id,
-            Assessment.answer_id,
-            Assessment.stakeholder_group,
-            Assessment.consideration,
-            Assessment.rationale,
-            GoalRevision.number,
-        )
-        .outerjoin(GoalRevision, GoalRevision.id == Assessment.goal_revision_id)
-        .where(
-            sa.or_(
-                _among(Assessment.comment_id, comment_ids),
-                _among(Assessment.answer_id, answer_ids),
-            )
-        )
-    )
-    rows = db.session.execute(stmt).all()
-    tags: dict[int, list[str]] = {}
-    if rows:
-        tag_rows = db.session.execute(
-            sa.select(assessment_tag.c.assessment_id, ProcessTag.name)
-            .join(ProcessTag, ProcessTag.id == assessment_tag.c.tag_id)
-            .where(_among(assessment_tag.c.assessment_id, [row.id for row in rows]))
-        )
-        for assessment_id, name in tag_rows:
-            tags.setdefault(assessment_id, []).append(name)
-    result: dict[Key, _Assessed] = {}
-    for row in rows:
-        key: Key = ("comment", row.comment_id) if row.comment_id else ("answer", row.answer_id)
-        found = _Assessed(
-            row.stakeholder_group,
-            row.consideration,
-            row.rationale,
-            row.number,
-            sorted(tags.get(row.id, [])),
-        )
-        result[key] = found
-    return result
-
-
-def _official_replies(comment_ids: list[int]) -> dict[int, Any]:
-    if not comment_ids:
-        return {}
-    stmt = sa.select(OfficialReply.comment_id, OfficialReply.author_label, OfficialReply.body)
-    rows = db.session.execute(stmt.where(_among(OfficialReply.comment_id, comment_ids)))
-    return {row.comment_id: row for row in rows}
