@@ -21,8 +21,11 @@ WORKDIR /app
 
 # pg_dump/pg_restore for `flask backup` (Debian bookworm: PostgreSQL 15, the server
 # version in docker-compose.yml; the client must not be older than the server).
+# WeasyPrint (the Auswertung as PDF) draws text with Pango; Liberation and DejaVu are the
+# fonts the print stylesheet names.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, read from pyproject.toml, so code changes keep this layer cached.

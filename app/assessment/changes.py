@@ -151,7 +151,7 @@ def _first_revisions(goal_ids: list[int]) -> dict[int, GoalRevision]:
     return {rev.goal_id: rev for rev in rows}
 
 
-def _looks_moved(goal: Goal, parent: Goal) -> bool:
+def looks_moved(goal: Goal, parent: Goal) -> bool:
     """A dotted code whose prefix is not its parent's code ("12.3.1" below "12.1")."""
     return "." in goal.code and goal.code.rsplit(".", 1)[0] != parent.code
 
@@ -167,7 +167,7 @@ def _structure(
         if since is not None and created is not None and created > since:
             added.append(node)
         parent = parents.get(node.goal.parent_id or 0)
-        if parent is not None and _looks_moved(node.goal, parent):
+        if parent is not None and looks_moved(node.goal, parent):
             moved.append(node)
     return added, moved
 

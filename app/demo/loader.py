@@ -21,6 +21,7 @@ from app.demo.content import DEMO_PASSWORD, USERS, DemoGoal, DemoProcess, DemoUs
 from app.demo.content_city import HF12
 from app.demo.content_county import COUNTY
 from app.demo.discussion import load_discussion
+from app.demo.evaluation import load_evaluation
 from app.demo.survey_loader import load_demo_survey
 from app.extensions import db
 from app.goals.editing import GoalTexts, create_goal
@@ -50,6 +51,7 @@ class ProcessReport:
     goals: int = 0
     goals_created: int = 0
     discussion_added: bool = False
+    evaluation_added: bool = False
     phases_created: int = 0
     roles_granted: int = 0
 
@@ -71,6 +73,7 @@ class LoadReport:
                 or p.phases_created
                 or p.roles_granted
                 or p.discussion_added
+                or p.evaluation_added
                 for p in self.processes
             )
         )
@@ -95,6 +98,7 @@ def load_demo(now: datetime | None = None) -> LoadReport:
         if demo.with_discussion:
             accounts = [user for _demo_user, user in users]
             process_report.discussion_added = load_discussion(process, accounts)
+            process_report.evaluation_added = load_evaluation(process, author)
         report.processes.append(process_report)
     report.survey_created = load_demo_survey()
     logger.info("demo content loaded (changed: %s)", report.changed)

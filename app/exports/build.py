@@ -31,6 +31,7 @@ from flask import current_app
 
 from app.db import utcnow
 from app.exports import formats
+from app.exports.auswertung.document import DocumentTooLargeError
 from app.exports.models import ExportJob, ExportKind, ExportStatus
 from app.exports.source import ExportError, Source
 from app.exports.storage import get_storage
@@ -199,7 +200,8 @@ def _build(job_id: int, token: str, beat: Heartbeat) -> None:
 
 def _fail(job_id: int, token: str, exc: Exception) -> None:
     db.session.rollback()
-    message = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+    shown = (ExportError, DocumentTooLargeError)  # messages written for staff
+    message = str(exc) if isinstance(exc, shown) else f"{type(exc).__name__}: {exc}"
     db.session.execute(
         _owned(job_id, token).values(
             status=ExportStatus.FAILED, error=message[:1000], finished_at=utcnow(), claim_token=None

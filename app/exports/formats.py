@@ -15,26 +15,36 @@ from typing import BinaryIO
 from flask_babel import force_locale
 
 from app.exports import writers
-from app.exports.assessment_table import AssessmentTable
+from app.exports.auswertung import writers as auswertung
 from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Progress, Source, Writer
 from app.exports.survey_data import files, sav
 
 
-def _assessment_csv(source: Source, out: BinaryIO, progress: Progress) -> int:
-    table = AssessmentTable(source.process(), dict(source.options)).table(source.locale)
-    return writers.write_csv(table, out, progress)
+def _auswertung(fmt: ExportFormat) -> Writer:
+    """The Abwägung/Auswertung writer of :mod:`app.exports.auswertung` for ``fmt``."""
+    writer = auswertung.WRITERS[fmt.value]
 
+    def write(source: Source, out: BinaryIO, progress: Progress) -> int:
+        process, options = source.process(), dict(source.options)
+        rows = auswertung.total(process, options)
+        return writer.write(process, options, source.locale, out, lambda done: progress(done, rows))
 
-def _assessment_xlsx(source: Source, out: BinaryIO, progress: Progress) -> int:
-    table = AssessmentTable(source.process(), dict(source.options)).table(source.locale)
-    return writers.write_xlsx(table, out, progress)
+    return Writer(write, writer.content_type, writer.extension)
 
 
 WRITERS: dict[tuple[ExportKind, ExportFormat], Writer] = {
     # The Abwägung / Auswertung of a process.
-    (ExportKind.ASSESSMENT, ExportFormat.XLSX): Writer(_assessment_xlsx, writers.XLSX_TYPE, "xlsx"),
-    (ExportKind.ASSESSMENT, ExportFormat.CSV): Writer(_assessment_csv, writers.CSV_TYPE, "csv"),
+    **{
+        (ExportKind.ASSESSMENT, fmt): _auswertung(fmt)
+        for fmt in (
+            ExportFormat.XLSX,
+            ExportFormat.CSV,
+            ExportFormat.ODS,
+            ExportFormat.DOCX,
+            ExportFormat.PDF,
+        )
+    },
     # Survey responses for statisticians.
     (ExportKind.SURVEY_RESPONSES, ExportFormat.XLSX): Writer(
         files.write_xlsx, writers.XLSX_TYPE, "xlsx"

@@ -14,12 +14,15 @@ from app.exports.models import ExportFormat, ExportKind
 from app.i18n import LANGUAGE_NAMES
 
 KIND_LABELS = {
-    ExportKind.ASSESSMENT: _l("Abwägung table (assessment of all contributions)"),
+    ExportKind.ASSESSMENT: _l("Auswertung: Abwägung table, Steckbrief and rating charts"),
     ExportKind.SURVEY_RESPONSES: _l("Survey responses (for statistics)"),
 }
 FORMAT_LABELS = {
     ExportFormat.XLSX: _l("Excel workbook (XLSX)"),
     ExportFormat.CSV: _l("CSV (semicolon-separated, UTF-8; survey responses: ZIP with codebook)"),
+    ExportFormat.ODS: _l("OpenDocument spreadsheet (ODS)"),
+    ExportFormat.DOCX: _l("Word document with Steckbrief and charts (DOCX)"),
+    ExportFormat.PDF: _l("PDF document with Steckbrief and charts"),
     ExportFormat.SAV: _l("SPSS data file (SAV; survey responses only)"),
 }
 

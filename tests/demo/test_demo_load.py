@@ -25,6 +25,7 @@ OPERATIVE_CODES = [
     for strategic, count in enumerate((3, 3, 6, 5, 3), start=1)
     for number in range(1, count + 1)
 ]
+ADDED_AFTER_PARTICIPATION = "12.5.4"  # the demo Abwägung adds it (app/demo/evaluation.py)
 
 
 def _load(runner: Any, *args: str) -> Any:
@@ -62,7 +63,13 @@ def test_load_creates_both_processes_with_their_goal_trees(app: Flask, runner: A
     ]
     titles = _titles(hf12)
     assert len(OPERATIVE_CODES) == 20
-    assert sorted(titles) == sorted(["12", *(f"12.{n}" for n in range(1, 6)), *OPERATIVE_CODES])
+    expected = [
+        "12",
+        *(f"12.{n}" for n in range(1, 6)),
+        *OPERATIVE_CODES,
+        ADDED_AFTER_PARTICIPATION,
+    ]
+    assert sorted(titles) == sorted(expected)
     assert titles["12"]["de"] == "Leistungsfähige und lernende Verwaltung"
     assert titles["12.1"]["de"] == "Zukunftsorientierte Verwaltungsentwicklung vorantreiben"
     assert f"12.1.1 {titles['12.1.1']['de']}" == "12.1.1 Motivierende Organisationskultur stärken"
@@ -70,7 +77,7 @@ def test_load_creates_both_processes_with_their_goal_trees(app: Flask, runner: A
 
     goals = {g.code: g for g in process_goals(hf12.id)}
     assert [g.level for g in goals.values()].count(0) == 1
-    for code in OPERATIVE_CODES:
+    for code in [*OPERATIVE_CODES, ADDED_AFTER_PARTICIPATION]:
         goal = goals[code]
         parent = goals[code.rsplit(".", 1)[0]]
         assert goal.level == 2 and goal.parent_id == parent.id
@@ -82,12 +89,14 @@ def test_load_creates_both_processes_with_their_goal_trees(app: Flask, runner: A
     assert county_titles["3.3"]["de"] == "Optimaler Partner für die kreisangehörigen Kommunen"
 
 
-def test_every_goal_is_revision_one_in_german_and_english(app: Flask, runner: Any) -> None:
+def test_every_goal_version_is_in_german_and_english(app: Flask, runner: Any) -> None:
     _load(runner)
     revisions = list(db.session.scalars(sa.select(GoalRevision)))
-    assert len(revisions) == _count(Goal) == 38
+    assert _count(Goal) == 39
+    # The demo Abwägung revised the field's title and three goals after the participation.
+    assert len(revisions) == 39 + 4
+    assert len([r for r in revisions if r.number == 2]) == 4
     for revision in revisions:
-        assert revision.number == 1
         assert revision.title.keys() == {"de", "en"}
         assert revision.body.keys() == {"de", "en"}
     easy = [r for r in revisions if r.easy_body.get("de")]
@@ -117,8 +126,8 @@ def test_loading_twice_changes_nothing(app: Flask, runner: Any) -> None:
     assert before == {
         "Process": 2,
         "Phase": 8,
-        "Goal": 38,
-        "GoalRevision": 38,
+        "Goal": 39,
+        "GoalRevision": 43,
         "User": 4,
         "ProcessRole": 4,
     }
@@ -157,7 +166,7 @@ def test_process_page_shows_the_demo_tree(app: Flask, runner: Any, client: Flask
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "12.2.2" in page and "Expanding digital services" in page
-    assert "26 goals" in page  # 1 field of action + 5 strategic + 20 operative goals
+    assert "27 goals" in page  # 1 field of action + 5 strategic + 21 operative goals
 
 
 def test_county_page_in_german(app: Flask, runner: Any, client: FlaskClient) -> None:
@@ -183,3 +192,21 @@ def test_goal_pages_render(app: Flask, runner: Any, client: FlaskClient, slug: s
     _load(runner)
     for goal in process_goals(_process(slug).id):
         assert client.get(f"/de/p/{slug}/goals/{goal.code}").status_code == 200
+
+
+def test_the_demo_abwaegung_assesses_links_and_answers(app: Flask, runner: Any) -> None:
+    from app.assessment.models import Assessment
+    from app.exports.auswertung.steckbrief import steckbriefe
+    from app.goals.services import goal_tree
+    from app.moderation.models import OfficialReply
+
+    _load(runner)
+    hf12 = _process(HF12)
+    assessments = list(db.session.scalars(sa.select(Assessment)))
+    assert len(assessments) == 16 and all(a.process_id == hf12.id for a in assessments)
+    assert len([a for a in assessments if a.goal_revision_id]) == 4
+    assert _count(OfficialReply) == 2
+    (brief,) = steckbriefe(hf12, goal_tree(hf12.id), "de")
+    assert brief.old_title == "Innovative Verwaltung"
+    assert [goal.code for goal in brief.added] == [ADDED_AFTER_PARTICIPATION]
+    assert not brief.moved

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import threading
 import time
@@ -19,9 +18,8 @@ from flask.testing import FlaskClient
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus
 from app.db import utcnow
-from app.exports import build, formats, recovery, services, writers
+from app.exports import build, recovery, services
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
-from app.exports.source import Source
 from app.exports.storage import DirectoryStorage, StorageError, get_storage
 from app.exports.survey_data.stream import read_ahead
 from app.extensions import db
@@ -137,22 +135,6 @@ def test_the_storage_publishes_a_file_only_when_it_is_complete(tmp_path: Path) -
         storage.delete("../etc/passwd")
 
 
-def test_xlsx_sheets_split_before_the_row_limit(
-    process: Process, comments: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 5)  # header + 4 rows per sheet
-    source = Source(ExportKind.ASSESSMENT, ExportFormat.XLSX, "en", process.id)
-    out = io.BytesIO()
-    assert formats.write(source, out, lambda done, total: None) == comments
-    book = openpyxl.load_workbook(out)
-    names = book.sheetnames
-    assert names == ["Assessment", "Assessment (2)", "Assessment (3)", "Summary"]
-    data = [book[name] for name in names[:3]]
-    assert all(sheet.cell(1, 1).value == "No." for sheet in data)
-    numbers = [row[0] for sheet in data for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert numbers == list(range(1, comments + 1))
-
-
 # --- expiry and clean-up -----------------------------------------------------------------
 
 
@@ -244,7 +226,7 @@ def test_an_attempt_that_lost_its_job_stops_and_leaves_no_file(
     app: Flask, process: Process, comments: int, sent: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The sweep gives up on a slow attempt; that attempt must not finish the job."""
-    monkeypatch.setattr("app.exports.assessment_table.CHUNK", 4)
+    monkeypatch.setattr("app.exports.auswertung.entries.CHUNK", 4)
     job = _request(process)
     original = build.ProgressReporter.__call__
 
@@ -300,12 +282,13 @@ def test_the_form_offers_only_formats_that_exist(
     staff_client: FlaskClient, process: Process
 ) -> None:
     page = staff_client.get(BASE).get_data(as_text=True)
-    for fmt in ("xlsx", "csv", "sav"):
+    for fmt in ("xlsx", "csv", "ods", "docx", "pdf", "sav"):
         assert f'value="{fmt}"' in page
-    for missing in ("docx", "pdf", "ods"):
-        assert f'value="{missing}"' not in page
-    response = submit(staff_client, BASE, {"kind": "assessment", "format": "pdf", "language": "en"})
+    response = submit(staff_client, BASE, {"kind": "assessment", "format": "sav", "language": "en"})
     assert response.status_code == 400
+    assert "This format is not available for what you chose to export." in response.get_data(
+        as_text=True
+    )
 
 
 def test_cli_writes_the_auswertung_with_a_progress_bar(
@@ -318,8 +301,10 @@ def test_cli_writes_the_auswertung_with_a_progress_bar(
     assert result.exit_code == 0, result.output
     assert f"{comments} rows written to {out}" in result.output
     book = openpyxl.load_workbook(out)
-    assert book.worksheets[0].max_row == comments + 1
-    assert book.worksheets[0].cell(1, 1).value == "Nr."
+    overview, *tables = book.worksheets
+    assert overview.title == "Übersicht"
+    assert sum(sheet.max_row - 1 for sheet in tables) == comments
+    assert all(sheet.cell(1, 1).value == "Nr." for sheet in tables)
     assert [p.name for p in tmp_path.iterdir()] == ["auswertung.xlsx"]
 
 
@@ -327,7 +312,7 @@ def test_cli_writes_the_auswertung_with_a_progress_bar(
     ("args", "message"),
     [
         (["auswertung", "nope", "--format", "csv"], "no process with the address 'nope'"),
-        (["auswertung", "hf12", "--format", "docx"], "'docx' is not one of 'xlsx', 'csv'"),
+        (["auswertung", "hf12", "--format", "sav"], "'sav' is not one of 'xlsx', 'csv', 'ods'"),
         (["auswertung", "hf12", "--format", "csv", "--lang", "fr"], "'fr' is not one of"),
         (["responses", "nope", "--format", "sav"], "no survey with the address 'nope'"),
         (["responses", "nope", "--format", "pdf"], "'pdf' is not one of 'xlsx', 'csv', 'sav'"),

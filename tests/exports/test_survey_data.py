@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from app.exports import formats
+from app.exports import formats, writers
 from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Source
 from app.extensions import db
@@ -479,3 +479,15 @@ def test_german_libreoffice_reads_the_csv_numbers_as_numbers(data: Sink, tmp_pat
     assert (first["q08"].value, first["q08"].data_type) == (2.5, "n")
     assert (paper["q03"].value, paper["q03"].data_type) == (-1, "n")
     assert first["day"].value == datetime(2024, 5, 2)
+
+
+def test_xlsx_sheets_split_before_the_row_limit(
+    data: Sink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)  # a header and two rows per sheet
+    book = openpyxl.load_workbook(io.BytesIO(_write(data, ExportFormat.XLSX)))
+    assert book.sheetnames == ["Data", "Data (2)", "Codebook"]
+    sheets = book.worksheets[:2]
+    assert all(sheet.cell(1, 1).value == "id" for sheet in sheets)
+    ids = [row[0] for sheet in sheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ids == [1, 2, 3, 4]

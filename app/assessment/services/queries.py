@@ -19,7 +19,15 @@ from app.comments.models import Channel, Comment, CommentStatus
 from app.goals.models import Goal
 from app.participation.models import StakeholderGroup
 from app.processes.models import Process
-from app.surveys.models import Answer, Question, QuestionKind, Response, ResponseState, Survey
+from app.surveys.models import (
+    Answer,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseState,
+    Survey,
+)
 
 # Contributions that are assessed: visible ones and those a moderator hid.
 LISTED_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
@@ -120,7 +128,12 @@ def listed_comments(process: Process) -> sa.Select[Comment]:
 
 
 def open_answers(process: Process) -> sa.Select[Answer]:
-    """Non-empty open answers of submitted responses to the process's surveys."""
+    """Non-empty open answers of submitted responses to the process's surveys.
+
+    Open answers are the text questions' answers and the texts written for an
+    "other" option ("Sonstiges: …") of a choice question.
+    """
+    other_options = sa.select(Option.id).where(Option.is_other.is_(True))
     stmt = (
         sa.select(Answer)
         .join(Response, Response.id == Answer.response_id)
@@ -130,7 +143,7 @@ def open_answers(process: Process) -> sa.Select[Answer]:
         .where(
             Survey.process_id == process.id,
             Response.state == ResponseState.SUBMITTED,
-            Question.kind.in_(TEXT_KINDS),
+            sa.or_(Question.kind.in_(TEXT_KINDS), Answer.option_id.in_(other_options)),
             sa.func.trim(sa.func.coalesce(Answer.value_text, "")) != "",
         )
     )
