@@ -63,6 +63,8 @@ def _language(lang: str | None) -> str:
 
 def _run(source: Source, out: str, label: str) -> None:
     target = Path(out)
+    if not target.parent.is_dir():
+        raise click.BadParameter(f"the folder {target.parent} does not exist", param_hint="--out")
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     bar = _Bar(label)
     try:

@@ -327,6 +327,18 @@ def test_cli_refuses_unknown_slugs_formats_and_languages_with_code_2(
     assert not (tmp_path / "x").exists()
 
 
+def test_cli_refuses_an_output_folder_that_does_not_exist_with_code_2(
+    runner: Any, process: Process, tmp_path: Path
+) -> None:
+    out = tmp_path / "missing" / "auswertung.pdf"
+    result = runner.invoke(
+        args=["export", "auswertung", "hf12", "--format", "csv", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"the folder {out.parent} does not exist" in result.output
+    assert not out.parent.exists()
+
+
 def test_read_ahead_stops_its_thread_and_passes_errors_on(
     app: Flask, process: Process, comments: int
 ) -> None:
