@@ -199,6 +199,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("pages.accessibility", GET): everyone(OK),
     ("pages.accessibility", POST): everyone(OK),
     ("pages.easy_language", GET): everyone(OK),
+    ("pages.privacy", GET): everyone(OK),
     ("pages.sign_language", GET): everyone(OK),
     # contributions (participation.services.gate; edit and delete: the author only)
     ("comments.create", POST): contributors(OK, GATE_REFUSAL),
