@@ -7,15 +7,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from app.accounts.models import User
 from app.accounts.services import check_password
 from app.core import honeypot, policy
 from app.core.security import submitted_email_key
+from app.core.staff_area import acting_user
 from app.extensions import db, limiter
 from app.privacy import erasure, guest_access, subjects, takeout
 from app.privacy.forms import DeleteAccountForm, GuestDeleteForm, GuestRequestForm
 from app.privacy.subjects import Subject
 
 MAILS_PER_ADDRESS = "3 per hour;10 per day"  # as for registration and password reset
+
+
+def _signed_in() -> User:
+    user = acting_user()
+    assert user is not None  # login_required
+    return user
 
 
 def _zip(subject: Subject) -> ResponseReturnValue:
@@ -37,7 +45,7 @@ def my_data() -> str:
 
 @login_required
 def download() -> ResponseReturnValue:
-    return _zip(subjects.of_user(current_user))
+    return _zip(subjects.of_user(_signed_in()))
 
 
 @login_required
@@ -49,7 +57,7 @@ def delete_account() -> ResponseReturnValue:
     if form.validate_on_submit():
         if check_password(current_user, form.password.data or ""):
             erasure.erase(
-                subjects.of_user(current_user),
+                subjects.of_user(_signed_in()),
                 remove_contributions=bool(form.remove_contributions.data),
             )
             db.session.commit()

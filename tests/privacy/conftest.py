@@ -18,8 +18,8 @@ from tests.factories import make_goal, make_process
 GOAL = "/en/p/hf12/goals/1"
 RATE = f"{GOAL}/rate"
 RATINGS = {"q_direction": "4", "q_importance": "5", "q_ambition": "1"}
-GUEST_DATA_LINK = re.compile(r"/my-data/guest/(\S+)")
-CONFIRM_LINK = re.compile(r"/participate/confirm/(\S+)")
+GUEST_DATA_LINK = re.compile(r"/[a-z]{2}/my-data/guest/(\S+)")
+CONFIRM_LINK = re.compile(r"/[a-z]{2}/participate/confirm/(\S+)")
 
 
 @pytest.fixture
