@@ -144,6 +144,7 @@ def _register_cli(app: Flask) -> None:
     from app.exports.cli import export_cli
     from app.goals.cli import goals_cli
     from app.ops.cli import backup_cli
+    from app.privacy.cli import privacy_cli
     from app.results.cli import results_cli
     from app.surveys.cli import survey_cli
 
@@ -156,6 +157,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _init_logging() -> None:

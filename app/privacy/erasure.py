@@ -8,7 +8,7 @@ and would otherwise keep a person's opinion); survey responses are unlinked, or
 deleted with ``remove_contributions``. Counters change in SQL in the same transaction
 and every affected process and survey is marked dirty for its rebuild.
 
-SQLite does not enforce ``ON DELETE``; :func:`_delete` applies the declared rules
+SQLite does not enforce ``ON DELETE``; ``rows.delete_rows`` applies the declared rules
 itself, so both databases end in the same state. Functions flush, never commit.
 """
 
@@ -25,6 +25,7 @@ from app.comments.models import Comment, CommentStatus, CommentVote, Report
 from app.comments.services import bump, change_status
 from app.extensions import db
 from app.goals.models import Goal
+from app.privacy.rows import delete_rows
 from app.privacy.subjects import Subject
 from app.ratings.models import Rating
 from app.results.tasks import schedule_process_recount
@@ -46,29 +47,6 @@ class Erased:
     responses_deleted: int = 0
     processes: set[int] = field(default_factory=set)
     surveys: set[int] = field(default_factory=set)
-
-
-def _delete(table_name: str, ids: list[int]) -> None:
-    """Delete rows by id after applying the ON DELETE rules that point at them."""
-    if not ids:
-        return
-    for table in db.metadata.tables.values():
-        for fk in table.foreign_keys:
-            if fk.column.table.name != table_name or fk.column.name != "id":
-                continue
-            column = fk.parent
-            if fk.ondelete == "SET NULL":
-                db.session.execute(sa.update(table).where(column.in_(ids)).values({column: None}))
-            elif fk.ondelete == "CASCADE" and table.name != table_name:
-                if "id" in table.c:
-                    child_ids = list(
-                        db.session.scalars(sa.select(table.c.id).where(column.in_(ids)))
-                    )
-                    _delete(table.name, child_ids)
-                else:
-                    db.session.execute(sa.delete(table).where(column.in_(ids)))
-    target = db.metadata.tables[table_name]
-    db.session.execute(sa.delete(target).where(target.c.id.in_(ids)))
 
 
 def _votes(participant_ids: list[int], erased: Erased) -> None:
@@ -152,7 +130,7 @@ def _responses(user_id: int, remove: bool, erased: Erased) -> None:
     if remove:  # unlinking changes no count; deleting does
         erased.surveys.update(r.survey_id for r in submitted)
         erased.responses_deleted = len(submitted)
-    _delete("survey_response", drop)
+    delete_rows("survey_response", drop)
     if keep:
         db.session.execute(sa.update(Response).where(Response.id.in_(keep)).values(user_id=None))
     db.session.execute(sa.delete(Participation).where(Participation.subject == f"user:{user_id}"))
@@ -187,11 +165,11 @@ def erase(subject: Subject, *, remove_contributions: bool) -> Erased:
     record(action, audited, actor=None, after=_summary(erased, remove_contributions))
     for participant in subject.participants:
         db.session.expunge(participant)
-    _delete("participant", participant_ids)
+    delete_rows("participant", participant_ids)
     if subject.user is not None:
         user = subject.user
         db.session.expunge(user)
-        _delete("user", [user.id])
+        delete_rows("user", [user.id])
     _rebuild(erased)
     db.session.flush()
     logger.info("%s: %s", action, _summary(erased, remove_contributions))
