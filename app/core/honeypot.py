@@ -29,6 +29,14 @@ class HoneypotField(StringField):
         )
 
 
+def filled_in(formdata: Any) -> bool:
+    """The same for a form written by hand (``<input name="website">``)."""
+    if (formdata.get(FIELD_NAME) or "").strip():
+        logger.info("honeypot filled in on a hand-written form; nothing stored")
+        return True
+    return False
+
+
 def caught(form: Any) -> bool:
     """True if a honeypot field of ``form`` was filled in (logged without its value)."""
     for field in form:
