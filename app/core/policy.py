@@ -104,6 +104,12 @@ def can_publish_consent(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_export_identities(user: Any) -> bool:
+    """Exports that tie answers to a person (survey responses with their invitation
+    code): admins only, with a reason that is audited (app.exports.services)."""
+    return is_admin(user)
+
+
 def can_delete_own_account(user: Any) -> bool:
     """Self-service deletion ("Konto löschen"); an admin account is removed by another
     admin, so that the site never loses its last one by a click."""
