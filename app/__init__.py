@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.pages.views import bp as pages_bp
     from app.participation.services import set_participant_cookie
     from app.participation.views import bp as participation_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
     from app.staff.routes import bp as staff_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ratings_bp, url_prefix="/<lang_code>")
     app.register_blueprint(comments_bp, url_prefix="/<lang_code>")
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(privacy_bp, url_prefix="/<lang_code>")
     app.register_blueprint(api_reference_bp, url_prefix="/<lang_code>")
     app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
@@ -142,6 +144,7 @@ def _register_cli(app: Flask) -> None:
     from app.exports.cli import export_cli
     from app.goals.cli import goals_cli
     from app.ops.cli import backup_cli
+    from app.privacy.cli import privacy_cli
     from app.results.cli import results_cli
     from app.surveys.cli import survey_cli
 
@@ -154,6 +157,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _init_logging() -> None:

@@ -195,4 +195,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         **_mail_settings(instance_path),
         **_export_settings(instance_path),
+        # app.privacy.retention: days after a process or survey ended (or after an
+        # unconfirmed registration) until guest e-mails, drafts and code links go.
+        "PRIVACY_RETENTION_DAYS": float(os.environ.get("PRIVACY_RETENTION_DAYS", "90")),
     }

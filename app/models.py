@@ -10,6 +10,7 @@ from app.moderation.models import ModerationNote, OfficialReply
 from app.ops.models import OutboxTask
 from app.pages.models import AccessibilityFeedback, SitePage
 from app.participation.models import Participant
+from app.privacy.models import ConsentVersion
 from app.processes.models import Phase, Process
 from app.ratings.models import Rating, RatingQuestion
 from app.results.models import Aggregate
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "CommentVote",
+    "ConsentVersion",
     "ExportJob",
     "Goal",
     "GoalRevision",

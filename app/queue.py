@@ -32,6 +32,7 @@ TASK_MODULES = (
     "app.exports.tasks",
     "app.ops.heartbeat",
     "app.ops.outbox",
+    "app.privacy.tasks",
     "app.results.tasks",
     "app.surveys.tasks",
 )

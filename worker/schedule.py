@@ -26,6 +26,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "app.exports.tasks.recover_exports",
         "schedule": 60.0,
     },
+    "privacy-retention": {
+        "task": "app.privacy.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+    },
     "clean-up-exports": {
         "task": "app.exports.tasks.clean_up_exports",
         "schedule": 3600.0,

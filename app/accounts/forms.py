@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.core.honeypot import HoneypotField
 
 _email = [
     DataRequired(_l("Please enter your e-mail address.")),
@@ -45,6 +46,8 @@ class RegisterForm(FlaskForm):
             EqualTo("password", _l("The passwords do not match.")),
         ],
     )
+
+    website = HoneypotField()
 
 
 class LoginForm(FlaskForm):

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services, tokens
 from app.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from app.core import honeypot
 from app.core.security import form_shown_again, submitted_email_key
 from app.extensions import db, limiter
 from app.i18n import current_lang
@@ -43,6 +44,8 @@ def _send_verification(user: services.User) -> None:
 @limiter.limit(MAILS_PER_ADDRESS, methods=["POST"], key_func=submitted_email_key)
 def register() -> str | Response:
     form = RegisterForm()
+    if form.validate_on_submit() and honeypot.caught(form):
+        return redirect(url_for("accounts.check_mail"))  # a bot: as if registered
     if form.validate_on_submit():
         existing = services.find_user_by_email(form.email.data or "")
         if existing is not None:

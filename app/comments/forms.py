@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.comments.listing import Sort
 from app.comments.models import ReportReason
 from app.comments.text import normalize
+from app.core.honeypot import HoneypotField
 from app.i18n import tr_text
 from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import ParticipantKind, StakeholderGroup
@@ -112,6 +113,7 @@ class CommentForm(BodyForm):
         ],
     )
     notify = BooleanField(_l("Notify me by e-mail when someone replies"))
+    website = HoneypotField()
     idempotency_key = HiddenField(default=new_idempotency_key)
 
     def __init__(

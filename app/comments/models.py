@@ -81,6 +81,10 @@ class Comment(db.Model):  # type: ignore[name-defined]
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    # The consent text in force when it was written (app.privacy.consent).
+    consent_version_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("consent_version.id")
+    )
     # Counters kept in the same transaction as the rows they count (sorting, display).
     support_up: so.Mapped[int] = so.mapped_column(default=0)
     support_down: so.Mapped[int] = so.mapped_column(default=0)

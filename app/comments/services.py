@@ -24,6 +24,7 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, StakeholderGroup
 from app.participation.services import request_guest_confirmation
+from app.privacy.consent import version_for_contribution
 from app.processes.models import ModerationMode, Process
 from app.queue import enqueue_on_commit
 from app.results.tasks import schedule_process_recount
@@ -87,6 +88,7 @@ def create_comment(
         body=draft.body,
         status=initial_status(process, participant),
         idempotency_key=draft.idempotency_key,
+        consent_version_id=version_for_contribution(),
     )
     try:
         with db.session.begin_nested():

@@ -21,6 +21,7 @@ from app.comments.forms import (
 from app.comments.labels import CHANNEL_LABELS
 from app.comments.models import Comment, CommentStatus, ReportReason
 from app.comments.text import render_comment
+from app.core import honeypot
 from app.extensions import db, limiter
 from app.goals import page as goal_page
 from app.goals import services as goal_services
@@ -129,6 +130,9 @@ def _save(
     process: Process, goal: Goal, form: CommentForm, parent: Comment | None
 ) -> Response | None:
     """Store the comment and redirect; None if the form must be shown again."""
+    if honeypot.caught(form):  # a bot: the answer of success, nothing stored
+        flash(_("Your comment is published."), "success")
+        return redirect(_goal_url(goal, process))
     key = form.key
     earlier = services.find_by_key(key) if key else None
     if earlier is not None:  # a retried or double-clicked form

@@ -99,6 +99,23 @@ def can_edit_site_pages(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_publish_consent(user: Any) -> bool:
+    """A new wording of the consent to contributing (app.privacy.consent): admins only."""
+    return is_admin(user)
+
+
+def can_export_identities(user: Any) -> bool:
+    """Exports that tie answers to a person (survey responses with their invitation
+    code): admins only, with a reason that is audited (app.exports.services)."""
+    return is_admin(user)
+
+
+def can_delete_own_account(user: Any) -> bool:
+    """Self-service deletion ("Konto löschen"); an admin account is removed by another
+    admin, so that the site never loses its last one by a click."""
+    return bool(getattr(user, "is_authenticated", False)) and not user.is_admin
+
+
 # --- results and surveys ---------------------------------------------------------
 
 

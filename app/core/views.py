@@ -32,6 +32,7 @@ def _policy_helpers() -> dict[str, Any]:
     """Templates ask the policy, never the user's attributes (header links, edit links)."""
     return {
         "can_edit_site_pages": policy.can_edit_site_pages,
+        "can_publish_consent": policy.can_publish_consent,
         "can_enter_staff_area": policy.can_enter_staff_area,
         "can_moderate_anywhere": policy.can_moderate_anywhere,
         "can_view_audit": policy.can_view_audit,

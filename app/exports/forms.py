@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from app.exports.formats import WRITERS, formats_for
 from app.exports.models import ExportFormat, ExportKind
@@ -62,6 +62,14 @@ class ExportForm(FlaskForm):
     only_assessed = BooleanField(
         _l("Only assessed contributions"),
         description=_l("Only for the Abwägung table."),
+    )
+    reason = TextAreaField(
+        _l("Reason for exporting invitation codes"),
+        validators=[Length(max=500)],
+        description=_l(
+            "Only for survey responses linked to invitation codes: administrators only; "
+            "the reason is kept in the audit log."
+        ),
     )
 
     def set_choices(self, languages: list[str], surveys: list[tuple[int, str]]) -> None:

@@ -20,7 +20,7 @@ from app.exports.tasks import build_export
 from app.extensions import db
 from app.processes.models import Process
 from app.queue import enqueue_on_commit
-from app.surveys.models import Survey
+from app.surveys.models import AccessMode, Survey
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +89,19 @@ def request_export(
     options: dict[str, Any] | None = None,
     survey: Survey | None = None,
     requested_by: User | None = None,
+    reason: str = "",
 ) -> tuple[ExportJob, bool]:
     """A queued job for this export; (job, False) if an identical one is still pending.
 
     The process row is locked (PostgreSQL) so two simultaneous clicks see each other.
+    An export with identities (:func:`with_identities`) needs a ``reason``; it is
+    audited with the request. Who may ask for one is ``policy.can_export_identities``.
     """
     if kind == ExportKind.SURVEY_RESPONSES and (survey is None or survey.process_id != process.id):
         raise ValueError("a survey of this process is required")
+    identities = kind == ExportKind.SURVEY_RESPONSES and with_identities(survey)
+    if identities and not reason.strip():
+        raise ValueError("an export with identities needs a reason")
     if formats.writer_for(kind, fmt) is None:
         raise ValueError(f"there is no {fmt} export of {kind}")
     survey_id = survey.id if kind == ExportKind.SURVEY_RESPONSES and survey else None
@@ -106,7 +112,7 @@ def request_export(
         if recovery.is_dead(existing) and recovery.requeue_job(existing.id):
             logger.warning("export %s was dead; queued again for a repeated request", existing.id)
             db.session.refresh(existing)
-        _audit_request("export.request_repeated", existing, requested_by)
+        _audit_request("export.request_repeated", existing, requested_by, reason, identities)
         return existing, False
     job = ExportJob(
         process_id=process.id,
@@ -121,13 +127,29 @@ def request_export(
     db.session.flush()
     prune_jobs(process)
     enqueue_on_commit(build_export, job.id)
-    _audit_request("export.request", job, requested_by)
+    _audit_request("export.request", job, requested_by, reason, identities)
     logger.info("export %s (%s, %s) requested for process %s", job.id, kind, fmt, process.id)
     return job, True
 
 
-def _audit_request(action: str, job: ExportJob, actor: User | None) -> None:
-    after = {"kind": job.kind, "format": job.format, "locale": job.locale, "options": job.options}
+def with_identities(survey: Survey | None) -> bool:
+    """Survey data that keeps each response's invitation code: the code leads back to
+    the letter, and so to a person. Every other export names nobody ("Bürger:in N",
+    response numbers)."""
+    return survey is not None and survey.access_mode == AccessMode.CODE and not survey.anonymised
+
+
+def _audit_request(
+    action: str, job: ExportJob, actor: User | None, reason: str = "", identities: bool = False
+) -> None:
+    after: dict[str, Any] = {
+        "kind": job.kind,
+        "format": job.format,
+        "locale": job.locale,
+        "options": job.options,
+    }
+    if identities:
+        after |= {"with_identities": True, "reason": reason.strip()}
     record(action, job, actor=actor, process_id=job.process_id, after=after)
 
 

@@ -7,8 +7,10 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.core import policy
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
@@ -74,6 +76,10 @@ def start(slug: str) -> ResponseReturnValue:
         return _index(process, form, surveys), 400
     kind = ExportKind(form.kind.data)
     survey = next((s for s in surveys if str(s.id) == form.survey.data), None)
+    if kind == ExportKind.SURVEY_RESPONSES and services.with_identities(survey):
+        refusal = _identity_refusal(process, form, surveys)
+        if refusal is not None:
+            return refusal
     job, created = services.request_export(
         process,
         kind=kind,
@@ -82,6 +88,7 @@ def start(slug: str) -> ResponseReturnValue:
         options=form.options(),
         survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
         requested_by=acting_user(),
+        reason=form.reason.data or "",
     )
     db.session.commit()
     if created:
@@ -89,6 +96,21 @@ def start(slug: str) -> ResponseReturnValue:
     else:
         flash(_("This export is already being built; here is its progress."), "info")
     return redirect(url_for(".job", slug=slug, job_id=job.id))
+
+
+def _identity_refusal(
+    process: Process, form: ExportForm, surveys: list[Survey]
+) -> ResponseReturnValue | None:
+    """Survey data with invitation codes: admins only, and only with a reason."""
+    if not policy.can_export_identities(current_user):
+        form.survey.errors = [
+            _("Responses linked to invitation codes are exported by administrators only.")
+        ]
+    elif not (form.reason.data or "").strip():
+        form.reason.errors = [_("Please give the reason for exporting invitation codes.")]
+    else:
+        return None
+    return _index(process, form, surveys), 400
 
 
 @bp.route("/p/<slug>/<int:job_id>")

@@ -17,6 +17,7 @@ class PageKey(enum.StrEnum):
     EASY_LANGUAGE = "easy_language"  # §4 BITV 2.0: the site explained in Leichte Sprache
     SIGN_LANGUAGE = "sign_language"  # §4 BITV 2.0: the site explained in DGS (a video)
     ACCESSIBILITY = "accessibility"  # Erklärung zur Barrierefreiheit
+    PRIVACY = "privacy"  # Datenschutzerklärung (Art. 13 DSGVO)
 
 
 class SitePage(db.Model):  # type: ignore[name-defined]

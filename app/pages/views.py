@@ -1,4 +1,5 @@
-"""Leichte Sprache, Gebärdensprache, Erklärung zur Barrierefreiheit (§4, §7 BITV 2.0)."""
+"""Leichte Sprache, Gebärdensprache, Erklärung zur Barrierefreiheit (§4, §7 BITV 2.0),
+Datenschutzerklärung (Art. 13 DSGVO)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def accessibility() -> ResponseReturnValue:
     )
 
 
+@bp.route("/datenschutz")
+def privacy() -> str:
+    return render_template("pages/privacy.html", page=services.page(PageKey.PRIVACY))
+
+
 @bp.route("/staff/site/pages/<key>", methods=["GET", "POST"])
 @login_required
 def edit_page(key: str) -> ResponseReturnValue:
@@ -79,6 +85,7 @@ _PUBLIC_ENDPOINTS = {
     PageKey.EASY_LANGUAGE: "easy_language",
     PageKey.SIGN_LANGUAGE: "sign_language",
     PageKey.ACCESSIBILITY: "accessibility",
+    PageKey.PRIVACY: "privacy",
 }
 
 

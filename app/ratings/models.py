@@ -63,5 +63,9 @@ class Rating(db.Model):  # type: ignore[name-defined]
     value: so.Mapped[int]
     # False while a guest has not confirmed the e-mail address; not counted then.
     confirmed: so.Mapped[bool] = so.mapped_column(default=True)
+    # The consent text in force when it was written (app.privacy.consent).
+    consent_version_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("consent_version.id")
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)

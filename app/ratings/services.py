@@ -19,6 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant
+from app.privacy.consent import version_for_contribution
 from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
 from app.results.services import process_counts
@@ -120,7 +121,11 @@ def save_ratings(
     if goal.process_id != process.id:
         raise RatingError("goal of another process")
     _check(rating_questions(process), answers)
-    values = {"confirmed": participant.is_confirmed, "updated_at": utcnow()}
+    values = {
+        "confirmed": participant.is_confirmed,
+        "updated_at": utcnow(),
+        "consent_version_id": version_for_contribution(),
+    }
     for question_id, value in answers.items():
         _upsert(goal.id, question_id, participant.id, values | {"value": value})
     db.session.flush()

@@ -302,6 +302,10 @@ class Response(db.Model):  # type: ignore[name-defined]
     )
     batch_label: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     weight: so.Mapped[float] = so.mapped_column(default=1.0)
+    # The consent text in force when it was submitted online (app.privacy.consent).
+    consent_version_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("consent_version.id")
+    )
 
     survey: so.Mapped[Survey] = so.relationship()
     code = so.relationship("InvitationCode")

@@ -152,6 +152,8 @@ SURVEY_START = row(
     staff=to("surveys.page"),
     admin=to("surveys.page"),
 )
+# policy.can_delete_own_account: every account but an admin's
+SELF_DELETION = row(LOGIN, OK, OK, OK, OK, OK, OK, OK, DENIED)
 NO_RESPONSE_YET = to("surveys.intro", "error")  # a fresh browser has no response to go on
 
 
@@ -199,6 +201,17 @@ POLICY: dict[tuple[str, str], Access] = {
     ("pages.accessibility", GET): everyone(OK),
     ("pages.accessibility", POST): everyone(OK),
     ("pages.easy_language", GET): everyone(OK),
+    ("pages.privacy", GET): everyone(OK),
+    # privacy self-service: own data for every account; guests by a mailed link
+    ("privacy.my_data", GET): signed_in(OK),
+    ("privacy.download", GET): signed_in(OK),
+    ("privacy.delete_account", GET): SELF_DELETION,
+    ("privacy.delete_account", POST): SELF_DELETION,  # no password sent: the form again
+    ("privacy.guest_request", GET): everyone(OK),
+    ("privacy.guest_request", POST): everyone(OK),
+    ("privacy.guest_data", GET): everyone(OK),
+    ("privacy.guest_download", GET): everyone(OK),
+    ("privacy.guest_delete", POST): everyone(OK),  # not confirmed: the form again
     ("pages.sign_language", GET): everyone(OK),
     # contributions (participation.services.gate; edit and delete: the author only)
     ("comments.create", POST): contributors(OK, GATE_REFUSAL),
@@ -266,6 +279,8 @@ POLICY: dict[tuple[str, str], Access] = {
     ("translate.edit", GET): process_staff(OK),
     ("translate.edit", POST): process_staff(to("translate.edit")),
     # site pages and accessibility feedback
+    ("privacy.consent_versions", GET): admins(OK),
+    ("privacy.consent_versions", POST): admins(OK),  # an empty text: the form again
     ("pages.edit_page", GET): admins(OK),
     ("pages.edit_page", POST): admins(to("pages.accessibility")),
     ("pages.feedback_list", GET): staff_area(OK),

@@ -32,6 +32,7 @@ from app.moderation import services as moderation
 from app.pages import services as page_services
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.participation.services import request_guest_confirmation
+from app.privacy import guest_access
 from app.processes.editing import save_phase
 from app.processes.models import Phase, PhaseKind, Process
 from app.staff.offline_services import OfflineInput, enter_offline_comment
@@ -55,6 +56,7 @@ ROLES = (
     "admin",
 )
 CONFIRM_LINK = re.compile(r"/participate/confirm/(\S+)")
+GUEST_DATA_LINK = re.compile(r"/my-data/guest/(\S+)")
 
 
 @dataclass
@@ -221,17 +223,24 @@ def _tokens(app: Flask, outbox: list[Any]) -> dict[str, str]:
     """Real links: verification and reset of a new account, a guest's confirmation."""
     newcomer = make_user("new@example.org", "Neu", verified=False)
     guest = Participant(kind=ParticipantKind.GUEST, pseudonym="Gast", email="gast@example.org")
-    db.session.add(guest)
+    known = Participant(kind=ParticipantKind.GUEST, pseudonym="Bekannt", email="known@example.org")
+    known.confirmed_at = utcnow()
+    db.session.add_all([guest, known])
     db.session.flush()
     with app.test_request_context("/en/"):
         request_guest_confirmation(guest)
         db.session.commit()  # the mail is sent after the commit
         found = CONFIRM_LINK.search(outbox[-1].body)
         assert found, "the guest confirmation mail has no link"
+        assert guest_access.request_link(known.email or "")
+        db.session.commit()
+        data_link = GUEST_DATA_LINK.search(outbox[-1].body)
+        assert data_link, "the guest data mail has no link"
         return {
             "accounts.verify.token": tokens.verification_token(newcomer),
             "accounts.reset_password.token": tokens.reset_token(newcomer),
             "participation.confirm.token": found.group(1),
+            "privacy.token": data_link.group(1),
         }
 
 

@@ -53,6 +53,8 @@ PUBLIC = {
     "easy-language": "/leichte-sprache",
     "sign-language": "/gebaerdensprache",
     "accessibility-statement": "/barrierefreiheit",
+    "privacy-notice": "/datenschutz",
+    "guest-data-request": "/my-data/guest",
     "survey-list": "/surveys/",
     "survey-intro": f"/surveys/{SURVEY}/",
     "login": "/account/login",

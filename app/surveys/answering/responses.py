@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
+from app.privacy.consent import version_for_contribution
 from app.results.triggers import survey_changed
 from app.surveys import codes
 from app.surveys.answering import gate
@@ -161,7 +162,7 @@ def submit_response(response: Response, now: datetime | None = None) -> bool:
     if missing is not None:
         raise IncompleteResponseError(missing)
     _drop_hidden(response.id, survey, answers)
-    return accept(response, now or utcnow())
+    return accept(response, now or utcnow(), consent_version_id=version_for_contribution())
 
 
 def _drop_hidden(response_id: int, survey: Survey, answers: Answers) -> None:
@@ -179,10 +180,11 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone).date()
 
 
-def accept(response: Response, now: datetime) -> bool:
+def accept(response: Response, now: datetime, *, consent_version_id: int | None = None) -> bool:
     """Mark the response submitted (once: a conditional UPDATE), use up its code,
     record who took part and, for an anonymised survey, drop the links. Online and
-    paper responses are accepted here alike; False if it had been accepted before."""
+    paper responses are accepted here alike; False if it had been accepted before.
+    An online response records the consent version it was submitted under."""
     survey = response.survey
     day = local_day(now)
     result = db.session.execute(
@@ -193,6 +195,7 @@ def accept(response: Response, now: datetime) -> bool:
             submitted_on=day,
             submitted_at=None if survey.anonymised else now,
             resume_token_hash=None,
+            consent_version_id=consent_version_id,
         )
         .execution_options(synchronize_session=False)
     )

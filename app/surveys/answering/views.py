@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
-from app.core import policy
+from app.core import honeypot, policy
 from app.extensions import db, limiter
 from app.surveys import codes, lookups
 from app.surveys.answering import browser, gate
@@ -142,6 +142,8 @@ def _no_code_entered() -> bool:
 def start(slug: str) -> Any:
     survey = _survey(slug)
     intro_url = url_for("surveys.intro", slug=slug)
+    if honeypot.filled_in(request.form):  # a bot: no response, no cookie
+        return redirect(intro_url)
     try:
         gate.check_account(survey, _user_id())  # before this browser gets a cookie
     except SurveyRefusedError as refused:
