@@ -29,6 +29,7 @@ bp = Blueprint("api_reference", __name__, template_folder="templates")
 
 STATUS_TEXTS = {
     "200": _l("The answer."),
+    "202": _l("Being counted: ask again after `Retry-After` seconds."),
     "304": _l("Not modified: the copy you hold (its ETag) is current."),
     "400": _l("A query parameter is unknown or has an invalid value; `errors` names it."),
     "404": _l("Not found, or not public."),
