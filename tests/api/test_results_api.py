@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.processes.models import ResultsVisibility
-from app.surveys.models import ResultsVisibility as SurveyVisibility
-from app.surveys.models import SurveyState
 from app.participation.models import ParticipantKind, StakeholderGroup
+from app.processes.models import ResultsVisibility
 from app.ratings.services import rating_questions, save_ratings
 from app.results import snapshots
+from app.surveys.models import ResultsVisibility as SurveyVisibility
+from app.surveys.models import SurveyState
 from tests.api.conftest import OpenData, _participant, _say, get_json
 from tests.factories import make_process, make_survey, unaudited
 
