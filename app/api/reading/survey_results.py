@@ -23,6 +23,7 @@ from sqlalchemy import orm as so
 from app.api.reading.common import localized
 from app.core import policy
 from app.extensions import db
+from app.processes.models import Process
 from app.results import snapshots
 from app.results.build import CROSSTAB_SCOPE
 from app.results.models import Aggregate
@@ -56,7 +57,10 @@ def by_slug(slug: str) -> Survey | None:
     stmt = (
         public_by_id()
         .where(Survey.slug == slug)
-        .options(so.contains_eager(Survey.process), so.lazyload(Survey.sections))
+        .options(
+            so.contains_eager(Survey.process).lazyload(Process.phases),
+            so.lazyload(Survey.sections),
+        )
     )
     return cast("Survey | None", db.session.scalars(stmt).first())
 
@@ -171,9 +175,30 @@ class Labels:
 
     @classmethod
     def of(cls, survey: Survey, lang: str) -> Labels:
-        questions = {q.id: q for q in survey.questions}
-        options = {o.id: o for q in questions.values() for o in q.options}
-        rows = {r.id: r for q in questions.values() for r in q.rows}
+        """Three queries, whatever the number of questions (no relationship loading)."""
+        of_survey = (
+            sa.select(Question.id)
+            .join(Section, Section.id == Question.section_id)
+            .where(Section.survey_id == survey.id)
+        )
+        questions = {
+            q.id: q
+            for q in db.session.scalars(
+                sa.select(Question)
+                .where(Question.id.in_(of_survey))
+                .options(so.lazyload(Question.options), so.lazyload(Question.rows))
+            )
+        }
+        options = {
+            o.id: o
+            for o in db.session.scalars(sa.select(Option).where(Option.question_id.in_(of_survey)))
+        }
+        rows = {
+            r.id: r
+            for r in db.session.scalars(
+                sa.select(MatrixRow).where(MatrixRow.question_id.in_(of_survey))
+            )
+        }
         return cls(lang, survey.default_locale, questions, options, rows)
 
     def text(self, value: dict[str, str] | None) -> dict[str, Any]:
