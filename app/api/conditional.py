@@ -27,7 +27,7 @@ from typing import Any
 from flask import Response, current_app, request
 
 # Bump when the shape of an answer changes, so cached copies are not revalidated.
-FORMAT = "1"
+FORMAT = "2"  # 2: process results carry the Trialog split
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without asking
 CACHE_ENTRIES = 256
 CACHE_LARGEST = 4 * 1024 * 1024  # bodies above this size are not kept

@@ -70,3 +70,31 @@ class ContributionParams(SinceParams):
             "example": "12.1",
         },
     )
+
+
+FILTER_PATTERN = r"^[0-9]{1,10}:.{1,64}$"  # <question id>:<option value>
+QUESTION_PATTERN = r"^[0-9]{1,10}$"
+
+
+class SurveyResultsParams(LangParams):
+    filter = ma.fields.String(
+        validate=validate.Regexp(FILTER_PATTERN),
+        metadata={
+            "description": N_(
+                "Only the respondents in one group: `<question id>:<option value>` of a "
+                "demographic question (see `crosstab.groups` or the questions' options). "
+                "A group too small to publish answers with `filter.hidden: true`."
+            ),
+            "example": "41:lehre",
+        },
+    )
+    crosstab = ma.fields.String(
+        validate=validate.Regexp(QUESTION_PATTERN),
+        metadata={
+            "description": N_(
+                "Every question split by the groups of this demographic question (its id): "
+                "counts, column and row percentages per group. Not together with `filter`."
+            ),
+            "example": "41",
+        },
+    )

@@ -21,11 +21,15 @@ from app.api.spec import api
 from app.extensions import db
 from app.goals.models import Goal
 from app.processes.models import Process
+from app.results.survey_snapshot import GROUPING_KINDS
+from app.surveys.lookups import public_by_id
+from app.surveys.models import Question, Section, Survey
 
 bp = Blueprint("api_reference", __name__, template_folder="templates")
 
 STATUS_TEXTS = {
     "200": _l("The answer."),
+    "202": _l("Being counted: ask again after `Retry-After` seconds."),
     "304": _l("Not modified: the copy you hold (its ETag) is current."),
     "400": _l("A query parameter is unknown or has an invalid value; `errors` names it."),
     "404": _l("Not found, or not public."),
@@ -87,8 +91,22 @@ def describe_type(schema: dict[str, Any]) -> str:
     return text
 
 
-def _example_values() -> dict[str, str]:
-    """Real values for the example links: the newest published process, its first goal."""
+SURVEY_PATHS = "/api/v1/surveys/"
+
+
+def _example_values() -> dict[str, dict[str, str]]:
+    """Real values for the example links: the newest published process and its first
+    goal, the newest public survey (for the survey paths, whose ``slug`` is a survey's)."""
+    survey = db.session.scalar(
+        public_by_id().with_only_columns(Survey.slug).order_by(Survey.id.desc()).limit(1)
+    )
+    return {
+        "processes": _process_values(),
+        "surveys": {"slug": survey} if survey else {},
+    }
+
+
+def _process_values() -> dict[str, str]:
     process = db.session.scalar(
         sa.select(Process).where(Process.is_published).order_by(Process.id.desc()).limit(1)
     )
@@ -129,10 +147,11 @@ def _parameters(path_item: dict[str, Any], operation: dict[str, Any]) -> list[Pa
     ]
 
 
-def operations(document: dict[str, Any], values: dict[str, str]) -> list[Operation]:
+def operations(document: dict[str, Any], values: dict[str, dict[str, str]]) -> list[Operation]:
     found = []
     for path, item in document["paths"].items():
         operation = item["get"]
+        kind = "surveys" if path.startswith(SURVEY_PATHS) else "processes"
         found.append(
             Operation(
                 operation_id=operation["operationId"],
@@ -145,7 +164,7 @@ def operations(document: dict[str, Any], values: dict[str, str]) -> list[Operati
                     for status in sorted(operation["responses"], key=lambda s: (s == "default", s))
                 ],
                 returns=_returns(operation),
-                example=_example(path, values),
+                example=_example(path, values[kind]),
             )
         )
     return found
@@ -168,6 +187,38 @@ def schemas(document: dict[str, Any]) -> list[SchemaDoc]:
     return docs
 
 
+@dataclass
+class SurveyExample:
+    """The journalist's example: a public survey's results by municipality (or by
+    another demographic question, where the survey asks none for the municipality)."""
+
+    survey: Survey
+    question: Question
+    value: str
+
+
+def survey_example() -> SurveyExample | None:
+    """The newest public survey with a demographic question to split its results by."""
+    found = db.session.execute(
+        public_by_id()
+        .join(Section, Section.survey_id == Survey.id)
+        .join(Question, Question.section_id == Section.id)
+        .add_columns(Question)
+        .where(
+            Question.is_demographic.is_(True),
+            Question.kind.in_(GROUPING_KINDS),
+        )
+        .order_by(Survey.id.desc(), Question.id)
+    ).all()
+    if not found:
+        return None
+    newest = [(s, q) for s, q in found if s.id == found[0][0].id]
+    municipality = [(s, q) for s, q in newest if q.setting("preset") == "municipality"]
+    survey, question = (municipality or newest)[0]
+    options = [o for o in question.options if not o.is_no_answer]
+    return SurveyExample(survey, question, options[0].value) if options else None
+
+
 @bp.route("/open-data")
 def reference() -> str:
     document = api.spec.to_dict()
@@ -183,4 +234,5 @@ def reference() -> str:
         operations=operations(document, values),
         schemas=schemas(document),
         processes=published,
+        survey_example=survey_example(),
     )

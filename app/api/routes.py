@@ -11,6 +11,11 @@ SLUG = {
     "in": "path",
     "description": N_("The process's identifier, as in its web address (see /processes)."),
 }
+SURVEY = {
+    "name": "slug",
+    "in": "path",
+    "description": N_("The survey's identifier, as in its web address (see /surveys)."),
+}
 CODE = {"name": "code", "in": "path", "description": N_("The goal's code, e.g. 12.1.")}
 
 bp.add_url_rule("/openapi.json", endpoint="openapi", view_func=views.openapi_document)
@@ -41,6 +46,12 @@ bp.add_url_rule(
     parameters=[SLUG],
 )
 bp.add_url_rule("/surveys", endpoint="surveys", view_func=views.survey_list)
+bp.add_url_rule(
+    "/surveys/<slug>/results",
+    endpoint="survey_results",
+    view_func=views.survey_results,
+    parameters=[SURVEY],
+)
 bp.add_url_rule(
     "/processes/<slug>/datapackage.zip",
     endpoint="datapackage",

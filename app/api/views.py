@@ -14,18 +14,27 @@ from http import HTTPStatus
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, send_file
+from flask import Response, abort, current_app, send_file
 from kombu.exceptions import OperationalError
+from webargs.flaskparser import abort as reject
 from werkzeug.exceptions import ServiceUnavailable
 
 from app.api import dump, tasks, versions
 from app.api.blueprint import bp
-from app.api.conditional import answer
-from app.api.params import ContributionParams, LangParams, NoParams, PageParams, SinceParams
+from app.api.conditional import answer, encode
+from app.api.params import (
+    ContributionParams,
+    LangParams,
+    NoParams,
+    PageParams,
+    SinceParams,
+    SurveyResultsParams,
+)
 from app.api.reading import contributions as contribution_reading
 from app.api.reading import processes as process_reading
 from app.api.reading import results as result_reading
 from app.api.reading import revisions as revision_reading
+from app.api.reading import survey_results as survey_result_reading
 from app.api.reading import surveys as survey_reading
 from app.api.reading.common import decode_cursor
 from app.api.schemas.contributions import (
@@ -35,6 +44,7 @@ from app.api.schemas.contributions import (
 )
 from app.api.schemas.processes import ProcessDetailSchema, ProcessListSchema
 from app.api.schemas.results import ProcessResultsSchema, SurveyListSchema
+from app.api.schemas.survey_results import ResultsPendingSchema, SurveyResultsSchema
 from app.api.spec import api
 from app.assessment.services.visibility import assessments_visible
 from app.core import policy
@@ -44,7 +54,9 @@ from app.goals.models import Goal
 from app.goals.services import get_goal_or_404
 from app.i18n import N_
 from app.processes.models import Process
+from app.results import triggers
 from app.results.services import process_counts
+from app.surveys.models import Survey
 
 logger = logging.getLogger(__name__)
 View = Callable[..., Response]
@@ -274,6 +286,103 @@ def survey_list(limit: int, cursor: str | None = None, lang: str | None = None) 
         return SurveyListSchema().dump({"items": items, "next_cursor": next_cursor, "limit": limit})
 
     return answer(survey_reading.version(rows, now), build)
+
+
+def _public_survey(slug: str) -> Survey:
+    survey = survey_result_reading.by_slug(slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _bad_query(**errors: str) -> None:
+    reject(400, messages={"query": {name: [text] for name, text in errors.items()}})
+
+
+def _selection(
+    survey: Survey, filter_: str | None, crosstab: str | None
+) -> survey_result_reading.Selection:
+    """The group or cross-tab asked for; a 400 naming the parameter if there is none."""
+    if filter_ is not None and crosstab is not None:
+        both = "Use either `filter` or `crosstab`, not both."
+        _bad_query(filter=both, crosstab=both)
+    if crosstab is not None:
+        if not survey_result_reading.is_grouping_question(survey.id, int(crosstab)):
+            _bad_query(crosstab=f"Question {crosstab} is no demographic question of this survey.")
+        return survey_result_reading.Selection(crosstab=int(crosstab))
+    if filter_ is not None:
+        question, value = filter_.split(":", 1)
+        option = survey_result_reading.grouping_option(survey.id, int(question), value)
+        if option is None:
+            _bad_query(
+                filter=f"No option `{value}` of a demographic question {question} in this survey."
+            )
+        return survey_result_reading.Selection(int(question), option, value)
+    return survey_result_reading.Selection()
+
+
+PENDING_RETRY = 10  # seconds: the rebuild is queued 3 s after the request and takes a few
+
+
+def _pending(survey: Survey) -> Response:
+    """202: the snapshot is being counted (off the request); ask again later."""
+    body = {
+        "status": "pending",
+        "retry_after": PENDING_RETRY,
+        "detail": "The results are being counted; please ask again shortly.",
+    }
+    response = current_app.response_class(encode(body), status=202, mimetype="application/json")
+    response.headers["Retry-After"] = str(PENDING_RETRY)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.doc(
+    operationId="getSurveyResults",
+    summary=N_("Results of a survey"),
+    description=N_(
+        "The survey's results from the stored snapshot, with small counts hidden: every "
+        "question overall, for one group of respondents (`filter`, e.g. one "
+        "municipality), or split by the groups of a demographic question (`crosstab`), "
+        "weighted figures next to the unweighted ones where the survey is weighted. "
+        "Empty while the survey does not publish its results. Nothing is counted on "
+        "request: while the results are being counted the answer is 202 with "
+        "Retry-After."
+    ),
+)
+@bp.arguments(SurveyResultsParams, location="query", as_kwargs=True)
+@bp.alt_response(
+    202,
+    schema=ResultsPendingSchema,
+    description=N_("Being counted: ask again after `Retry-After` seconds."),
+    success=True,
+)
+@documented(SurveyResultsSchema, 400, 404, 503)
+def survey_results(
+    slug: str,
+    lang: str | None = None,
+    filter: str | None = None,  # the documented parameter's name
+    crosstab: str | None = None,
+) -> Response:
+    survey, now = _public_survey(slug), utcnow()
+    selection = _selection(survey, filter, crosstab)
+    version = survey_result_reading.version(survey, selection, now)
+    if version is None:
+        # Not stored yet: queue the count (once; eager without Redis, so it is there now).
+        if triggers.survey_changed(survey.id):
+            db.session.commit()
+            version = survey_result_reading.version(survey, selection, now)
+        if version is None:
+            return _pending(survey)
+    shown = lang or survey.default_locale
+
+    def build() -> Any:
+        data = survey_result_reading.survey_results(survey, selection, shown, now)
+        if data is None:  # removed between the version and now
+            raise ServiceUnavailable(retry_after=PENDING_RETRY)
+        return SurveyResultsSchema().dump(data)
+
+    return answer(version, build)
 
 
 # --- the contract ----------------------------------------------------------------------

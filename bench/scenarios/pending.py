@@ -25,11 +25,6 @@ def results_page(ctx: Context) -> Metrics:
     return not_built("results_page.rps", "results_page.vs_floor")
 
 
-def api_results(ctx: Context) -> Metrics:
-    """``/api/v1/surveys/<slug>/results``, wrk (target >= 300 req/s); vs floor."""
-    return not_built("api_results.rps", "api_results.vs_floor")
-
-
 def export_xlsx_100k(ctx: Context) -> Metrics:
     """Auswertung XLSX of 100,000 contributions (<= 20 s, <= 300 MB worker RSS), against
     raw XlsxWriter writing the same table (``vs_raw`` <= 2)."""

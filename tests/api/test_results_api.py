@@ -11,11 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
+from app.participation.models import ParticipantKind, StakeholderGroup
 from app.processes.models import ResultsVisibility
+from app.ratings.services import rating_questions, save_ratings
+from app.results import snapshots
 from app.surveys.models import ResultsVisibility as SurveyVisibility
 from app.surveys.models import SurveyState
-from tests.api.conftest import OpenData, get_json
-from tests.factories import make_process, make_survey
+from tests.api.conftest import OpenData, _participant, _say, get_json
+from tests.factories import make_process, make_survey, unaudited
 
 RESULTS = "/api/v1/processes/hf12/results"
 
@@ -73,3 +76,65 @@ def test_public_surveys_only(client: FlaskClient, app: Flask) -> None:
     survey = body["items"][0]
     assert survey["state"] == "open" and survey["results_public"] is True
     assert survey["links"]["page"] == "/de/surveys/offen/"
+
+
+def _raters(data: OpenData, group: StakeholderGroup, count: int, value: int) -> None:
+    """``count`` participants who declared ``group`` in a comment and rated goal 12.1."""
+    questions = {q.key: q.id for q in rating_questions(data.process)}
+    goal = data.goals["12.1"]
+    with unaudited():
+        for n in range(count):
+            person = _participant(ParticipantKind.ANONYMOUS, f"{group.value}-{n}")
+            _say(data.process, goal, person, f"Als {group.value}: {n}", group=group)
+            save_ratings(data.process, goal, person, {questions["direction"]: value + n % 2})
+    db.session.commit()
+
+
+def test_trialog_split_per_stakeholder_group_is_suppressed(
+    client: FlaskClient, opendata: OpenData
+) -> None:
+    _raters(opendata, StakeholderGroup.COUNCIL, 8, 4)
+    _raters(opendata, StakeholderGroup.CITIZEN, 6, 2)
+    _raters(opendata, StakeholderGroup.ADMINISTRATION, 2, 3)
+    _raters(opendata, StakeholderGroup.ORGANISATION, 3, 1)
+    body = get_json(client, RESULTS)
+    culture = _goal(body, "12.1")["trialog"]
+    public = snapshots.public_process(opendata.process.id)
+    assert public is not None
+    stored = public["ratings"][str(opendata.goals["12.1"].id)]
+    assert culture["raters"] == stored["raters"] == 3 + 8 + 6 + 2 + 3
+    groups = {g["group"]: g for g in culture["groups"]}
+    assert groups["council"] == {"group": "council", "raters": 8, "hidden": False}
+    assert groups["citizen"]["raters"] == 9  # the three of the fixture are citizens too
+    # Two and three raters are too few, and hidden together (5 ≥ k): no figures.
+    assert groups["administration"]["hidden"] and groups["administration"]["raters"] is None
+    assert groups["organisation"]["hidden"] and groups["organisation"]["raters"] is None
+    direction = next(q for q in culture["questions"] if q["key"] == "direction")
+    columns = {c["group"]: c for c in direction["groups"]}
+    assert columns["administration"]["hidden"] and columns["administration"]["counts"] == []
+    council = {c["value"]: c for c in columns["council"]["counts"]}
+    assert council[4]["suppressed"] and council[4]["count"] is None  # four of eight
+    assert columns["council"]["n"] == 8
+    # Every number equals the public view's; hidden ones are null; none is below 5.
+    for key, question in stored["questions"].items():
+        shown = next(q for q in culture["questions"] if q["key"] == key)
+        for group, dist in question["groups"].items():
+            column = next(c for c in shown["groups"] if c["group"] == group)
+            if dist.get("hidden"):
+                assert column["hidden"] and column["n"] is None
+                continue
+            counts = [o["count"] for o in dist["options"]]
+            assert [c["count"] for c in column["counts"]] == counts
+    small = [
+        n
+        for q in culture["questions"]
+        for d in [q["overall"], *q["groups"]]
+        for n in [d["n"], d["valid"], *(c["count"] for c in d["counts"])]
+        if n is not None and 0 < n < 5
+    ]
+    assert not small, small
+
+
+def test_no_trialog_before_the_first_count(client: FlaskClient, opendata: OpenData) -> None:
+    body = get_json(client, RESULTS)
+    assert _goal(body, "12.2")["trialog"] is None  # no ratings on it

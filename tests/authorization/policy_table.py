@@ -175,6 +175,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("api.contributions", GET): everyone(OK),
     ("api.process_results", GET): everyone(OK),
     ("api.surveys", GET): everyone(OK),
+    ("api.survey_results", GET): everyone(OK),  # visible: false until they are public
     ("api.datapackage", GET): everyone(OK),  # built at once without a broker
     ("api_reference.reference", GET): everyone(OK),
     # accounts (the links carry a signed token)

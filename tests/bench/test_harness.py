@@ -104,6 +104,8 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
             assert (metrics[key] != NOT_BUILT) is built, key
     assert metrics["floor.rps"] > 0
     assert metrics["goal_page.queries"] > 0
+    assert metrics["api_results.rps"] > 0
+    assert 0 < result["details"]["api_results"]["queries"] <= 10
     for scenario in ("survey_submit", "comment_post"):
         assert metrics[f"{scenario}.lost"] == 0
         assert metrics[f"{scenario}.dupes"] == 0

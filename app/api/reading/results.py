@@ -14,6 +14,7 @@ from app.goals.services import flatten, goal_tree
 from app.processes.models import Process, ResultsVisibility
 from app.ratings.models import SCALE_VALUES, RatingQuestion
 from app.ratings.services import SCALE_LABELS, rating_questions
+from app.results import snapshots
 from app.results.models import Aggregate
 
 
@@ -53,8 +54,61 @@ def _question_result(question: RatingQuestion, counts: dict[str, int]) -> dict[s
     }
 
 
+# --- the Trialog: ratings per stakeholder group, suppressed -------------------------------
+
+
+def _distribution(dist: dict[str, Any]) -> dict[str, Any]:
+    """A public (suppressed) rating distribution: hidden ones carry no number."""
+    if dist.get("hidden"):
+        return {"hidden": True, "n": None, "valid": None, "mean": None, "counts": []}
+    stats = dist.get("stats") or {}
+    return {
+        "hidden": False,
+        "n": dist.get("n"),
+        "valid": dist.get("valid"),
+        "mean": stats.get("mean"),
+        "counts": [
+            {
+                "value": option["id"],
+                "count": option.get("count"),
+                "percent": option.get("pct"),
+                "valid_percent": option.get("vpct"),
+                "suppressed": bool(option.get("suppressed")),
+            }
+            for option in dist.get("options", [])
+        ],
+    }
+
+
+def _trialog(public: dict[str, Any] | None, groups: list[str]) -> dict[str, Any] | None:
+    """One goal's ratings overall and per stakeholder group, as the public results
+    page of the process shows them (``snapshots.public_process``)."""
+    if public is None:
+        return None
+    by_group = public["raters_by_group"]
+    return {
+        "raters": public["raters"],
+        "groups": [
+            {"group": g, "raters": by_group.get(g), "hidden": by_group.get(g) is None}
+            for g in groups
+        ],
+        "questions": [
+            {
+                "key": key,
+                "overall": _distribution(question["overall"]),
+                "groups": [
+                    {"group": g} | _distribution(question["groups"].get(g, {"hidden": True}))
+                    for g in groups
+                ],
+            }
+            for key, question in public["questions"].items()
+        ],
+    }
+
+
 def _goals(proc: Process, stored: Aggregate | None, questions: list[RatingQuestion]) -> list[Any]:
     per_goal = (stored.data if stored else {}).get("per_goal", {})
+    public = snapshots.public_process(proc.id) or {"ratings": {}, "groups": []}
     rows = []
     for node in flatten(goal_tree(proc.id)):
         numbers = per_goal.get(str(node.goal.id), {})
@@ -65,6 +119,9 @@ def _goals(proc: Process, stored: Aggregate | None, questions: list[RatingQuesti
                 "ratings": int(numbers.get("ratings", 0)),
                 "mean_agreement": numbers.get("mean_agreement"),
                 "questions": [_question_result(q, distribution.get(q.key, {})) for q in questions],
+                "trialog": _trialog(
+                    public["ratings"].get(str(node.goal.id)), list(public["groups"])
+                ),
             }
         )
     return rows

@@ -46,6 +46,65 @@ class QuestionResultSchema(ma.Schema):
     counts = nested_field(AnswerCountSchema, "One entry per possible answer.", many=True)
 
 
+GROUP_FIELD_DESCRIPTION = (
+    "Stakeholder group: citizen (Stadtgesellschaft), council (Gemeinderat), "
+    "administration (Verwaltung) or organisation; a rater's group is the one declared "
+    "on their latest comment in the process, else citizen."
+)
+
+
+class TrialogCountSchema(ma.Schema):
+    value = int_field("The answer's value.")
+    count = int_field("How many gave it; null when suppressed.", nullable=True)
+    percent = described(ma.fields.Float(required=True, allow_none=True), "Share of n, in percent.")
+    valid_percent = described(
+        ma.fields.Float(required=True, allow_none=True),
+        "Share of the answers other than 'no answer', in percent.",
+    )
+    suppressed = described(
+        ma.fields.Boolean(required=True), "Hidden by small-cell suppression (fewer than 5)."
+    )
+
+
+class TrialogDistributionSchema(ma.Schema):
+    hidden = described(
+        ma.fields.Boolean(required=True), "Hidden entirely: too few raters (or group)."
+    )
+    n = int_field("Raters who answered.", nullable=True)
+    valid = int_field(
+        "Of them, without 'no answer'; null when that would reveal a cell.", nullable=True
+    )
+    mean = described(
+        ma.fields.Float(required=True, allow_none=True),
+        "Mean of the scale (without 'no answer'), one decimal; null where hidden.",
+    )
+    counts = nested_field(TrialogCountSchema, "One entry per answer.", many=True)
+
+
+class TrialogGroupColumnSchema(TrialogDistributionSchema):
+    group = described(ma.fields.String(required=True), GROUP_FIELD_DESCRIPTION)
+
+
+class TrialogQuestionSchema(ma.Schema):
+    key = str_field("The rating question's key.")
+    overall = nested_field(TrialogDistributionSchema, "Everyone.")
+    groups = nested_field(TrialogGroupColumnSchema, "Per stakeholder group.", many=True)
+
+
+class TrialogRatersSchema(ma.Schema):
+    group = described(ma.fields.String(required=True), GROUP_FIELD_DESCRIPTION)
+    raters = int_field("Raters in this group; null when hidden.", nullable=True)
+    hidden = described(
+        ma.fields.Boolean(required=True), "Too few raters (or the rest would be): no figures."
+    )
+
+
+class TrialogSchema(ma.Schema):
+    raters = int_field("Participants who rated the goal.")
+    groups = nested_field(TrialogRatersSchema, "Raters per stakeholder group.", many=True)
+    questions = nested_field(TrialogQuestionSchema, "Per rating question.", many=True)
+
+
 class GoalResultSchema(ma.Schema):
     goal = str_field("Code of the goal.")
     ratings = int_field("Participants who rated this goal.")
@@ -54,6 +113,13 @@ class GoalResultSchema(ma.Schema):
         "Mean of the agreement answers (1-5, without 'no answer').",
     )
     questions = nested_field(QuestionResultSchema, "Per rating question.", many=True)
+    trialog = nested_field(
+        TrialogSchema,
+        "The Trialog: the ratings overall and per stakeholder group, with counts below "
+        "5 hidden (as on the process's public results page); null before the first count "
+        "or without ratings.",
+        nullable=True,
+    )
 
 
 class ProcessResultsSchema(ma.Schema):
