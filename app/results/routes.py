@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.core import policy
 from app.core.staff_area import staff_only
 from app.results import public_views, staff_views
 
 results_bp = Blueprint("results", __name__, template_folder="templates")
+# Templates of other features ask whether to link to the results pages.
+results_bp.add_app_template_global(policy.can_see_survey_results)
+results_bp.add_app_template_global(policy.can_see_rating_results)
 results_bp.add_url_rule("/surveys/<slug>/results", view_func=public_views.survey)
 results_bp.add_url_rule("/surveys/<slug>/results/crosstab", view_func=public_views.crosstab)
 results_bp.add_url_rule("/p/<slug>/results", view_func=public_views.process)

@@ -312,3 +312,19 @@ def test_process_results_follow_the_visibility(client: FlaskClient, rated: Any) 
     rated.results_visibility = ProcessVisibility.STAFF
     db.session.commit()
     assert client.get(f"/en/p/{rated.slug}/results").status_code == 404
+
+
+def test_survey_process_and_staff_pages_link_to_the_results(
+    client: FlaskClient, made: ResultsSurvey, rated: Any
+) -> None:
+    intro = f"/en/surveys/{made.survey.slug}/"
+    assert _url(made) not in client.get(intro).get_data(as_text=True)  # not public yet
+    _public(made)
+    assert _url(made) in client.get(intro).get_data(as_text=True)
+    process_page = client.get(f"/en/p/{rated.slug}/").get_data(as_text=True)
+    assert f"/en/p/{rated.slug}/results" in process_page
+    login_as(client, make_user("admin@example.org", is_admin=True))
+    staff_page = client.get(f"/en/staff/surveys/{made.survey.id}/").get_data(as_text=True)
+    assert f"/en/staff/results/surveys/{made.survey.id}/" in staff_page
+    staff_process = client.get(f"/en/staff/p/{rated.slug}/").get_data(as_text=True)
+    assert f"/en/staff/results/p/{rated.slug}/" in staff_process
