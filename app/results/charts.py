@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
+WIDTH = 480
 LABEL_H = 18  # a label line above its bar
 BAR_H = 16
 GAP = 10
@@ -62,18 +62,20 @@ def _text(x: float, y: float, text: str, css: str = "chart-label", anchor: str =
 
 def _axis(top: float, left: float, span: float, ticks: list[tuple[float, str]]) -> list[str]:
     out = []
-    for position, label in ticks:
+    for index, (position, label) in enumerate(ticks):
         x = left + position * span
         out.append(
             f'<line x1="{_num(x)}" y1="0" x2="{_num(x)}" y2="{_num(top)}" class="chart-grid"/>'
         )
-        out.append(_text(x, top + 15, label, "chart-tick", "middle"))
+        # The outer labels stay inside the picture.
+        anchor = "start" if index == 0 else "end" if index == len(ticks) - 1 else "middle"
+        out.append(_text(x, top + 15, label, "chart-tick", anchor))
     return out
 
 
 def choice_bars(bars: list[Bar], hidden_text: str) -> Markup:
     """One bar per option, 0 to 100 %, with its Wilson interval as a whisker."""
-    left, span = 8.0, WIDTH - 70.0
+    left, span = 8.0, WIDTH - 64.0
     body: list[str] = []
     y = 0.0
     for bar in bars:
@@ -124,10 +126,12 @@ def diverging_bars(stacks: list[Stack]) -> Markup:
     left, span = 8.0, WIDTH - 16.0
     centre, scale = left + span / 2, span / 200
     body: list[str] = []
+    label_h = LABEL_H if any(stack.label for stack in stacks) else 0
     y = 0.0
     for stack in stacks:
-        body.append(_text(left, y + 13, stack.label))
-        top = y + LABEL_H
+        if label_h:
+            body.append(_text(left, y + 13, stack.label))
+        top = y + label_h
         classes = point_classes(len(stack.shares))
         half = len(stack.shares) / 2
         below = sum(stack.shares[: int(half)])
@@ -150,7 +154,7 @@ def diverging_bars(stacks: list[Stack]) -> Markup:
 
 def timeline(days: list[tuple[str, int]], first_label: str, last_label: str) -> Markup:
     """Responses per day as a line; the y axis starts at zero."""
-    height, left, bottom = 180.0, 40.0, 150.0
+    height, left, bottom = 170.0, 36.0, 140.0
     span = WIDTH - left - 10
     peak = max((n for _d, n in days), default=0) or 1
     step = span / max(len(days) - 1, 1)

@@ -226,7 +226,7 @@ def _likert(view: QuestionView, weighted: bool) -> None:
         view.chart_withheld = bool(shown)
         return
     stacks = [
-        charts.Stack(item.label or view.prompt, [_share(c, weighted) or 0.0 for c in item.cells])
+        charts.Stack(item.label or "", [_share(c, weighted) or 0.0 for c in item.cells])
         for item in shown
     ]
     view.chart = charts.diverging_bars(stacks)
@@ -236,21 +236,29 @@ def _likert(view: QuestionView, weighted: bool) -> None:
     points = len(first.cells)
     top = sum(_share(c, weighted) or 0.0 for c in first.cells[points - points // 2 :])
     bottom = sum(_share(c, weighted) or 0.0 for c in first.cells[: points // 2])
-    view.summary = _(
-        "%(top)s chose one of the upper two points of the scale, %(bottom)s one of the lower "
-        "two (of %(valid)s valid answers%(row)s).",
-        top=pct_text(top),
-        bottom=pct_text(bottom),
-        valid=format_decimal(first.valid or 0),
-        row=f"; {first.label}" if first.label else "",
-    )
+    args = {
+        "top": pct_text(top),
+        "bottom": pct_text(bottom),
+        "valid": format_decimal(first.valid or 0),
+    }
     if points < 4:
         view.summary = _(
             "%(top)s chose the upper, %(bottom)s the lower end of the scale "
             "(of %(valid)s valid answers).",
-            top=pct_text(top),
-            bottom=pct_text(bottom),
-            valid=format_decimal(first.valid or 0),
+            **args,
+        )
+    elif first.label:
+        view.summary = _(
+            "“%(row)s”: %(top)s chose one of the upper two points of the scale, %(bottom)s one "
+            "of the lower two (of %(valid)s valid answers).",
+            row=first.label,
+            **args,
+        )
+    else:
+        view.summary = _(
+            "%(top)s chose one of the upper two points of the scale, %(bottom)s one of the "
+            "lower two (of %(valid)s valid answers).",
+            **args,
         )
 
 
