@@ -328,3 +328,24 @@ def test_survey_process_and_staff_pages_link_to_the_results(
     assert f"/en/staff/results/surveys/{made.survey.id}/" in staff_page
     staff_process = client.get(f"/en/staff/p/{rated.slug}/").get_data(as_text=True)
     assert f"/en/staff/results/p/{rated.slug}/" in staff_process
+
+
+def test_staff_see_weighted_and_unweighted_side_by_side(
+    admin_client: FlaskClient, made: ResultsSurvey
+) -> None:
+    from app.results.margins import MarginEntry, save_margins
+
+    shares = {"lehre": 40, "velpke": 35, "nord": 25}
+    town = made.q["town"]
+    entries = [MarginEntry(town.id, made.option("town", v).id, s) for v, s in shares.items()]
+    save_margins(made.survey, entries, trim_cap=20.0, source="Zensus 2022")
+    db.session.commit()
+    data = rebuild(made)
+    assert data["weighted"]
+    html = admin_client.get(f"/en/staff/results/surveys/{made.survey.id}/").get_data(as_text=True)
+    section = _section(html, made.q["single"].id)
+    entry = next(e for e in data["questions"] if e["id"] == made.q["single"].id)
+    car = entry["items"][0]["options"][0]
+    assert "Weighted %" in section and "% of valid answers" in section
+    assert f"{car['vpct']:.1f} %" in section and f"{car['wvpct']:.1f} %" in section
+    assert "design effect" in html
