@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.privacy.routes import bp as privacy_bp
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
+    from app.results.routes import results_bp, results_staff_bp
     from app.staff.routes import bp as staff_bp
     from app.surveys.routes import survey_staff_bp, surveys_bp
     from app.translate.views import bp as translate_bp
@@ -133,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_reference_bp, url_prefix="/<lang_code>")
     app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
+    app.register_blueprint(results_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(results_staff_bp, url_prefix="/<lang_code>/staff/results")
     app.after_request(set_participant_cookie)
 
 

@@ -303,6 +303,14 @@ POLICY: dict[tuple[str, str], Access] = {
     ("exports.job", GET): process_staff(OK),
     ("exports.status", GET): process_staff(OK),
     ("exports.download", GET): process_staff(OK),
+    # results pages: the world's survey shows results after it closes (it is open),
+    # so only its staff see them; the process shows its ratings at once
+    ("results.survey", GET): process_staff_preview(OK),
+    ("results.crosstab", GET): process_staff_preview(OK),
+    ("results.process", GET): everyone(OK),
+    ("results_staff.survey", GET): process_staff(OK),
+    ("results_staff.crosstab", GET): process_staff(OK),
+    ("results_staff.process", GET): process_staff(OK),
     # the survey builder (a survey of the process; without one: admins only)
     ("survey_staff.index", GET): staff_area(OK),
     ("survey_staff.create", GET): staff_area(OK),  # into a process they manage

@@ -288,6 +288,8 @@ def build_world(app: Flask, outbox: list[Any]) -> World:
         "target_lang": "en",
         "surveys.slug": s["survey"].slug,
         "api.survey_results.slug": s["survey"].slug,
+        "results.survey.slug": s["survey"].slug,
+        "results.crosstab.slug": s["survey"].slug,
         "surveys.resume_link.token": answered["resume_code"],
         "number": 1,
         "survey_id": s["survey"].id,

@@ -1,0 +1,153 @@
+"""Public results pages: a survey (filtered by a demographic group or not), its
+cross-tabs, and the goal ratings of a process (the Trialog).
+
+Served from stored snapshots only (``app.results.snapshots``, suppressed); when a
+snapshot is missing the page says the results are being computed and a rebuild is
+queued (``presenting.queue_missing``). Whether the public sees results at all is
+``policy.can_see_survey_results`` / ``can_see_rating_results``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app.core import policy
+from app.extensions import db
+from app.processes.services import get_process_or_404
+from app.results import presenting, process_presenting, snapshots
+from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
+from app.surveys.lookups import get_survey_or_404
+from app.surveys.models import Survey
+
+
+def _survey(slug: str) -> Survey:
+    survey = get_survey_or_404(slug)
+    # Results that are not (yet) public are not admitted to exist.
+    visible = policy.can_view_survey(current_user, survey)
+    if not visible or not policy.can_see_survey_results(current_user, survey):
+        abort(404)
+    return survey
+
+
+def _computing(template: str, **context: Any) -> str:
+    db.session.commit()  # the queued rebuild (if any) goes out after the commit
+    return render_template(template, computing=True, **context)
+
+
+def survey(slug: str) -> str:
+    survey = _survey(slug)
+    data = snapshots.public_survey(survey.id)
+    if data is None:
+        presenting.queue_missing(SURVEY_SCOPE, survey.id)
+        return _computing("results/survey.html", survey=survey, staff=False)
+    labels = presenting.Labels.of(survey)
+    context = _filter_context(survey, data, labels)
+    return render_template("results/survey.html", survey=survey, staff=False, **context)
+
+
+def _filter_context(
+    survey: Survey, data: dict[str, Any], labels: presenting.Labels
+) -> dict[str, Any]:
+    option_id = request.args.get("group", type=int)
+    context: dict[str, Any] = {
+        "demographics": presenting.demographics(data, labels, public=True),
+        "selected": option_id,
+        "as_of": presenting.as_of(data),
+    }
+    if option_id is None:
+        context["results"] = presenting.survey_results(data, survey, labels)
+        return context
+    group = presenting.find_group(data, option_id)
+    if group is None:
+        abort(404)
+    context["group"] = {
+        "label": labels.option(option_id),
+        "prompt": labels.prompt(group["question_id"]),
+    }
+    filtered = snapshots.public_filter(survey.id, option_id)
+    if filtered is None or filtered.get("hidden"):
+        context["too_few"] = True
+        return context
+    if not filtered["questions"] and data["questions"]:
+        presenting.queue_missing(SURVEY_SCOPE, survey.id)
+        db.session.commit()
+        context["computing"] = True
+        return context
+    context["group"]["n"] = filtered["filter"]["n"]
+    context["results"] = presenting.survey_results(filtered, survey, labels, timeline=False)
+    return context
+
+
+def crosstab(slug: str) -> str:
+    survey = _survey(slug)
+    data = snapshots.public_survey(survey.id)
+    if data is None:
+        presenting.queue_missing(SURVEY_SCOPE, survey.id)
+        return _computing("results/crosstab.html", survey=survey, staff=False)
+    labels = presenting.Labels.of(survey)
+    context = crosstab_context(data, labels)
+    by = context["by"]
+    if by is not None and context["question"] is not None:
+        table = snapshots.public_crosstab(survey.id, by)
+        if table is None:
+            presenting.queue_missing(SURVEY_SCOPE, survey.id)
+            db.session.commit()
+            context["computing"] = True
+        else:
+            context["crosstables"] = crosstab_tables(table, data, labels, context)
+    return render_template("results/crosstab.html", survey=survey, staff=False, **context)
+
+
+def crosstab_context(data: dict[str, Any], labels: presenting.Labels) -> dict[str, Any]:
+    """The cross-tab form's choices and the chosen values (valid ones only)."""
+    demographics = [d["question_id"] for d in data.get("demographics", [])]
+    by = request.args.get("by", type=int)
+    by = by if by in demographics else (demographics[0] if demographics else None)
+    questions = presenting.crosstab_questions(data, labels, by) if by is not None else []
+    question = request.args.get("question", type=int)
+    if question not in {qid for qid, _p in questions}:
+        question = questions[0][0] if questions else None
+    mode = request.args.get("show", "counts")
+    mode = mode if mode in presenting.CROSSTAB_MODES else "counts"
+    return {
+        "as_of": presenting.as_of(data),
+        "by_choices": [(qid, labels.prompt(qid)) for qid in demographics],
+        "question_choices": questions,
+        "by": by,
+        "question": question,
+        "mode": mode,
+        "crosstables": [],
+    }
+
+
+def crosstab_tables(
+    table: dict[str, Any],
+    data: dict[str, Any],
+    labels: presenting.Labels,
+    context: dict[str, Any],
+) -> list[presenting.CrossTable]:
+    question = context["question"]
+    entry = table["questions"].get(str(question))
+    overall = next((q for q in data["questions"] if q["id"] == question), None)
+    if entry is None or overall is None or overall.get("hidden"):
+        return []
+    groups = table.get("groups") or next(
+        d["groups"] for d in data["demographics"] if d["question_id"] == context["by"]
+    )
+    return presenting.crosstab_tables(entry, overall, groups, labels, context["mode"])
+
+
+def process(slug: str) -> str:
+    process = get_process_or_404(slug)
+    visible = policy.can_view_process(current_user, process)
+    if not visible or not policy.can_see_rating_results(current_user, process):
+        abort(404)
+    data = snapshots.public_process(process.id)
+    if data is None:
+        presenting.queue_missing(PROCESS_SCOPE, process.id)
+        return _computing("results/process.html", process=process, staff=False)
+    view = process_presenting.process_results(process, data)
+    return render_template("results/process.html", process=process, staff=False, view=view)
