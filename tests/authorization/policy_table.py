@@ -330,6 +330,11 @@ POLICY: dict[tuple[str, str], Access] = {
     ("survey_staff.paper_start", POST): process_staff(OK),
     ("survey_staff.paper_entry", GET): process_staff(OK),
     ("survey_staff.paper_entry", POST): process_staff(to("survey_staff.paper_entry")),
+    # weighting (app/results/margin_views.py); an empty form is shown again with its errors
+    ("results_staff.weighting", GET): process_staff(OK),
+    ("results_staff.save_shares", POST): process_staff(OK),
+    ("results_staff.upload_margins", POST): process_staff(OK),
+    ("results_staff.clear_margins", POST): process_staff(to("results_staff.weighting")),
 }
 
 
