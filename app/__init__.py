@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.processes.views import bp as processes_bp
     from app.ratings.views import bp as ratings_bp
     from app.results.margin_views import bp as results_staff_bp
+    from app.results.representativeness_views import bp as results_public_bp
     from app.staff.routes import bp as staff_bp
     from app.surveys.routes import survey_staff_bp, surveys_bp
     from app.translate.views import bp as translate_bp
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp, url_prefix="/<lang_code>/surveys")
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
     app.register_blueprint(results_staff_bp, url_prefix="/<lang_code>/staff/surveys")
+    app.register_blueprint(results_public_bp, url_prefix="/<lang_code>/surveys")
     app.after_request(set_participant_cookie)
 
 

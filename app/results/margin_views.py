@@ -9,7 +9,10 @@ URL                                             endpoint                 methods
 ``/<survey_id>/weighting/shares``               ``save_shares``          POST
 ``/<survey_id>/weighting/upload``               ``upload_margins``       POST
 ``/<survey_id>/weighting/clear``                ``clear_margins``        POST
+``/<survey_id>/representativeness``             ``representativeness``   GET
 ==============================================  =======================  =========
+
+The public representativeness view is in ``representativeness_views``.
 
 Saving margins marks the survey's results dirty; the rebuild task rakes, writes
 ``Response.weight`` and stores the report (``app.results.weighting_status``).
@@ -28,7 +31,7 @@ from werkzeug.wrappers import Response
 from app.core import policy
 from app.core.staff_area import acting_user, staff_only
 from app.extensions import db
-from app.results import margins, weighting_status
+from app.results import margins, representativeness, weighting_status
 from app.results.margin_forms import (
     UPLOAD_PREFIX,
     MarginsTypedForm,
@@ -83,6 +86,7 @@ def _page(
         upload=upload if upload is not None else _fresh_upload_form(status),
         question_errors=question_errors or {},
         share_field_name=share_field_name,
+        representativeness_url=url_for("results_staff.representativeness", survey_id=survey.id),
     )
 
 
@@ -212,7 +216,16 @@ def clear_margins(survey_id: int) -> Response:
     return redirect(url_for("results_staff.weighting", survey_id=survey.id))
 
 
+def staff_representativeness(survey_id: int) -> ResponseReturnValue:
+    survey = _survey(survey_id)
+    view = representativeness.staff_view(survey)
+    return render_template("results/representativeness.html", survey=survey, view=view, staff=True)
+
+
 bp.add_url_rule("/<int:survey_id>/weighting", view_func=weighting)
 bp.add_url_rule("/<int:survey_id>/weighting/shares", view_func=save_shares, methods=["POST"])
 bp.add_url_rule("/<int:survey_id>/weighting/upload", view_func=upload_margins, methods=["POST"])
 bp.add_url_rule("/<int:survey_id>/weighting/clear", view_func=clear_margins, methods=["POST"])
+bp.add_url_rule(
+    "/<int:survey_id>/representativeness", "representativeness", staff_representativeness
+)

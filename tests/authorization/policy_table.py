@@ -335,6 +335,19 @@ POLICY: dict[tuple[str, str], Access] = {
     ("results_staff.save_shares", POST): process_staff(OK),
     ("results_staff.upload_margins", POST): process_staff(OK),
     ("results_staff.clear_margins", POST): process_staff(to("results_staff.weighting")),
+    ("results_staff.representativeness", GET): process_staff(OK),
+    # the survey's results are public only after it closes: hidden from all but its staff
+    ("results_public.representativeness", GET): row(
+        anonymous=HIDDEN,
+        participant=HIDDEN,
+        blocked=HIDDEN,
+        suspended=HIDDEN,
+        other_moderator=HIDDEN,
+        moderator=HIDDEN,
+        other_staff=HIDDEN,
+        staff=OK,
+        admin=OK,
+    ),
 }
 
 

@@ -278,6 +278,7 @@ def build_world(app: Flask, outbox: list[Any]) -> World:
         "key": "accessibility",
         "target_lang": "en",
         "surveys.slug": s["survey"].slug,
+        "results_public.slug": s["survey"].slug,
         "surveys.resume_link.token": answered["resume_code"],
         "number": 1,
         "survey_id": s["survey"].id,
