@@ -129,8 +129,8 @@ def _summary(title: str, categories: list[Category]) -> str:
 
 
 def _scale_max(categories: list[Category]) -> float:
-    top = max([c.population for c in categories] + [c.sample or 0.0 for c in categories])
-    return max(10.0, math.ceil(top / 10) * 10)
+    shares = [c.population for c in categories] + [c.sample or 0.0 for c in categories]
+    return max(10.0, math.ceil(max(shares, default=0.0) / 10) * 10)
 
 
 def _chart(categories: list[Category]) -> Chart:
@@ -170,6 +170,11 @@ def _frange(start: float, stop: float, step: float) -> list[float]:
 
 def _categories(margin: dict[str, Any], question: Question, locale: str) -> list[Category]:
     labels = {o.id: tr_text(o.label, locale) or o.value for o in question.options}
+    if "categories" not in margin:  # nobody to weigh yet: the population shares only
+        return [
+            Category(labels.get(int(o), o), float(share), None, None, None, None)
+            for o, share in margin.get("shares", {}).items()
+        ]
     return [
         Category(
             label=labels.get(int(c["option_id"]), str(c["option_id"])),

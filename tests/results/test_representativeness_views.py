@@ -8,7 +8,7 @@ import math
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 
 from app.extensions import db
@@ -102,6 +102,7 @@ def test_summary_says_mirrors_when_every_gap_is_small(app: Flask) -> None:
         representativeness.Category("B", 50.0, 49.0, 49, None, -1.0),
     ]
     with app.test_request_context("/en/"):
+        g.lang_code = "en"
         text = representativeness._summary("Ort", categories)
     assert "participation mirrors the population" in text
 
@@ -148,3 +149,20 @@ def test_without_margins_the_view_says_so(
     page = staff_client.get(f"/en/staff/surveys/{plain.survey.id}/representativeness")
     assert page.status_code == 200
     assert 'id="no-margins"' in page.get_data(as_text=True)
+
+
+def test_before_any_response_the_population_shares_are_shown(
+    staff_client: FlaskClient, app: Flask, process: Process
+) -> None:
+    empty = build_results_survey("empty")
+    empty.survey.process_id = process.id
+    entries, problems = parse_margins_csv(empty.survey, MARGINS)
+    assert problems == []
+    save_margins(empty.survey, entries)
+    db.session.commit()
+    page = staff_client.get(f"/en/staff/surveys/{empty.survey.id}/representativeness")
+    assert page.status_code == 200
+    rows = _rows(page.get_data(as_text=True), empty.q["town"].id)
+    dash = "\N{EN DASH}"  # no participants' share yet
+    assert [row[1:3] for row in rows] == [["40.0 %", dash], ["35.0 %", dash], ["25.0 %", dash]]
+    assert "too few participants" in page.get_data(as_text=True)
