@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.participation.services import set_participant_cookie
     from app.participation.views import bp as participation_bp
     from app.processes.views import bp as processes_bp
+    from app.ratings.question_views import bp as rating_staff_bp
     from app.ratings.views import bp as ratings_bp
     from app.results.margin_views import bp as results_staff_bp
     from app.results.representativeness_views import bp as results_public_bp
@@ -121,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
+    app.register_blueprint(
+        rating_staff_bp, url_prefix="/<lang_code>/staff/p/<slug>/rating-questions"
+    )
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/staff/assessment")
     app.register_blueprint(assessment_public_bp, url_prefix="/<lang_code>")
     app.register_blueprint(exports_bp, url_prefix="/<lang_code>/staff/exports")

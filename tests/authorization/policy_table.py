@@ -336,6 +336,14 @@ POLICY: dict[tuple[str, str], Access] = {
     ("results_staff.upload_margins", POST): process_staff(OK),
     ("results_staff.clear_margins", POST): process_staff(to("results_staff.weighting")),
     ("results_staff.representativeness", GET): process_staff(OK),
+    # rating questions (app/ratings/question_views.py); the process has no rating yet
+    ("rating_staff.questions", GET): process_staff(OK),
+    ("rating_staff.new_question", GET): process_staff(OK),
+    ("rating_staff.new_question", POST): process_staff(OK),  # no text: the form again
+    ("rating_staff.edit_question", GET): process_staff(OK),
+    ("rating_staff.edit_question", POST): process_staff(to("rating_staff.questions")),
+    ("rating_staff.move_question", POST): process_staff(to("rating_staff.questions")),
+    ("rating_staff.delete_question", POST): process_staff(to("rating_staff.questions")),
     # the survey's results are public only after it closes: hidden from all but its staff
     ("results_public.representativeness", GET): row(
         anonymous=HIDDEN,
@@ -376,6 +384,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("moderation.official_reply", POST): Call(form={"body": "Danke.", "author_label": "Amt"}),
     ("moderation.block", POST): Call(form={"duration": "1", "reason": "Test"}),
     ("staff.shift_goal", POST): Call(form={"direction": "up"}),
+    ("rating_staff.move_question", POST): Call(form={"direction": "down"}),
     ("exports.start", POST): Call(form={"kind": "assessment", "format": "csv", "language": "en"}),
     ("survey_staff.paper_entry", GET): Call(query={"batch": "Mai"}),
     ("survey_staff.paper_entry", POST): Call(query={"batch": "Mai"}),
