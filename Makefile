@@ -15,6 +15,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: install compile-translations  ## Serve the demo at http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask demo responses buergerbefragung-2035 --count 5867 --seed 1 --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install compile-translations check pytest  ## Lint, type-check and run the whole suite

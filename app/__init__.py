@@ -108,7 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.participation.views import bp as participation_bp
     from app.privacy.routes import bp as privacy_bp
     from app.processes.views import bp as processes_bp
+    from app.ratings.question_views import bp as rating_staff_bp
     from app.ratings.views import bp as ratings_bp
+    from app.results.margin_views import bp as results_weighting_bp
+    from app.results.representativeness_views import bp as results_public_bp
     from app.results.routes import results_bp, results_staff_bp
     from app.staff.routes import bp as staff_bp
     from app.surveys.routes import survey_staff_bp, surveys_bp
@@ -121,6 +124,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(goals_bp, url_prefix="/<lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(staff_bp, url_prefix="/<lang_code>/staff")
+    app.register_blueprint(
+        rating_staff_bp, url_prefix="/<lang_code>/staff/p/<slug>/rating-questions"
+    )
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/staff/assessment")
     app.register_blueprint(assessment_public_bp, url_prefix="/<lang_code>")
     app.register_blueprint(exports_bp, url_prefix="/<lang_code>/staff/exports")
@@ -136,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_staff_bp, url_prefix="/<lang_code>/staff/surveys")
     app.register_blueprint(results_bp, url_prefix="/<lang_code>")
     app.register_blueprint(results_staff_bp, url_prefix="/<lang_code>/staff/results")
+    app.register_blueprint(results_weighting_bp, url_prefix="/<lang_code>/staff/surveys")
+    app.register_blueprint(results_public_bp, url_prefix="/<lang_code>/surveys")
     app.after_request(set_participant_cookie)
 
 

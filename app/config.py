@@ -157,6 +157,13 @@ def _export_settings(instance_path: Path) -> dict[str, Any]:
     }
 
 
+def _results_eager_rebuild() -> str:
+    mode = os.environ.get("RESULTS_EAGER_REBUILD", "background").strip().lower()
+    if mode not in {"background", "inline"}:
+        raise ConfigError(f"RESULTS_EAGER_REBUILD must be background or inline, not {mode!r}")
+    return mode
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -178,6 +185,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         **_rate_limit_settings(redis_url),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "API_RECHECK_SECONDS": float(os.environ.get("API_RECHECK_SECONDS", "2")),
+        # Without Redis: rebuild results on a background thread after the response
+        # ("background") or in the request that changed them ("inline").
+        "RESULTS_EAGER_REBUILD": _results_eager_rebuild(),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "LANGUAGES": languages,
         "BABEL_DEFAULT_LOCALE": languages[0],

@@ -58,6 +58,9 @@ BASE_CONFIG: dict[str, Any] = {
     # Cheap password hashes: the suite creates hundreds of users.
     "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     "EXPORT_STORAGE": EXPORT_STORAGE,
+    # Results rebuilt in the request that changed them, so a test reads them at once
+    # (tests/results/test_background_rebuild.py checks the embedded background mode).
+    "RESULTS_EAGER_REBUILD": "inline",
 }
 
 

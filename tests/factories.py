@@ -245,7 +245,7 @@ def make_ratings(
     question key (``direction``, ``importance``, ``ambition``), default the first value
     of every question. Returns the author."""
     process = _process_of(goal)
-    questions = {q.key: q for q in rating_questions(process)}
+    questions = {q.key: q for q in rating_questions(process, goal)}
     chosen = answers or {key: q.values[0] for key, q in questions.items()}
     rater = author or make_participant("Bewertung")
     save_ratings(process, goal, rater, {questions[k].id: v for k, v in chosen.items()})

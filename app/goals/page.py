@@ -96,7 +96,7 @@ def _phase_end(process: Process) -> datetime | None:
 
 def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dict[str, Any]:
     """The rating form (or why there is none) and the results, if the visitor may see them."""
-    questions = ratings.rating_questions(process)
+    questions = ratings.rating_questions(process, goal)
     refusal = gate(process)
     if refusal is None and form is None:
         form = _empty_rating_form(process, goal, questions)
@@ -107,6 +107,7 @@ def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dic
         "rating_results": ratings.goal_results(process, goal, questions) if visible else None,
         "rating_hidden_note": None if visible else _rating_hidden_note(process),
         "rating_phase_end": _phase_end(process),
+        "rating_asked": bool(questions),  # none may be asked about goals of this level
     }
 
 

@@ -38,6 +38,11 @@ class RatingQuestion(db.Model):  # type: ignore[name-defined]
     position: so.Mapped[int] = so.mapped_column(default=0)
     scale: so.Mapped[ScaleKind] = so.mapped_column(enum_column(ScaleKind, name="scale_kind"))
     prompt: so.Mapped[dict[str, str]]
+    # Asked only about goals of this level of the goal tree (0 = top); None: every goal.
+    goal_level: so.Mapped[int | None] = so.mapped_column(default=None)
+
+    def applies_to(self, level: int) -> bool:
+        return self.goal_level is None or self.goal_level == level
 
     @property
     def values(self) -> tuple[int, ...]:

@@ -56,15 +56,16 @@ class RatingError(ValueError):
 # --- questions and answers -------------------------------------------------------------
 
 
-def rating_questions(process: Process) -> list[RatingQuestion]:
-    """The process's questions in order (created with the process; reading only)."""
-    return list(
-        db.session.scalars(
-            sa.select(RatingQuestion)
-            .where(RatingQuestion.process_id == process.id)
-            .order_by(RatingQuestion.position, RatingQuestion.id)
-        )
+def rating_questions(process: Process, goal: Goal | None = None) -> list[RatingQuestion]:
+    """The process's questions in order; with ``goal``, those asked about it (a
+    question may be limited to one level of the goal tree). Staff edit them
+    (:mod:`app.ratings.editing`)."""
+    questions = db.session.scalars(
+        sa.select(RatingQuestion)
+        .where(RatingQuestion.process_id == process.id)
+        .order_by(RatingQuestion.position, RatingQuestion.id)
     )
+    return [q for q in questions if goal is None or q.applies_to(goal.level)]
 
 
 def current_answers(goal: Goal, participant: Participant | None) -> dict[int, int]:
@@ -120,7 +121,7 @@ def save_ratings(
     """
     if goal.process_id != process.id:
         raise RatingError("goal of another process")
-    _check(rating_questions(process), answers)
+    _check(rating_questions(process, goal), answers)
     values = {
         "confirmed": participant.is_confirmed,
         "updated_at": utcnow(),

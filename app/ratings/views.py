@@ -76,7 +76,7 @@ def rate(slug: str, code: str) -> ResponseReturnValue:
     if refusal is not None:
         flash(refusal, "error")
         return redirect(goal_url)
-    questions = services.rating_questions(process)
+    questions = services.rating_questions(process, goal)
     form = forms.rating_form(process, questions, identity(process), formdata=request.form)
     if form.validate_on_submit() and _save(process, goal, form):
         return redirect(goal_url)

@@ -263,10 +263,12 @@ def validate_margins(survey: Survey, entries: list[MarginEntry]) -> list[MarginP
         for option in question.options:
             if not option.is_no_answer and option.id not in seen:
                 params = {"question": _name(question), "category": option.value}
+                params |= {"question_id": str(question.id), "option_id": str(option.id)}
                 code = MarginProblemCode.MISSING_CATEGORY
                 problems.append(MarginProblem(code, "category", None, params))
         if abs(share_sum - 100.0) > SUM_TOLERANCE:
             params = {"question": _name(question), "sum": f"{share_sum:.1f}"}
+            params["question_id"] = str(question.id)
             problems.append(MarginProblem(MarginProblemCode.SUM, "share", None, params))
     return problems
 

@@ -11,7 +11,7 @@ from celery import shared_task
 
 from app.db import utcnow
 from app.extensions import db
-from app.results import build, services, triggers
+from app.results import background, build, services, triggers
 
 logger = logging.getLogger(__name__)
 MAIN_SCOPES = (triggers.SURVEY_SCOPE, triggers.PROCESS_SCOPE)
@@ -53,6 +53,10 @@ def run_rebuild(scope: str, scope_id: int, progress: build.Progress | None = Non
     durable=False,
 )
 def rebuild_scope(self: Any, scope: str, scope_id: int) -> None:
+    if self.request.is_eager and background.in_background():
+        # Embedded mode: not in the request that queued it (app.results.background).
+        background.rebuilder(run_rebuild, refresh_stale_aggregates).submit(scope, scope_id)
+        return
     try:
         run_rebuild(scope, scope_id)
     except Exception:

@@ -354,6 +354,32 @@ POLICY: dict[tuple[str, str], Access] = {
     ("survey_staff.paper_start", POST): process_staff(OK),
     ("survey_staff.paper_entry", GET): process_staff(OK),
     ("survey_staff.paper_entry", POST): process_staff(to("survey_staff.paper_entry")),
+    # weighting (app/results/margin_views.py); an empty form is shown again with its errors
+    ("results_weighting.weighting", GET): process_staff(OK),
+    ("results_weighting.save_shares", POST): process_staff(OK),
+    ("results_weighting.upload_margins", POST): process_staff(OK),
+    ("results_weighting.clear_margins", POST): process_staff(to("results_weighting.weighting")),
+    ("results_weighting.representativeness", GET): process_staff(OK),
+    # rating questions (app/ratings/question_views.py); the process has no rating yet
+    ("rating_staff.questions", GET): process_staff(OK),
+    ("rating_staff.new_question", GET): process_staff(OK),
+    ("rating_staff.new_question", POST): process_staff(OK),  # no text: the form again
+    ("rating_staff.edit_question", GET): process_staff(OK),
+    ("rating_staff.edit_question", POST): process_staff(to("rating_staff.questions")),
+    ("rating_staff.move_question", POST): process_staff(to("rating_staff.questions")),
+    ("rating_staff.delete_question", POST): process_staff(to("rating_staff.questions")),
+    # the survey's results are public only after it closes: hidden from all but its staff
+    ("results_public.representativeness", GET): row(
+        anonymous=HIDDEN,
+        participant=HIDDEN,
+        blocked=HIDDEN,
+        suspended=HIDDEN,
+        other_moderator=HIDDEN,
+        moderator=HIDDEN,
+        other_staff=HIDDEN,
+        staff=OK,
+        admin=OK,
+    ),
 }
 
 
@@ -382,6 +408,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("moderation.official_reply", POST): Call(form={"body": "Danke.", "author_label": "Amt"}),
     ("moderation.block", POST): Call(form={"duration": "1", "reason": "Test"}),
     ("staff.shift_goal", POST): Call(form={"direction": "up"}),
+    ("rating_staff.move_question", POST): Call(form={"direction": "down"}),
     ("exports.start", POST): Call(form={"kind": "assessment", "format": "csv", "language": "en"}),
     ("survey_staff.paper_entry", GET): Call(query={"batch": "Mai"}),
     ("survey_staff.paper_entry", POST): Call(query={"batch": "Mai"}),

@@ -35,6 +35,7 @@ from app.participation.services import request_guest_confirmation
 from app.privacy import guest_access
 from app.processes.editing import save_phase
 from app.processes.models import Phase, PhaseKind, Process
+from app.ratings.services import rating_questions
 from app.staff.offline_services import OfflineInput, enter_offline_comment
 from app.surveys.answering.gate import Respondent
 from app.surveys.answering.responses import start_response
@@ -290,6 +291,9 @@ def build_world(app: Flask, outbox: list[Any]) -> World:
         "api.survey_results.slug": s["survey"].slug,
         "results.survey.slug": s["survey"].slug,
         "results.crosstab.slug": s["survey"].slug,
+        "results_public.slug": s["survey"].slug,
+        "rating_staff.question_id": rating_questions(process)[0].id,
+        "rating_staff.delete_question.question_id": rating_questions(process)[-1].id,
         "surveys.resume_link.token": answered["resume_code"],
         "number": 1,
         "survey_id": s["survey"].id,
