@@ -38,9 +38,9 @@ def _build(ctx: Context, fmt: ExportFormat) -> dict[str, Any]:
             status = _wait(job_id, ctx.durations.export_timeout)
             seconds = time.perf_counter() - started
         row = db.session.execute(
-            sa.select(
-                ExportJob.row_count, sa.func.length(ExportJob.content), ExportJob.error
-            ).where(ExportJob.id == job_id)
+            sa.select(ExportJob.row_count, ExportJob.size, ExportJob.error).where(
+                ExportJob.id == job_id
+            )
         ).one()
     return {
         "status": status,

@@ -26,6 +26,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.results.models import Aggregate
+from app.results.services import PROCESS_SCOPE
 from app.results.tasks import recompute_process_counts
 from tests.conftest import DB_KIND
 from tests.factories import make_goal, make_process
@@ -80,7 +81,9 @@ def _worker(
 def _version(process_id: int) -> tuple[int, bool]:
     db.session.rollback()
     aggregate = db.session.scalars(
-        sa.select(Aggregate).where(Aggregate.scope_id == process_id)
+        sa.select(Aggregate).where(
+            Aggregate.scope == PROCESS_SCOPE, Aggregate.scope_id == process_id
+        )
     ).one()
     return aggregate.version, aggregate.dirty_since is None
 
@@ -114,7 +117,9 @@ def _kill_mid_task(database_url: str, process_id: int, kill: Any) -> None:
     observer = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     try:
         holder.execute(
-            sa.select(Aggregate.id).where(Aggregate.scope_id == process_id).with_for_update()
+            sa.select(Aggregate.id)
+            .where(Aggregate.scope == PROCESS_SCOPE, Aggregate.scope_id == process_id)
+            .with_for_update()
         )
         recompute_process_counts.delay(process_id)
         stuck = wait_until(lambda: _blocked_backends(observer), 30, "the task to reach the lock")

@@ -19,6 +19,7 @@ from flask import Flask
 from app.extensions import db
 from app.ops import heartbeat
 from app.results.models import Aggregate
+from app.results.services import PROCESS_SCOPE
 from tests.factories import make_goal, make_process
 from tests.worker import worker_app_config
 
@@ -41,7 +42,9 @@ def _wait_for_counts(process_id: int, goals: int, timeout: float = 45.0) -> Aggr
         db.session.rollback()  # see the worker's commits
         aggregate = db.session.scalar(
             sa.select(Aggregate).where(
-                Aggregate.scope_id == process_id, Aggregate.dirty_since.is_(None)
+                Aggregate.scope == PROCESS_SCOPE,
+                Aggregate.scope_id == process_id,
+                Aggregate.dirty_since.is_(None),
             )
         )
         if aggregate is not None and aggregate.data.get("goals") == goals:
