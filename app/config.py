@@ -158,7 +158,7 @@ def _export_settings(instance_path: Path) -> dict[str, Any]:
 
 
 def _results_eager_rebuild() -> str:
-    mode = os.environ.get("RESULTS_EAGER_REBUILD", "background").strip().lower()
+    mode = (os.environ.get("RESULTS_EAGER_REBUILD") or "background").strip().lower()
     if mode not in {"background", "inline"}:
         raise ConfigError(f"RESULTS_EAGER_REBUILD must be background or inline, not {mode!r}")
     return mode

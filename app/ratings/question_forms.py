@@ -71,4 +71,6 @@ def question_form(
     ]
     form.goal_level.choices = levels
     mark_required(form, f"prompt_{process.default_locale}")
+    mark_required(form, "scale")  # a select always has a value: not "optional"
+    mark_required(form, "goal_level")
     return form

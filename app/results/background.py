@@ -8,9 +8,10 @@ demo survey). With ``RESULTS_EAGER_REBUILD = "background"`` (the default) the ea
 daemon thread per process rebuilds it ``COALESCE_SECONDS`` later, in its own app
 context and transaction. The dirty mark (``app.results.triggers``) still coalesces:
 a burst of submissions queues one rebuild, and a scope already waiting here is not
-queued twice. The thread also stands in for the beat sweep: when idle for
+queued twice. The thread also stands in for the beat sweep: every
 ``SWEEP_EVERY`` seconds it rebuilds every scope left dirty (a failed rebuild, a
-process that stopped before it rebuilt).
+process that stopped before it rebuilt). A failed rebuild (on SQLite a write can be
+refused while a request commits) is tried again ``RETRIES`` times, seconds apart.
 
 ``"inline"`` keeps the rebuild in the request (the test suite uses it, so a test
 reads the results right after it submits).
@@ -37,7 +38,8 @@ logger = logging.getLogger(__name__)
 BACKGROUND = "background"
 INLINE = "inline"
 MODES = (BACKGROUND, INLINE)
-SWEEP_EVERY = 60.0  # seconds without work before the thread looks for dirty scopes
+SWEEP_EVERY = 60.0  # seconds between two looks for scopes left dirty
+RETRIES = 2  # a failed rebuild is tried again this often, a few seconds apart
 _EXTENSION = "mitwirken.results_rebuilder"
 
 Scope = tuple[str, int]
@@ -58,7 +60,7 @@ class Rebuilder:
     delay: float
     rebuild: Callable[[str, int], object]  # tasks.run_rebuild
     sweep: Callable[[], object]  # tasks.refresh_stale_aggregates
-    _queue: queue.Queue[tuple[Scope, float] | None] = field(default_factory=queue.Queue)
+    _queue: queue.Queue[tuple[Scope, float, int] | None] = field(default_factory=queue.Queue)
     _waiting: set[Scope] = field(default_factory=set)
     _busy: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -81,7 +83,7 @@ class Rebuilder:
                     target=self._run, name="results-rebuilder", daemon=True
                 )
                 self._thread.start()
-        self._queue.put((key, time.monotonic() + self.delay))
+        self._queue.put((key, time.monotonic() + self.delay, 0))
         return True
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
@@ -110,25 +112,40 @@ class Rebuilder:
                 continue
             if item is None:
                 return
-            key, due = item
+            key, due, attempt = item
             time.sleep(max(0.0, due - time.monotonic()))
             with self._lock:
                 self._waiting.discard(key)  # changes from now on queue the next rebuild
             try:
-                self._in_app(functools.partial(self.rebuild, *key))
+                if not self._in_app(functools.partial(self.rebuild, *key)):
+                    self._retry(key, attempt + 1)
             finally:
                 with self._idle:
                     self._busy -= 1
                     self._idle.notify_all()
 
-    def _in_app(self, work: Callable[[], object]) -> None:
+    def _retry(self, key: Scope, attempt: int) -> None:
+        """Once more a little later (SQLite refuses a write while another commits);
+        the scope stays dirty meanwhile, so no change queues it."""
+        if attempt > RETRIES:
+            return
+        with self._lock:
+            if key in self._waiting:
+                return  # queued again already
+            self._waiting.add(key)
+            self._busy += 1
+        self._queue.put((key, time.monotonic() + max(self.delay, 1.0) * attempt, attempt))
+
+    def _in_app(self, work: Callable[[], object]) -> bool:
         with self.app.app_context():
             try:
                 work()
             except Exception:
                 logger.exception("background results work failed; the scope stays dirty")
+                return False
             finally:
                 db.session.remove()
+        return True
 
 
 def rebuilder(

@@ -48,6 +48,8 @@ from tests.surveys.conftest import (
 
 AUDITED_BLUEPRINTS = (
     "staff",
+    "results_staff",
+    "rating_staff",
     "moderation",
     "exports",
     "translate",
@@ -366,6 +368,85 @@ DRIVERS.update(
         "survey_staff.paper_entry": _on_sink(
             _survey_path("paper/entry?batch=Box+1"), _paper_answers
         ),
+    }
+)
+
+
+# --- weighting (results_staff) and rating questions (rating_staff) ----------------------
+
+
+def _weighted_sink() -> tuple[str, dict[str, str]]:
+    """The kitchen-sink survey with a gender question: its weighting URL and shares."""
+    from app.surveys.builder.parts import add_demographic_question
+
+    sink = kitchen_sink(process_id=_process_id())
+    gender = add_demographic_question(sink.survey.sections[0], "gender")
+    db.session.commit()
+    options = [o for o in gender.options if not o.is_no_answer]
+    shares = {f"share_{o.id}": "0" for o in options}
+    shares |= {f"share_{options[0].id}": "50", f"share_{options[1].id}": "49"}
+    shares[f"share_{options[-1].id}"] = "1"
+    return f"{SURVEYS}/{sink.survey.id}/weighting", shares
+
+
+def _save_shares(client: FlaskClient) -> Any:
+    url, shares = _weighted_sink()
+    return submit(client, f"{url}/shares", shares, form_url=url)
+
+
+def _upload_margins(client: FlaskClient) -> Any:
+    url, _shares = _weighted_sink()
+    text = "question;category;share\ngender;female;50\ngender;male;49\ngender;diverse;1\n"
+    file = (io.BytesIO(text.encode()), "margins.csv")
+    return submit(client, f"{url}/upload", {"upload-file": file}, form_url=url)
+
+
+def _clear_margins(client: FlaskClient) -> Any:
+    url, _shares = _weighted_sink()
+    return submit(client, f"{url}/clear", {}, form_url=url)
+
+
+RATING_QUESTIONS = f"{STAFF}/rating-questions"
+
+
+def _rating_question_id(index: int) -> int:
+    from app.ratings.models import RatingQuestion
+
+    ids = db.session.scalars(
+        sa.select(RatingQuestion.id)
+        .where(RatingQuestion.process_id == _process_id())
+        .order_by(RatingQuestion.position)
+    ).all()
+    return int(ids[index])
+
+
+def _rating_button(tail: str, data: dict[str, Any], index: int = 0) -> Driver:
+    def drive(client: FlaskClient) -> Any:
+        url = f"{RATING_QUESTIONS}/{_rating_question_id(index)}/{tail}"
+        return submit(client, url, data, form_url=f"{RATING_QUESTIONS}/")
+
+    return drive
+
+
+def _edit_rating_question(client: FlaskClient) -> Any:
+    url = f"{RATING_QUESTIONS}/{_rating_question_id(0)}/edit"
+    data = _texts("prompt", "Richtung?") | {"scale": "agreement", "goal_level": ""}
+    return submit(client, url, data)
+
+
+DRIVERS.update(
+    {
+        "results_weighting.save_shares": _save_shares,
+        "results_weighting.upload_margins": _upload_margins,
+        "results_weighting.clear_margins": _clear_margins,
+        "rating_staff.new_question": lambda c: submit(
+            c,
+            f"{RATING_QUESTIONS}/new",
+            _texts("prompt", "Klar?") | {"scale": "yes_no_undecided", "goal_level": ""},
+        ),
+        "rating_staff.edit_question": _edit_rating_question,
+        "rating_staff.move_question": _rating_button("move", DOWN),
+        "rating_staff.delete_question": _rating_button("delete", {}, index=-1),
     }
 )
 

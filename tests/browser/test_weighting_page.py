@@ -86,3 +86,19 @@ def test_representativeness_view_is_axe_clean(
     assert page.locator("svg.repr-chart rect.bar-sample").count() > 0
     assert axe_violations(page) == []
     _keep(screenshot(page, f"representativeness-{lang}-1280"))
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_rating_question_pages_are_axe_clean(page: Any, live_server: LiveServer, lang: str) -> None:
+    _sign_in(page, live_server)
+    base = f"{live_server}/{lang}/staff/p/landkreis-strategie-2035/rating-questions"
+    page.goto(base + "/")
+    assert page.locator("#rating-questions tbody tr").count() >= 1
+    assert axe_violations(page) == []
+    _keep(screenshot(page, f"rating-questions-{lang}-1280"))
+    page.goto(base + "/new")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator("#error-summary").count() == 1  # no text in the default language
+    assert axe_violations(page) == []
+    _keep(screenshot(page, f"rating-question-form-errors-{lang}-1280"))

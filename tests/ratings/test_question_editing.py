@@ -202,3 +202,13 @@ def test_a_rating_of_a_question_not_asked_about_the_goal_is_refused(
     db.session.rollback()
     services.save_ratings(process, child, make_participant("Zweite"), {only_children.id: 3})
     db.session.commit()
+
+
+def test_a_goal_with_no_question_for_its_level_shows_no_rating_section(
+    client: FlaskClient, process: Process, goals: tuple[Goal, Goal]
+) -> None:
+    for question in _questions(process):
+        editing.update_question(question, prompt=dict(question.prompt), goal_level=1, actor=None)
+    db.session.commit()
+    assert 'id="rating-heading"' not in client.get("/en/p/hf12/goals/1").get_data(as_text=True)
+    assert 'id="rating-heading"' in client.get("/en/p/hf12/goals/1.1").get_data(as_text=True)

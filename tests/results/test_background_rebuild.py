@@ -110,3 +110,18 @@ def test_commands_rebuild_where_they_run(app: Flask, background_mode: None) -> N
         assert background.in_background() is False
     with app.test_request_context("/"):
         assert background.in_background() is True
+
+
+def test_a_failed_rebuild_is_tried_again(app: Flask, background_mode: None) -> None:
+    calls: list[int] = []
+
+    def flaky(scope: str, scope_id: int) -> None:
+        calls.append(scope_id)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+
+    app.config["RESULTS_REBUILD_DELAY"] = 0.0
+    rebuilder = background.rebuilder(flaky, lambda: 0, app)
+    assert rebuilder.submit("survey", 3)
+    assert rebuilder.wait_idle(timeout=30)
+    assert calls == [3, 3]  # failed, then rebuilt a second later

@@ -251,3 +251,15 @@ def test_other_staff_may_not_see_or_change_the_weighting(
     other = make_process("other")
     login_as(client, make_user("o@example.org", "Other", process=other, role=Role.STAFF))
     assert client.get(_url(made)).status_code == 403
+
+
+def test_a_cap_that_cannot_be_held_is_explained(
+    staff_client: FlaskClient, made: ResultsSurvey
+) -> None:
+    # Nord-Elm answered rarely (sample weight 0.4 of 9.4): 19.5 % needs weights above 2.
+    data = _town_shares(made, "50,5", "30", "19,5") | {"trim_cap": "2"}
+    assert _post(staff_client, made, "/shares", data).status_code == 302
+    status = weighting_status.weighting_status(made.survey)
+    assert status.report is not None and status.report["cap_respected"] is False
+    page = staff_client.get(_url(made)).get_data(as_text=True)
+    assert 'id="cap-exceeded"' in page
