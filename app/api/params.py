@@ -76,7 +76,17 @@ FILTER_PATTERN = r"^[0-9]{1,10}:.{1,64}$"  # <question id>:<option value>
 QUESTION_PATTERN = r"^[0-9]{1,10}$"
 
 
-class SurveyResultsParams(LangParams):
+class SurveyResultsParams(ma.Schema):
+    lang = ma.fields.String(
+        validate=[validate.OneOf(configured_languages()), _supported_language],
+        metadata={
+            "description": N_(
+                "Language of the questions and options; default: the survey's language. A "
+                "text missing in this language comes in the survey's, marked `fallback: true`."
+            ),
+            "example": "en",
+        },
+    )
     filter = ma.fields.String(
         validate=validate.Regexp(FILTER_PATTERN),
         metadata={

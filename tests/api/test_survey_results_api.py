@@ -163,6 +163,9 @@ def test_weighted_figures_next_to_the_unweighted(client: FlaskClient, made: Resu
         ("filter={town}:atlantis", ["filter"]),  # no such option
         ("filter={scale}:1", ["filter"]),  # not a demographic question
         ("filter=999999:lehre", ["filter"]),  # no such question
+        ("filter=9999999999:lehre", ["filter"]),  # beyond any id (PostgreSQL: integer)
+        ("filter={town}:le%00hre", ["filter"]),  # NUL: no value can hold it
+        ("crosstab=9999999999", ["crosstab"]),
         ("crosstab={scale}", ["crosstab"]),
         ("crosstab=999999", ["crosstab"]),
         ("filter={town}:lehre&crosstab={town}", ["filter", "crosstab"]),

@@ -20,7 +20,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from app.api.reading.common import localized
+from app.api.reading.common import MAX_ID, localized
 from app.core import policy
 from app.extensions import db
 from app.processes.models import Process
@@ -80,11 +80,15 @@ def _grouping_question(survey_id: int, question_id: int) -> Any:
 
 def is_grouping_question(survey_id: int, question_id: int) -> bool:
     """A demographic single-choice or scale question of the survey (it has a cross-tab)."""
+    if question_id > MAX_ID:  # not an id; the database would refuse to compare it
+        return False
     return db.session.scalar(_grouping_question(survey_id, question_id)) is not None
 
 
 def grouping_option(survey_id: int, question_id: int, value: str) -> int | None:
     """The id of option ``value`` of a demographic question of the survey, if any."""
+    if question_id > MAX_ID or "\x00" in value:  # no such id or value can be stored
+        return None
     found = db.session.scalar(
         sa.select(Option.id).where(
             Option.question_id.in_(_grouping_question(survey_id, question_id)),
