@@ -240,12 +240,14 @@ class Stack:
         raise StackError("the Celery worker did not answer")
 
     def queue_length(self) -> int:
-        return int(redis.Redis.from_url(self.redis_url).llen(self.queue))
+        length: Any = redis.Redis.from_url(self.redis_url).llen(self.queue)
+        return int(length)
 
     def drain_worker(self, celery_app: Any, seconds: float = 120) -> int:
         """Drop waiting tasks and wait until the worker is idle; returns tasks dropped."""
         client = redis.Redis.from_url(self.redis_url)
-        dropped = int(client.llen(self.queue))
+        waiting: Any = client.llen(self.queue)
+        dropped = int(waiting)
         client.delete(self.queue)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

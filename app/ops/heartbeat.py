@@ -8,6 +8,7 @@ runs it and stores the time in Redis under ``KEY``, expiring after ``MAX_AGE``.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import redis
 from celery import shared_task
@@ -31,7 +32,7 @@ def beat() -> None:
 
 def age(client: redis.Redis) -> float | None:
     """Seconds since the last heartbeat, or None when there was none within MAX_AGE."""
-    raw = client.get(KEY)
+    raw: Any = client.get(KEY)  # redis-py types sync and async clients as one
     if raw is None:
         return None
     return max(0.0, time.time() - float(raw))
