@@ -1,6 +1,6 @@
 """Hostile input never gets a 500: NUL characters, bytes that are not UTF-8, overlong
 values and wrong types through every POST route, and hypothesis on the public forms
-and the API's query parameters.
+(comment, registration, the guests' link form) and the API's query parameters.
 
 The field names sent are every ``name`` of every form the GET pages show (collected
 from the running app as an admin, who sees them all), so a new form is covered
@@ -19,8 +19,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.processes.models import ParticipationMode
 from tests.authorization.world import World, build_world
 from tests.conftest import csrf_token, login_as
+from tests.factories import make_goal, make_process
 
 NAME_RE = re.compile(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"')
 BAD_CHARACTERS = "characters this site does not accept"
@@ -142,3 +144,66 @@ def test_the_api_answers_any_query_parameters_without_a_500(
     for path in ("/api/v1/processes", "/api/v1/surveys"):
         response = client.get(path, query_string=params)
         assert response.status_code < 500, (path, params)
+
+
+FORM_TEXT = st.text(max_size=400)  # any Unicode, NUL and lone surrogates included
+
+
+@pytest.fixture
+def guest_goal(app: Flask) -> Any:
+    """Once per test, not per example: a guest-mode process anyone may comment on."""
+    return make_goal(make_process("fuzz", participation_mode=ParticipationMode.GUEST), "1", "Z")
+
+
+def _post_form(client: FlaskClient, url: str, data: dict[str, str]) -> int:
+    token = csrf_token(client, url)
+    safe = {
+        k: v.encode("utf-8", "surrogatepass").decode("utf-8", "replace") for k, v in data.items()
+    }
+    return client.post(url, data={"csrf_token": token, **safe}).status_code
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=FORM_TEXT,
+    pseudonym=FORM_TEXT,
+    email=FORM_TEXT,
+    kind=FORM_TEXT,
+    group=FORM_TEXT,
+)
+def test_the_public_comment_form_never_gives_a_500(
+    app: Flask, guest_goal: Any, body: str, pseudonym: str, email: str, kind: str, group: str
+) -> None:
+    data = {
+        "body": body,
+        "pseudonym": pseudonym,
+        "email": email,
+        "kind": kind,
+        "stakeholder_group": group,
+    }
+    status = _post_form(app.test_client(), "/en/p/fuzz/goals/1", data)
+    assert status < 500, data
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(email=FORM_TEXT, name=FORM_TEXT, password=FORM_TEXT, website=FORM_TEXT)
+def test_registration_and_the_guest_link_form_never_give_a_500(
+    client: FlaskClient, email: str, name: str, password: str, website: str
+) -> None:
+    data = {
+        "email": email,
+        "display_name": name,
+        "password": password,
+        "password_confirm": password,
+        "website": website,
+    }
+    assert _post_form(client, "/en/account/register", data) < 500, data
+    assert _post_form(client, "/en/my-data/guest", {"email": email, "website": website}) < 500
