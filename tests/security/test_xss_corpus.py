@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 
 from app.comments.models import Comment
 from app.exports.models import ExportJob
@@ -127,6 +128,7 @@ def _unchanged_in_the_api(client: FlaskClient, posted: list[Comment]) -> None:
 
 
 def _neutralised_in_the_export(client: FlaskClient, posted: list[Comment]) -> None:
+    """CSV and XLSX: every payload is there, none is a formula."""
     admin = make_user("admin@example.org", is_admin=True)
     login_as(client, admin)
     form = {"kind": "assessment", "format": "csv", "language": "en"}
@@ -140,6 +142,17 @@ def _neutralised_in_the_export(client: FlaskClient, posted: list[Comment]) -> No
     assert bodies - {cell if cell in bodies else cell[1:] for cell in found} == set()
     assert sum(1 for cell in found if cell.startswith("'")) >= 5  # the formula payloads
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    form["format"] = "xlsx"
+    assert submit(client, "/en/staff/exports/p/hf12/", form).status_code == 302
+    xlsx = db.session.scalars(sa.select(ExportJob).order_by(ExportJob.id.desc())).first()
+    assert xlsx is not None
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/en/staff/exports/p/hf12/{xlsx.id}/download").data)
+    )
+    values = [c for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in values if c.data_type == "f"]  # no formula cell
+    texts = {str(c.value) for c in values if c.value is not None}
+    assert bodies <= texts | {t[1:] for t in texts}
 
 
 def test_payloads_as_display_names_are_plain_text_in_mails_and_escaped_in_pages(
