@@ -45,7 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before use)
     from app.accounts import auth
     from app.api.spec import api, spec_kwargs
-    from app.core import i18n_hooks
+    from app.core import i18n_hooks, input_guard
     from app.db import enable_sqlite_savepoints
     from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
     from app.i18n import select_locale
@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
             enable_sqlite_savepoints(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    input_guard.init_app(app)  # before the CSRF check reads (and consumes) the body
     csrf.init_app(app)
     auth.init_app(app)
     mail.init_app(app)

@@ -97,3 +97,14 @@ def test_a_submitted_survey_response_records_the_version(app: Flask, client: Fla
     version = _versions()[1]
     assert db.session.get(Response, online.id).consent_version_id == version  # type: ignore[union-attr]
     assert db.session.get(Response, paper.id).consent_version_id is None  # type: ignore[union-attr]
+
+
+def test_the_survey_review_page_shows_the_consent_above_the_submit_button(
+    client: FlaskClient,
+) -> None:
+    survey = make_survey()
+    intro = f"/en/surveys/{survey.slug}/"
+    started = submit(client, f"/en/surveys/{survey.slug}/start", {}, form_url=intro)
+    assert started.status_code == 302
+    review = client.get(f"/en/surveys/{survey.slug}/review").get_data(as_text=True)
+    assert review.index("evaluated by the administration") < review.index("Submit my answers")

@@ -25,6 +25,9 @@ def test_privacy_notice_starts_with_the_default_text(client: FlaskClient) -> Non
     assert "Datenschutzerklärung" in german and "Art. 9 Abs. 2 lit. a DSGVO" in german
     english = client.get("/en/datenschutz").get_data(as_text=True)
     assert "Privacy notice" in english and "Art. 9(2)(a) GDPR" in english
+    for lang, word in {"ar": "المادة 9", "tr": "GVKT md. 9", "uk": "ст. 9", "ru": "ст. 9"}.items():
+        page = client.get(f"/{lang}/datenschutz").get_data(as_text=True)
+        assert word in page, lang
 
 
 def test_admin_edits_the_privacy_notice(app: Flask, client: FlaskClient) -> None:
