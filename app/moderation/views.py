@@ -20,7 +20,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
-from app.comments.labels import CHANNEL_LABELS
+from app.comments.labels import CHANNEL_LABELS, COMMENT_STATUS_LABELS
 from app.comments.models import Channel, Comment
 from app.core import policy
 from app.extensions import db, login_manager
@@ -211,6 +211,7 @@ def _detail_page(comment: Comment, process: Process, **forms_: Any) -> str:
         bulk_form=forms.BulkForm(next=url_for(".comment", comment_id=comment.id)),
         group_labels=STAKEHOLDER_LABELS,
         channel_labels=CHANNEL_LABELS,
+        status_labels=COMMENT_STATUS_LABELS,
     )
 
 
