@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from flask import current_app, g, request
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -100,6 +102,13 @@ def tr_markup(value: dict[str, str] | None, fallback: str | None = None) -> Mark
     return Markup('<span lang="{}" dir="{}">{}</span>').format(
         item.lang, text_direction(item.lang), item.text
     )
+
+
+def format_number(value: float | int, *, grouped: bool = True) -> str:
+    """A number in the current locale: ``12.000`` for a quantity, and without a
+    thousands separator (``grouped=False``) for what is not one: years, postcodes,
+    codes and ids."""
+    return str(format_decimal(value, locale=get_locale(), group_separator=grouped))
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name)

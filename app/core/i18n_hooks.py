@@ -11,6 +11,7 @@ from app.i18n import (
     LANGUAGE_NAMES,
     LOCALE_COOKIE,
     current_lang,
+    format_number,
     supported_languages,
     text_direction,
     tr_markup,
@@ -69,6 +70,7 @@ def _template_context() -> dict[str, Any]:
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_decimal": format_decimal,
+        "format_number": format_number,
     }
 
 
