@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 
 from app.i18n import (
     LANGUAGE_NAMES,
     LOCALE_COOKIE,
     current_lang,
+    format_day,
+    format_deadline,
+    format_moment,
     format_number,
     supported_languages,
     text_direction,
@@ -67,8 +70,9 @@ def _template_context() -> dict[str, Any]:
         "languages": supported_languages(),
         "language_names": LANGUAGE_NAMES,
         "url_for_language": url_for_language,
-        "format_date": format_date,
-        "format_datetime": format_datetime,
+        "format_day": format_day,
+        "format_moment": format_moment,
+        "format_deadline": format_deadline,
         "format_decimal": format_decimal,
         "format_number": format_number,
     }

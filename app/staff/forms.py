@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
+    DateField,
     Field,
     IntegerField,
     RadioField,
@@ -274,31 +274,29 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
 # --- phases ------------------------------------------------------------------
 
 PHASE_CHOICES = [SelectChoice(kind.value, label) for kind, label in PHASE_LABELS.items()]
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def local_timezone() -> tzinfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def local_datetime_field(
-    label: Any, validators: list[Any], description: Any = ""
-) -> DateTimeLocalField:
-    """A date-time input in the site's time zone (Europe/Berlin), read as aware UTC."""
-    return DateTimeLocalField(
+def local_day_field(label: Any, validators: list[Any], description: Any = "") -> DateField:
+    """A day in the site's time zone; the view makes it the day's first moment (a start)
+    or its last second, 23:59:59 (a deadline, "bis einschließlich")."""
+    return DateField(
         label,
         validators,
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
+        invalid_value_message=_l("Please enter a date."),
         description=description,
     )
 
 
 class PhaseForm(FlaskForm):
     kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
-    starts_at = local_datetime_field(_l("Starts at"), [InputRequired()])
-    ends_at = local_datetime_field(_l("Ends at"), [InputRequired()])
+    starts_at = local_day_field(_l("First day"), [InputRequired()])
+    ends_at = local_day_field(
+        _l("Last day"), [InputRequired()], _l("The phase ends at the end of this day.")
+    )
 
     languages: tuple[str, ...] = ()
 
