@@ -160,6 +160,13 @@ def format_deadline(value: datetime) -> str:
     return format_day(last_day(value))
 
 
+def goal_code(code: str) -> Markup:
+    """Jinja filter: a goal code as one unbreakable, direction-isolated word
+    (``<bdi class="goal-code">12.2.2</bdi>``), so it neither wraps as "12.2." / "2"
+    nor turns round in right-to-left text."""
+    return Markup('<bdi class="goal-code">{}</bdi>').format(code)
+
+
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark ``text`` for the catalogs without translating it here (API descriptions:
     the OpenAPI document stays English, the reference page translates them)."""

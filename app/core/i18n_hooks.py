@@ -15,6 +15,7 @@ from app.i18n import (
     format_deadline,
     format_moment,
     format_number,
+    goal_code,
     supported_languages,
     text_direction,
     tr_markup,
@@ -85,3 +86,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.add_template_filter(tr_text, "tr_text")
     app.add_template_filter(tr_markup, "tr")
+    app.add_template_filter(goal_code, "code")
