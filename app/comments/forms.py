@@ -20,8 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from app.comments.labels import REPORT_REASON_LABELS
 from app.comments.listing import Sort
-from app.comments.models import ReportReason
 from app.comments.text import normalize
 from app.i18n import tr_text
 from app.participation.labels import STAKEHOLDER_LABELS
@@ -29,13 +29,6 @@ from app.participation.models import ParticipantKind, StakeholderGroup
 from app.participation.services import Identity, identity
 from app.processes.models import Process
 
-REPORT_REASON_LABELS = {
-    ReportReason.SPAM: _l("Spam or advertising"),
-    ReportReason.INSULT: _l("Insult or discrimination"),
-    ReportReason.OFF_TOPIC: _l("Off-topic"),
-    ReportReason.PERSONAL_DATA: _l("Personal data"),
-    ReportReason.OTHER: _l("Other reason"),
-}
 SORT_LABELS = {
     Sort.NEWEST: _l("Newest"),
     Sort.SUPPORTED: _l("Most supported"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.comments.models import Channel, CommentStatus
+from app.comments.models import Channel, CommentStatus, ReportReason
 
 CHANNEL_LABELS = {
     Channel.ONLINE: _l("Online"),
@@ -26,4 +26,12 @@ COMMENT_STATUS_LABELS = {
     CommentStatus.PUBLISHED: _l("Published"),
     CommentStatus.HIDDEN: _l("Hidden"),
     CommentStatus.REMOVED: _l("Deleted by the author"),
+}
+
+REPORT_REASON_LABELS = {
+    ReportReason.SPAM: _l("Spam or advertising"),
+    ReportReason.INSULT: _l("Insult or discrimination"),
+    ReportReason.OFF_TOPIC: _l("Off-topic"),
+    ReportReason.PERSONAL_DATA: _l("Personal data"),
+    ReportReason.OTHER: _l("Other reason"),
 }
