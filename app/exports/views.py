@@ -84,7 +84,10 @@ def start(slug: str) -> ResponseReturnValue:
         requested_by=acting_user(),
     )
     db.session.commit()
-    if created:
+    db.session.refresh(job)  # a small export may be built by now
+    if created and job.status == ExportStatus.DONE:
+        flash(_("The export is ready."), "success")
+    elif created:
         flash(_("The export has been started."), "success")
     else:
         flash(_("This export is already being built; here is its progress."), "info")

@@ -78,12 +78,14 @@ def add_text_fields(
     label: LabelFactory,
     languages: tuple[str, ...],
     long: bool = False,
+    length: Length | None = None,
 ) -> None:
-    """One optional text field per language; ``label(lang)`` gives its (lazy) label."""
+    """One optional text field per language; ``label(lang)`` gives its (lazy) label;
+    ``length`` replaces the default maximum (20,000 for long texts, else 500)."""
     field_cls = TextAreaField if long else StringField
-    max_length = 20000 if long else 500
+    limit = length or Length(max=20000 if long else 500)
     for lang in languages:
-        field = field_cls(label(lang), [Optional(), Length(max=max_length)])
+        field = field_cls(label(lang), [Optional(), limit])
         setattr(cls, f"{prefix}_{lang}", field)
 
 
@@ -276,6 +278,9 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
 PHASE_CHOICES = [SelectChoice(kind.value, label) for kind, label in PHASE_LABELS.items()]
 
 
+PHASE_TITLE_MAX_LENGTH = 80  # shown in a timeline row and a table cell
+
+
 def local_timezone() -> tzinfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
@@ -309,6 +314,10 @@ def _phase_form_class(languages: tuple[str, ...]) -> type[PhaseForm]:
         "title",
         lambda lang: _l("Own name of the phase (%(language)s)", language=language_name(lang)),
         languages,
+        length=Length(
+            max=PHASE_TITLE_MAX_LENGTH,
+            message=_l("A phase name has at most %(max)d characters.", max=PHASE_TITLE_MAX_LENGTH),
+        ),
     )
     return cls
 
