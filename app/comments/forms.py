@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.comments.labels import REPORT_REASON_LABELS
 from app.comments.listing import Sort
 from app.comments.text import normalize
-from app.i18n import tr_text
+from app.i18n import tr_markup
 from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import ParticipantKind, StakeholderGroup
 from app.participation.services import Identity, identity
@@ -116,8 +116,9 @@ class CommentForm(BodyForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(process, *args, **kwargs)
+        # Markup: a label in the process's language (no translation) is marked lang="…"
         self.kind.choices = [
-            SelectChoice(kind["key"], tr_text(kind["label"], process.default_locale))
+            SelectChoice(kind["key"], tr_markup(kind["label"], process.default_locale))
             for kind in process.comment_kinds
         ]
         if not self.kind.choices:
