@@ -17,7 +17,9 @@ QUEUE = "/de/moderation/p/hf12-verwaltung/?tab=published"
 ARABIC_GOAL = "/ar/p/hf12-verwaltung/goals/12.2.2"
 WIDTHS = (1280, 375)
 # Each goal code on the page: how many line boxes it has (1: it did not wrap).
-CODE_LINES = "() => [...document.querySelectorAll('.goal-code')].map(e => e.getClientRects().length)"
+CODE_LINES = (
+    "() => [...document.querySelectorAll('.goal-code')].map(e => e.getClientRects().length)"
+)
 
 
 @pytest.fixture(scope="module")
