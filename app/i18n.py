@@ -9,8 +9,13 @@ language and says so, so templates can mark fallback text with its own ``lang``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from babel.dates import get_datetime_format
+from babel.numbers import format_decimal
 from flask import current_app, g, request
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -100,6 +105,66 @@ def tr_markup(value: dict[str, str] | None, fallback: str | None = None) -> Mark
     return Markup('<span lang="{}" dir="{}">{}</span>').format(
         item.lang, text_direction(item.lang), item.text
     )
+
+
+def format_number(value: float | int, *, grouped: bool = True) -> str:
+    """A number in the current locale: ``12.000`` for a quantity, and without a
+    thousands separator (``grouped=False``) for what is not one: years, postcodes,
+    codes and ids."""
+    return str(format_decimal(value, locale=get_locale(), group_separator=grouped))
+
+
+# --- dates: one format per kind of value, deadlines as local days ---------------------
+
+
+def local_zone() -> ZoneInfo:
+    """The site's time zone (Europe/Berlin): days begin and end there."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a local day, in UTC (a phase or survey starts then)."""
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+def day_end(day: date) -> datetime:
+    """The last second of a local day, 23:59:59, in UTC: a deadline "bis einschließlich"."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=local_zone()).astimezone(UTC)
+
+
+def start_day(moment: datetime) -> date:
+    """The local day a start moment falls on."""
+    return moment.astimezone(local_zone()).date()
+
+
+def last_day(moment: datetime) -> date:
+    """The last local day before a deadline: 23:59:59 stays on its day, and a deadline
+    at midnight (stored before deadlines were days) belongs to the day before."""
+    return (moment.astimezone(local_zone()) - timedelta(seconds=1)).date()
+
+
+def format_day(value: date | datetime) -> str:
+    """A date on any page: Babel's ``medium`` (``26.01.2027``)."""
+    return str(format_date(value, "medium"))
+
+
+def format_moment(value: datetime) -> str:
+    """A moment: the ``medium`` date and the ``short`` time (``22.11.2026, 07:15``),
+    joined as the locale joins them."""
+    joined = get_datetime_format("medium", locale=get_locale())
+    return str(joined).replace("{1}", format_day(value)).replace("{0}", format_time(value, "short"))
+
+
+def format_deadline(value: datetime) -> str:
+    """The last day of a deadline (see :func:`last_day`), as a date."""
+    return format_day(last_day(value))
+
+
+def goal_code(code: str) -> Markup:
+    """Jinja filter: a goal code as one unbreakable, direction-isolated word
+    (``<bdi class="goal-code">12.2.2</bdi>``), so it neither wraps as "12.2." / "2"
+    nor turns round in right-to-left text."""
+    return Markup('<bdi class="goal-code">{}</bdi>').format(code)
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name)

@@ -31,7 +31,10 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=_email)
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(_l("Please enter a display name.")), Length(min=2, max=80)],
+        validators=[
+            DataRequired(_l("Please enter a display name.")),
+            Length(min=2, max=80, message=_l("Please enter a display name of 2 to 80 characters.")),
+        ],
         description=_l("Shown with your contributions. You may use a pseudonym."),
     )
     password = PasswordField(

@@ -20,23 +20,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from app.comments.labels import REPORT_REASON_LABELS
 from app.comments.listing import Sort
-from app.comments.models import ReportReason
 from app.comments.text import normalize
 from app.core.honeypot import HoneypotField
-from app.i18n import tr_text
+from app.i18n import tr_markup
 from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import ParticipantKind, StakeholderGroup
 from app.participation.services import Identity, identity
 from app.processes.models import Process
 
-REPORT_REASON_LABELS = {
-    ReportReason.SPAM: _l("Spam or advertising"),
-    ReportReason.INSULT: _l("Insult or discrimination"),
-    ReportReason.OFF_TOPIC: _l("Off-topic"),
-    ReportReason.PERSONAL_DATA: _l("Personal data"),
-    ReportReason.OTHER: _l("Other reason"),
-}
 SORT_LABELS = {
     Sort.NEWEST: _l("Newest"),
     Sort.SUPPORTED: _l("Most supported"),
@@ -125,8 +118,9 @@ class CommentForm(BodyForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(process, *args, **kwargs)
+        # Markup: a label in the process's language (no translation) is marked lang="…"
         self.kind.choices = [
-            SelectChoice(kind["key"], tr_text(kind["label"], process.default_locale))
+            SelectChoice(kind["key"], tr_markup(kind["label"], process.default_locale))
             for kind in process.comment_kinds
         ]
         if not self.kind.choices:

@@ -11,14 +11,13 @@ from werkzeug.wrappers import Response
 
 from app.comments import reactions, services
 from app.comments.forms import (
-    REPORT_REASON_LABELS,
     BodyForm,
     CommentForm,
     ConfirmForm,
     ReportForm,
     comment_form,
 )
-from app.comments.labels import CHANNEL_LABELS
+from app.comments.labels import CHANNEL_LABELS, REPORT_REASON_LABELS
 from app.comments.models import Comment, CommentStatus, ReportReason
 from app.comments.text import render_comment
 from app.core import honeypot

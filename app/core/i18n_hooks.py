@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 
 from app.i18n import (
     LANGUAGE_NAMES,
     LOCALE_COOKIE,
     current_lang,
+    format_day,
+    format_deadline,
+    format_moment,
+    format_number,
+    goal_code,
     supported_languages,
     text_direction,
     tr_markup,
@@ -66,9 +71,11 @@ def _template_context() -> dict[str, Any]:
         "languages": supported_languages(),
         "language_names": LANGUAGE_NAMES,
         "url_for_language": url_for_language,
-        "format_date": format_date,
-        "format_datetime": format_datetime,
+        "format_day": format_day,
+        "format_moment": format_moment,
+        "format_deadline": format_deadline,
         "format_decimal": format_decimal,
+        "format_number": format_number,
     }
 
 
@@ -79,3 +86,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.add_template_filter(tr_text, "tr_text")
     app.add_template_filter(tr_markup, "tr")
+    app.add_template_filter(goal_code, "code")

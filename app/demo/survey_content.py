@@ -82,8 +82,7 @@ SECTIONS: list[dict[str, Any]] = [
                     "de": "Was schätzen Sie am Landkreis besonders?",
                     "en": "What do you value most about the district?",
                 },
-                "help": {"de": "Bis zu drei Antworten.", "en": "Up to three answers."},
-                "settings": {"max_choices": 3},
+                "settings": {"max_choices": 3},  # the page states the rule itself
                 "options": [
                     ("nature", "Natur und Landschaft (Elm, Lappwald)", "Nature and landscape"),
                     ("calm", "Ruhe und Sicherheit", "Peace and safety"),

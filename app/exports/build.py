@@ -36,6 +36,7 @@ from app.exports.models import ExportJob, ExportKind, ExportStatus
 from app.exports.source import ExportError, Source
 from app.exports.storage import get_storage
 from app.extensions import db
+from app.i18n import local_zone
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def file_name(source: Source, extension: str) -> str:
         base = f"abwaegung-{_slug(source.process().slug)}"
     else:
         base = f"survey-{_slug(source.survey().slug)}"
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    stamp = utcnow().astimezone(local_zone()).strftime("%Y%m%d-%H%M")  # as staff read clocks
     return f"{base}-{source.locale}-{stamp}.{extension}"
 
 

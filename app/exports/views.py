@@ -91,7 +91,10 @@ def start(slug: str) -> ResponseReturnValue:
         reason=form.reason.data or "",
     )
     db.session.commit()
-    if created:
+    db.session.refresh(job)  # a small export may be built by now
+    if created and job.status == ExportStatus.DONE:
+        flash(_("The export is ready."), "success")
+    elif created:
         flash(_("The export has been started."), "success")
     else:
         flash(_("This export is already being built; here is its progress."), "info")

@@ -24,7 +24,7 @@ from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
 
-CODE_MAX_LENGTH = 32  # Goal.code is a VARCHAR(32)
+CODE_MAX_LENGTH = 16  # "12.1.3" or "HF-12.3.4.5"; the column (VARCHAR(32)) has room to spare
 # Codes appear in page addresses: no slashes, spaces or other special characters.
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # What the audit events of goals show before and after a change.

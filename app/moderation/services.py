@@ -21,7 +21,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
 from app.audit.services import record, snapshot
-from app.comments.models import Channel, Comment, CommentStatus, Report
+from app.comments.models import Channel, Comment, CommentStatus, Report, ReportReason
 from app.comments.services import change_status
 from app.db import utcnow
 from app.extensions import db
@@ -128,6 +128,21 @@ def process_of(comment: Comment) -> Process:
     )
     assert process is not None  # a comment always belongs to a goal of a process
     return process
+
+
+def open_report_reasons(comment_ids: list[int]) -> dict[int, list[tuple[ReportReason, int]]]:
+    """{comment_id: [(reason, open reports for it), …]} for the list, most frequent
+    first, in one query."""
+    rows = db.session.execute(
+        sa.select(Report.comment_id, Report.reason, sa.func.count())
+        .where(Report.comment_id.in_(comment_ids or [-1]), Report.resolved_at.is_(None))
+        .group_by(Report.comment_id, Report.reason)
+        .order_by(Report.comment_id, sa.func.count().desc(), Report.reason)
+    )
+    reasons: dict[int, list[tuple[ReportReason, int]]] = {}
+    for comment_id, reason, count in rows:
+        reasons.setdefault(comment_id, []).append((ReportReason(reason), count))
+    return reasons
 
 
 def open_reports(comment: Comment) -> list[Report]:

@@ -20,8 +20,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
-from app.comments.labels import CHANNEL_LABELS
-from app.comments.models import Channel, Comment
+from app.comments.labels import CHANNEL_LABELS, COMMENT_STATUS_LABELS
+from app.comments.models import Channel, Comment, CommentStatus
 from app.core import policy
 from app.extensions import db, login_manager
 from app.goals.models import Goal
@@ -37,6 +37,20 @@ TAB_LABELS = {
     mod.Tab.REPORTED: _l("Reported"),
     mod.Tab.PUBLISHED: _l("Recently published"),
     mod.Tab.HIDDEN: _l("Hidden"),
+}
+# What the bulk form offers on each tab, and on the page of a comment in each status.
+TAB_ACTIONS = {
+    mod.Tab.PENDING: ("approve", "hide"),
+    mod.Tab.REPORTED: ("approve", "hide"),
+    mod.Tab.PUBLISHED: ("hide",),
+    mod.Tab.HIDDEN: ("restore",),
+}
+STATUS_ACTIONS = {
+    CommentStatus.UNCONFIRMED: ("hide",),
+    CommentStatus.PENDING: ("approve", "hide"),
+    CommentStatus.PUBLISHED: ("hide",),
+    CommentStatus.HIDDEN: ("restore",),
+    CommentStatus.REMOVED: (),
 }
 Transition = Callable[[Comment, Process, User], bool]
 
@@ -120,6 +134,8 @@ def _queue_page(process: Process | None) -> str:
         tabs=TAB_LABELS,
         pagination=pagination,
         places=mod.goals_of([c.id for c in pagination.items]),
+        reasons=mod.open_report_reasons([c.id for c in pagination.items]),
+        actions=TAB_ACTIONS[tab],
         goals=goals,
         args={k: v for k, v in request.args.items() if k != "page"},
         form=forms.BulkForm(next=request.full_path),
@@ -195,13 +211,14 @@ def _detail_page(comment: Comment, process: Process, **forms_: Any) -> str:
     participant = db.session.get(Participant, comment.participant_id or 0)
     reply = mod.official_reply(comment)
     reply_form = forms_.get("reply_form") or forms.OfficialReplyForm(obj=reply)
+    reports = mod.open_reports(comment)
     return render_template(
         "moderation/comment.html",
         comment=comment,
         process=process,
         goal=db.session.get(Goal, comment.goal_id),
         participant=participant,
-        reports=mod.open_reports(comment),
+        reports=reports,
         notes=mod.notes(comment),
         note_form=forms_.get("note_form") or forms.NoteForm(),
         reply_form=reply_form,
@@ -209,9 +226,19 @@ def _detail_page(comment: Comment, process: Process, **forms_: Any) -> str:
         block_form=forms_.get("block_form") or forms.BlockForm(),
         action_form=forms.ActionForm(),
         bulk_form=forms.BulkForm(next=url_for(".comment", comment_id=comment.id)),
+        actions=_comment_actions(comment, bool(reports)),
         group_labels=STAKEHOLDER_LABELS,
         channel_labels=CHANNEL_LABELS,
+        status_labels=COMMENT_STATUS_LABELS,
     )
+
+
+def _comment_actions(comment: Comment, reported: bool) -> tuple[str, ...]:
+    """A published comment with open reports may be confirmed ("approve" keeps it and
+    closes the reports); without reports there is nothing to approve."""
+    if comment.status == CommentStatus.PUBLISHED and reported:
+        return ("approve", "hide")
+    return STATUS_ACTIONS[comment.status]
 
 
 def comment(comment_id: int) -> str:

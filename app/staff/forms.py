@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
+    DateField,
     Field,
     IntegerField,
     RadioField,
@@ -78,12 +78,14 @@ def add_text_fields(
     label: LabelFactory,
     languages: tuple[str, ...],
     long: bool = False,
+    length: Length | None = None,
 ) -> None:
-    """One optional text field per language; ``label(lang)`` gives its (lazy) label."""
+    """One optional text field per language; ``label(lang)`` gives its (lazy) label;
+    ``length`` replaces the default maximum (20,000 for long texts, else 500)."""
     field_cls = TextAreaField if long else StringField
-    max_length = 20000 if long else 500
+    limit = length or Length(max=20000 if long else 500)
     for lang in languages:
-        field = field_cls(label(lang), [Optional(), Length(max=max_length)])
+        field = field_cls(label(lang), [Optional(), limit])
         setattr(cls, f"{prefix}_{lang}", field)
 
 
@@ -274,31 +276,32 @@ def new_process_data(languages: list[str]) -> dict[str, Any]:
 # --- phases ------------------------------------------------------------------
 
 PHASE_CHOICES = [SelectChoice(kind.value, label) for kind, label in PHASE_LABELS.items()]
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+PHASE_TITLE_MAX_LENGTH = 80  # shown in a timeline row and a table cell
 
 
 def local_timezone() -> tzinfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def local_datetime_field(
-    label: Any, validators: list[Any], description: Any = ""
-) -> DateTimeLocalField:
-    """A date-time input in the site's time zone (Europe/Berlin), read as aware UTC."""
-    return DateTimeLocalField(
+def local_day_field(label: Any, validators: list[Any], description: Any = "") -> DateField:
+    """A day in the site's time zone; the view makes it the day's first moment (a start)
+    or its last second, 23:59:59 (a deadline, "bis einschließlich")."""
+    return DateField(
         label,
         validators,
-        format=DATETIME_FORMATS,
-        tz=local_timezone,
-        invalid_value_message=_l("Please enter a date and time."),
+        invalid_value_message=_l("Please enter a date."),
         description=description,
     )
 
 
 class PhaseForm(FlaskForm):
     kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
-    starts_at = local_datetime_field(_l("Starts at"), [InputRequired()])
-    ends_at = local_datetime_field(_l("Ends at"), [InputRequired()])
+    starts_at = local_day_field(_l("First day"), [InputRequired()])
+    ends_at = local_day_field(
+        _l("Last day"), [InputRequired()], _l("The phase ends at the end of this day.")
+    )
 
     languages: tuple[str, ...] = ()
 
@@ -311,6 +314,10 @@ def _phase_form_class(languages: tuple[str, ...]) -> type[PhaseForm]:
         "title",
         lambda lang: _l("Own name of the phase (%(language)s)", language=language_name(lang)),
         languages,
+        length=Length(
+            max=PHASE_TITLE_MAX_LENGTH,
+            message=_l("A phase name has at most %(max)d characters.", max=PHASE_TITLE_MAX_LENGTH),
+        ),
     )
     return cls
 

@@ -35,7 +35,12 @@ class GoalForm(FlaskForm):
         _l("Code"),
         [
             DataRequired(),
-            Length(max=CODE_MAX_LENGTH),
+            Length(
+                max=CODE_MAX_LENGTH,
+                message=_l(
+                    "A code has at most %(max)d characters, such as “12.1.3”.", max=CODE_MAX_LENGTH
+                ),
+            ),
             Regexp(
                 CODE_RE.pattern,
                 message=_l("Use letters, digits, dots, hyphens and underscores only."),

@@ -7,7 +7,6 @@ commit. The URLs are declared in :mod:`app.staff.routes`.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -23,7 +22,7 @@ from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.goals.models import Goal
 from app.goals.services import goal_tree
-from app.i18n import supported_languages
+from app.i18n import day_end, day_start, last_day, start_day, supported_languages
 from app.processes import editing as process_editing
 from app.processes.editing import ProcessError, ProcessErrorCode
 from app.processes.models import Phase, PhaseKind, Process
@@ -119,8 +118,8 @@ def _phase_or_404(process: Process, phase_id: int) -> Phase:
 def _phase_data(phase: Phase) -> dict[str, Any]:
     data: dict[str, Any] = {
         "kind": phase.kind.value,
-        "starts_at": phase.starts_at,
-        "ends_at": phase.ends_at,
+        "starts_at": start_day(phase.starts_at),
+        "ends_at": last_day(phase.ends_at),
     }
     return data | forms.translated_data("title", phase.title)
 
@@ -133,8 +132,8 @@ def _phase_page(process: Process, phase: Phase | None) -> ResponseReturnValue:
             process_editing.save_phase(
                 process,
                 kind=PhaseKind(form.kind.data),
-                starts_at=form.starts_at.data.astimezone(UTC),
-                ends_at=form.ends_at.data.astimezone(UTC),
+                starts_at=day_start(form.starts_at.data),
+                ends_at=day_end(form.ends_at.data),
                 title=forms.translated(form, "title", languages),
                 phase=phase,
                 actor=acting_user(),

@@ -21,6 +21,9 @@ from sqlalchemy import orm as so
 from app.db import TimestampMixin, enum_column, utcnow
 from app.extensions import db
 
+NUMBER_FORMATS = ("grouped", "plain", "year")
+YEARS = (1000, 2999)  # bounds within these make a number question ask for a year
+
 
 class SurveyState(enum.StrEnum):
     DRAFT = "draft"
@@ -208,6 +211,23 @@ class Question(db.Model):  # type: ignore[name-defined]
 
     def setting(self, key: str, default: Any = None) -> Any:
         return (self.settings or {}).get(key, default)
+
+    @property
+    def number_format(self) -> str:
+        """How a number answer is written: ``grouped`` (a quantity, ``12.000``),
+        ``plain`` (a code or postcode) or ``year``; the setting ``number_format``, or
+        ``year`` when whole-number bounds lie within 1000-2999, else ``grouped``."""
+        chosen = self.setting("number_format")
+        if chosen in NUMBER_FORMATS:
+            return str(chosen)
+        low, high = self.setting("min"), self.setting("max")
+        bounded = low is not None and high is not None and not self.setting("decimal")
+        return "year" if bounded and YEARS[0] <= low <= high <= YEARS[1] else "grouped"
+
+    @property
+    def groups_digits(self) -> bool:
+        """Whether a number answer gets a thousands separator: quantities only."""
+        return self.number_format == "grouped"
 
 
 class Option(db.Model):  # type: ignore[name-defined]

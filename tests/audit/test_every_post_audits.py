@@ -118,12 +118,12 @@ DRIVERS: dict[str, Driver] = {
     "staff.create_process": lambda c: submit(c, "/en/staff/new", process_form()),
     "staff.edit_process": lambda c: submit(c, f"{STAFF}/settings", process_form(slug="hf12")),
     "staff.add_phase": lambda c: submit(
-        c, f"{STAFF}/phases/new", phase_form("2031-01-01T00:00", "2031-02-01T00:00")
+        c, f"{STAFF}/phases/new", phase_form("2031-01-01", "2031-02-01")
     ),
     "staff.edit_phase": lambda c: submit(
         c,
         f"{STAFF}/phases/{_phase_id()}/edit",
-        phase_form("2020-01-01T00:00", "2040-02-01T00:00"),
+        phase_form("2020-01-01", "2040-02-01"),
     ),
     "staff.delete_phase": lambda c: submit(
         c, f"{STAFF}/phases/{_phase_id()}/delete", {}, form_url=f"{STAFF}/"

@@ -93,7 +93,7 @@ def test_bad_csv_reports_every_line_and_writes_nothing(app: Flask) -> None:
         "line 4: unknown parent 9",
         "line 5: duplicate code 1 (first on line 2)",
         "line 6: missing title (de)",
-        "line 7: code this-code-is-far-too-long-for-the-column is longer than 32 characters",
+        "line 7: code this-code-is-far-too-long-for-the-column is longer than 16 characters",
     ]
     assert goal_count() == before
 

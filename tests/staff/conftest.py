@@ -41,6 +41,7 @@ def process_form(**overrides: str) -> dict[str, str]:
 
 
 def phase_form(start: str, end: str, kind: str = "participation") -> dict[str, str]:
+    """The phase form; ``start`` and ``end`` are its first and last day (``2030-01-31``)."""
     return {"kind": kind, "starts_at": start, "ends_at": end, "title_de": "", "title_en": ""}
 
 

@@ -343,13 +343,13 @@ def test_presets_and_local_times(
         "access_mode": "code",
         "anonymised": "y",
         "results_visibility": "staff",
-        "opens_at": "2030-07-01T09:00",
-        "closes_at": "2030-06-01T09:00",
+        "opens_at": "2030-07-01",
+        "closes_at": "2030-06-01",
     }
     wrong = submit(client, settings, data)
     assert "The survey must close after it opens." in wrong.get_data(as_text=True)
-    _post(client, settings, data | {"closes_at": "2030-07-31T18:00"}, settings)
+    _post(client, settings, data | {"closes_at": "2030-07-31"}, settings)
     saved = _survey("umfrage")
     assert saved.access_mode.value == "code" and saved.anonymised
     opens = saved.opens_at
-    assert opens is not None and (opens.hour, opens.minute) == (7, 0)  # 09:00 CEST in UTC
+    assert opens is not None and (opens.day, opens.hour) == (30, 22)  # 1 July 00:00 CEST

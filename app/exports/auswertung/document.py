@@ -21,6 +21,7 @@ from app.exports.auswertung.entries import Entries, Entry, Key
 from app.exports.auswertung.layout import PrintTitles, titles
 from app.exports.auswertung.steckbrief import Steckbrief, steckbriefe
 from app.goals.services import GoalNode, flatten
+from app.i18n import last_day
 from app.processes.models import Process
 from app.ratings.models import ScaleKind
 from app.ratings.services import QuestionResult, goal_results, rating_questions
@@ -102,7 +103,7 @@ def _period(process: Process) -> str:
     return _(
         "%(start)s to %(end)s",
         start=format_date(phase.starts_at, "medium"),
-        end=format_date(phase.ends_at, "medium"),
+        end=format_date(last_day(phase.ends_at), "medium"),
     )
 
 

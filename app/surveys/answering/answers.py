@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.i18n import tr_text
+from app.i18n import format_number, tr_text
 from app.surveys.answering.validation import AnswerRow, Answers, is_complete, is_visible
 from app.surveys.models import Answer, Question, QuestionKind, Section, Survey
 
@@ -148,7 +148,8 @@ def _describe_row(
             label = f"{row.rank}. {label}"
         return f"{label}: {row.value_text}" if row.value_text else label
     if row.value_number is not None:
-        return f"{format_decimal(row.value_number)} {unit_label(question, fallback)}".strip()
+        number = format_number(row.value_number, grouped=question.groups_digits)
+        return f"{number} {unit_label(question, fallback)}".strip()
     if row.value_date is not None:
         return str(format_date(row.value_date, "medium"))
     return row.value_text or ""

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.i18n import format_number
 from app.surveys.models import Option, Question, QuestionKind, Section, Survey
 
 DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 4000}
@@ -199,11 +200,15 @@ def _number(question: Question, formdata: FormData) -> list[AnswerRow]:
         raise InvalidAnswerError(_("Please enter a whole number."))
     low, high = question.setting("min"), question.setting("max")
     if (low is not None and value < float(low)) or (high is not None and value > float(high)):
-        raise InvalidAnswerError(_number_range_message(low, high))
+        raise InvalidAnswerError(_number_range_message(question, low, high))
     return [AnswerRow(question.id, value_number=value)]
 
 
-def _number_range_message(low: Any, high: Any) -> str:
+def _number_range_message(question: Question, low: Any, high: Any) -> str:
+    low, high = (
+        None if bound is None else format_number(bound, grouped=question.groups_digits)
+        for bound in (low, high)
+    )
     if low is not None and high is not None:
         return _("Please enter a number from %(min)s to %(max)s.", min=low, max=high)
     if low is not None:

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from app.staff.forms import (
     add_text_fields,
     language_name,
-    local_datetime_field,
+    local_day_field,
     translated,
 )
 from app.surveys.builder.parts import PRESETS
@@ -116,15 +116,15 @@ class SurveyForm(TranslatedForm):
         description=_l("Drops the link to account, code or browser and keeps only the day."),
     )
     results_visibility = SelectField(_l("Results are shown"), choices=RESULTS_CHOICES)
-    opens_at = local_datetime_field(
-        _l("Opens at"),
+    opens_at = local_day_field(
+        _l("First day"),
         [Optional()],
-        _l("Local time (Europe/Berlin). Empty: when you open it."),
+        _l("Opens at the start of this day. Empty: when you open it."),
     )
-    closes_at = local_datetime_field(
-        _l("Closes at"),
+    closes_at = local_day_field(
+        _l("Last day"),
         [Optional()],
-        _l("Local time (Europe/Berlin). Empty: when you close it."),
+        _l("Open until and including this day. Empty: when you close it."),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:

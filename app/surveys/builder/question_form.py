@@ -28,7 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.staff.forms import translated_data
 from app.surveys.builder.forms import TranslatedForm, localized, strip_text
 from app.surveys.builder.questions import DROPDOWN, drops_items, kind_choice
-from app.surveys.builder.structure import KIND_SETTINGS
+from app.surveys.builder.structure import KIND_SETTINGS, YEAR_HAS_NO_DECIMALS
 from app.surveys.models import CHOICE_KINDS, Question, QuestionKind
 
 NO_CONDITION = 0
@@ -51,6 +51,12 @@ COMPARE_CHOICES = [
     SelectChoice("at_least", _l("is at least")),
     SelectChoice("at_most", _l("is at most")),
 ]
+NUMBER_FORMAT_CHOICES = [
+    SelectChoice("", _l("Automatic: a year if the bounds are years, else a quantity")),
+    SelectChoice("grouped", _l("A quantity, with thousands separators (12,000)")),
+    SelectChoice("plain", _l("A code without separators: postcode, number, ID (10115)")),
+    SelectChoice("year", _l("A year (1977)")),
+]
 DISPLAY_CHOICES = [
     SelectChoice("radio", _l("Radio buttons")),
     SelectChoice("dropdown", _l("Drop-down list")),
@@ -60,7 +66,7 @@ SETTING_FIELDS: dict[QuestionKind, tuple[str, ...]] = {
     QuestionKind.SINGLE_CHOICE: ("display",),
     QuestionKind.MULTIPLE_CHOICE: ("min_choices", "max_choices"),
     QuestionKind.RANKING: ("top_n",),
-    QuestionKind.NUMBER: ("min", "max", "decimal", "unit"),
+    QuestionKind.NUMBER: ("min", "max", "decimal", "number_format", "unit"),
     QuestionKind.SHORT_TEXT: ("max_length",),
     QuestionKind.LONG_TEXT: ("max_length",),
     QuestionKind.DATE: ("min_date", "max_date"),
@@ -96,6 +102,9 @@ class QuestionForm(TranslatedForm):
     min = FloatField(_l("Smallest number (number)"), [Optional()])
     max = FloatField(_l("Largest number (number)"), [Optional()])
     decimal = BooleanField(_l("Allow decimals (number)"))
+    number_format = SelectField(
+        _l("How the number is written (number)"), choices=NUMBER_FORMAT_CHOICES, default=""
+    )
     max_length = IntegerField(
         _l("Maximum length in characters (texts)"), [Optional(), NumberRange(min=1, max=20000)]
     )
@@ -111,6 +120,9 @@ class QuestionForm(TranslatedForm):
         valid = super().validate(extra_validators)
         if self.condition_question.data and not self.condition_value.data:
             self.condition_value.errors.append(_l("Please enter the value to compare with."))
+            valid = False
+        if "number_format" in self and self.number_format.data == "year" and self.decimal.data:
+            self.number_format.errors.append(YEAR_HAS_NO_DECIMALS)
             valid = False
         return self.require("prompt", self.languages[0]) and valid
 
@@ -227,6 +239,7 @@ def question_data(question: Question) -> dict[str, Any]:
         "is_demographic": question.is_demographic,
         "display": settings.get("display", "radio"),
         "decimal": bool(settings.get("decimal")),
+        "number_format": settings.get("number_format", ""),
     }
     for key in ("min_date", "max_date"):
         if settings.get(key):

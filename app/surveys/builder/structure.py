@@ -14,10 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.surveys.models import (
     CHOICE_KINDS,
+    NUMBER_FORMATS,
     MatrixRow,
     Option,
     Question,
@@ -44,6 +46,7 @@ QUESTION_FIELDS = QUESTION_TEXT_FIELDS | {
     "show_if",
 }
 SETTINGS_TEXT_KEYS = frozenset({"unit"})
+YEAR_HAS_NO_DECIMALS = _l("A year is a whole number: untick “Allow decimals”.")
 LABEL_FIELDS = frozenset({"label"})
 # Kinds whose options (or texts) mean the same in each other; a change between them
 # keeps the options.
@@ -55,7 +58,7 @@ KIND_SETTINGS: dict[QuestionKind, frozenset[str]] = {
     QuestionKind.SINGLE_CHOICE: frozenset({"display"}),
     QuestionKind.MULTIPLE_CHOICE: frozenset({"min_choices", "max_choices"}),
     QuestionKind.RANKING: frozenset({"top_n"}),
-    QuestionKind.NUMBER: frozenset({"min", "max", "decimal", "unit"}),
+    QuestionKind.NUMBER: frozenset({"min", "max", "decimal", "unit", "number_format"}),
     QuestionKind.SHORT_TEXT: frozenset({"max_length"}),
     QuestionKind.LONG_TEXT: frozenset({"max_length"}),
     QuestionKind.DATE: frozenset({"min_date", "max_date"}),
@@ -323,6 +326,11 @@ def check_question(question: Question) -> None:
         raise SurveyError(_("The minimum must not be larger than the maximum."))
     if settings.get("display", "radio") not in ("radio", "dropdown"):
         raise SurveyError(_("Choose radio buttons or a drop-down list."))
+    number_format = settings.get("number_format")
+    if number_format is not None and number_format not in NUMBER_FORMATS:
+        raise SurveyError(_("Choose how the number is written."))
+    if number_format == "year" and settings.get("decimal"):
+        raise SurveyError(str(YEAR_HAS_NO_DECIMALS))
     if question.show_if:
         _check_condition(question)
 

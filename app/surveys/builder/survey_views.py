@@ -9,7 +9,6 @@ lock once a survey has responses) is shown next to the form or as a message.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, render_template, request
@@ -21,9 +20,9 @@ from werkzeug.wrappers import Response
 
 from app.core import policy
 from app.extensions import db
-from app.i18n import supported_languages, tr_text
+from app.i18n import day_end, day_start, last_day, start_day, supported_languages, tr_text
 from app.processes.services import all_processes
-from app.staff.forms import local_timezone, translated_data
+from app.staff.forms import translated_data
 from app.surveys.builder import services, structure
 from app.surveys.builder.forms import NO_PROCESS, CopyForm, SurveyForm, section_form, survey_form
 from app.surveys.builder.helpers import (
@@ -60,24 +59,16 @@ def _process_choices() -> list[tuple[int, str]]:
     ]
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(local_timezone())
-
-
 def _survey_data(survey: Survey) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(survey, name) for name in SURVEY_SETTINGS}
     data |= {"process_id": survey.process_id or NO_PROCESS}
-    data |= {"opens_at": _local(survey.opens_at), "closes_at": _local(survey.closes_at)}
+    data |= {
+        "opens_at": start_day(survey.opens_at) if survey.opens_at else None,
+        "closes_at": last_day(survey.closes_at) if survey.closes_at else None,
+    }
     for prefix in ("title", "intro", "thanks"):
         data |= translated_data(prefix, getattr(survey, prefix))
     return data
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _settings(form: SurveyForm) -> dict[str, Any]:
@@ -90,8 +81,8 @@ def _settings(form: SurveyForm) -> dict[str, Any]:
         "access_mode": AccessMode(form.access_mode.data),
         "anonymised": bool(form.anonymised.data),
         "results_visibility": ResultsVisibility(form.results_visibility.data),
-        "opens_at": _utc(form.opens_at.data),
-        "closes_at": _utc(form.closes_at.data),
+        "opens_at": day_start(form.opens_at.data) if form.opens_at.data else None,
+        "closes_at": day_end(form.closes_at.data) if form.closes_at.data else None,
         "process_id": form.process_id.data or None,
     }
 
