@@ -25,22 +25,26 @@ class BadCharacters(BadRequest):
     description = "The request contains a NUL character or bytes that are not UTF-8."
     bad_characters = True
 
+    def __init__(self, names: list[str] | None = None) -> None:
+        super().__init__()
+        # Named as webargs names them, so the API's problem+json lists them in `errors`.
+        self.data = {"messages": {"input": {name: [self.description] for name in names or []}}}
+
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_bad_characters)
 
 
-def _values() -> Iterator[str]:
-    for value in (request.view_args or {}).values():
+def _values() -> Iterator[tuple[str, list[str]]]:
+    """(parameter name, the texts to check) for every URL argument, query and form value."""
+    for name, value in (request.view_args or {}).items():
         if isinstance(value, str):
-            yield value
+            yield name, [value]
     for key, values in request.args.lists():
-        yield key
-        yield from values
+        yield key, [key, *values]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         for key, values in request.form.lists():
-            yield key
-            yield from values
+            yield key, [key, *values]
 
 
 def _not_utf8(encoded: bytes) -> bool:
@@ -66,7 +70,9 @@ def refuse_bad_characters() -> None:
     if any(_not_utf8(raw) for raw in _raw_inputs()):
         logger.info("request to %s refused: not UTF-8", request.endpoint)
         raise BadCharacters()
-    for value in _values():
-        if any(bad in value for bad in FORBIDDEN):
-            logger.info("request to %s refused: NUL or invalid UTF-8", request.endpoint)
-            raise BadCharacters()
+    names = [
+        name for name, texts in _values() if any(bad in text for text in texts for bad in FORBIDDEN)
+    ]
+    if names:
+        logger.info("request to %s refused: NUL or invalid UTF-8", request.endpoint)
+        raise BadCharacters(names)
