@@ -349,3 +349,31 @@ def test_staff_see_weighted_and_unweighted_side_by_side(
     assert "Weighted %" in section and "% of valid answers" in section
     assert f"{car['vpct']:.1f} %" in section and f"{car['wvpct']:.1f} %" in section
     assert "design effect" in html
+
+
+def test_a_missing_crosstab_row_is_queued_not_counted(
+    client: FlaskClient, made: ResultsSurvey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _public(made)
+    rebuild(made)
+    town = made.q["town"]
+    db.session.execute(
+        sa.delete(Aggregate).where(
+            Aggregate.scope == "survey_crosstab", Aggregate.scope_id == town.id
+        )
+    )
+    db.session.commit()
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        "app.results.presenting.triggers.changed",
+        lambda scope, scope_id: queued.append((scope, scope_id)) or True,
+    )
+    lehre = made.option("town", "lehre")
+    with counting_queries() as statements:
+        html = client.get(_url(made, f"?group={lehre.id}")).get_data(as_text=True)
+    assert "The results are being computed." in html and "Refresh the page" in html
+    assert "results-question" not in html
+    assert queued == [("survey", made.survey.id)]
+    assert not [s for s in statements if "survey_answer" in s]
+    crosstab = client.get(_url(made, f"/crosstab?by={town.id}")).get_data(as_text=True)
+    assert "The results are being computed." in crosstab
