@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core import policy
 from app.extensions import db
+from app.i18n import current_lang
 from app.processes.services import get_process_or_404
-from app.results import presenting, process_presenting, snapshots
+from app.results import page_cache, presenting, process_presenting, snapshots
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.lookups import get_survey_or_404
 from app.surveys.models import Survey
@@ -56,9 +58,13 @@ def _filter_context(
         "demographics": presenting.demographics(data, labels, public=True),
         "selected": option_id,
         "as_of": presenting.as_of(data),
+        "head": {"respondents": data.get("respondents"), "weighted": data.get("weighted")},
     }
+    key = ("survey", survey.id, data["version"], data["as_of"], current_lang(), option_id)
     if option_id is None:
-        context["results"] = presenting.survey_results(data, survey, labels)
+        context["results_html"] = page_cache.rendered(
+            key, lambda: numbers(presenting.survey_results(data, survey, labels), survey)
+        )
         return context
     group = presenting.find_group(data, option_id)
     if group is None:
@@ -77,8 +83,19 @@ def _filter_context(
         context["computing"] = True
         return context
     context["group"]["n"] = filtered["filter"]["n"]
-    context["results"] = presenting.survey_results(filtered, survey, labels, timeline=False)
+    context["results_html"] = page_cache.rendered(
+        key,
+        lambda: numbers(
+            presenting.survey_results(filtered, survey, labels, timeline=False), survey
+        ),
+    )
     return context
+
+
+def numbers(results: presenting.SurveyResults, survey: Survey, **context: Any) -> Markup:
+    """The rendered charts and tables of a survey results page (an autoescaped template)."""
+    html = render_template("results/_results.html", results=results, survey=survey, **context)
+    return Markup(html)  # noqa: S704
 
 
 def crosstab(slug: str) -> str:

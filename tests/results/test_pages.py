@@ -377,3 +377,32 @@ def test_a_missing_crosstab_row_is_queued_not_counted(
     assert not [s for s in statements if "survey_answer" in s]
     crosstab = client.get(_url(made, f"/crosstab?by={town.id}")).get_data(as_text=True)
     assert "The results are being computed." in crosstab
+
+
+def test_public_numbers_are_rendered_once_per_snapshot_version(
+    client: FlaskClient, made: ResultsSurvey, app: Any
+) -> None:
+    from flask import template_rendered
+
+    _public(made)
+    rebuild(made)
+    rendered: list[str] = []
+
+    def note(sender: Any, template: Any, context: Any, **extra: Any) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        first = client.get(_url(made)).get_data(as_text=True)
+        second = client.get(_url(made)).get_data(as_text=True)
+        assert rendered.count("results/_results.html") == 1
+        assert first == second
+        client.get("/de" + _url(made)[3:])  # another language is rendered apart
+        assert rendered.count("results/_results.html") == 2
+        add_responses(made, 50, seed=9)
+        rebuild(made)
+        third = client.get(_url(made)).get_data(as_text=True)
+        assert rendered.count("results/_results.html") == 3
+        assert "450 respondents" in third
+    finally:
+        template_rendered.disconnect(note, app)
