@@ -166,5 +166,16 @@ def process(slug: str) -> str:
     if data is None:
         presenting.queue_missing(PROCESS_SCOPE, process.id)
         return _computing("results/process.html", process=process, staff=False)
-    view = process_presenting.process_results(process, data)
-    return render_template("results/process.html", process=process, staff=False, view=view)
+    key = ("process", process.id, data["version"], data["as_of"], current_lang())
+    view = process_presenting.ProcessResults(presenting.as_of(data), data["threshold"], [])
+    goals = page_cache.rendered(
+        key, lambda: goal_tables(process_presenting.process_results(process, data))
+    )
+    return render_template(
+        "results/process.html", process=process, staff=False, view=view, goals_html=goals
+    )
+
+
+def goal_tables(view: process_presenting.ProcessResults, **context: Any) -> Markup:
+    """The rendered rating tables and charts of every rated goal."""
+    return Markup(render_template("results/_process_goals.html", view=view, **context))  # noqa: S704

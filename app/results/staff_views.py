@@ -17,7 +17,7 @@ from app.core import policy
 from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.results import presenting, process_presenting, snapshots
-from app.results.public_views import crosstab_context, crosstab_tables, numbers
+from app.results.public_views import crosstab_context, crosstab_tables, goal_tables, numbers
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.models import Survey
 
@@ -95,4 +95,7 @@ def process(slug: str) -> str:
         return render_template("results/process.html", process=process, staff=True, computing=True)
     view = process_presenting.process_results(process, data)
     process_presenting.with_consensus(view, process, data)
-    return render_template("results/process.html", process=process, staff=True, view=view)
+    goals = goal_tables(view, staff=True)
+    return render_template(
+        "results/process.html", process=process, staff=True, view=view, goals_html=goals
+    )
