@@ -100,6 +100,12 @@ def test_the_page_reads_the_snapshot_and_never_counts(client: FlaskClient, made:
     assert not [s for s in large if "survey_answer" in s or "survey_response" in s]
     assert "700 respondents" in page
     assert "As of" in page
+    lehre, town = made.option("town", "lehre"), made.q["town"]
+    for query in (f"?group={lehre.id}", f"/crosstab?by={town.id}&show=column"):
+        with counting_queries() as statements:
+            assert client.get(_url(made, query)).status_code == 200
+        assert len(statements) <= 15
+        assert not [s for s in statements if "survey_answer" in s or "survey_response" in s]
 
 
 # --- what the public page shows -------------------------------------------------------
