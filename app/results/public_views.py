@@ -154,6 +154,9 @@ def crosstab_tables(
     groups = table.get("groups") or next(
         d["groups"] for d in data["demographics"] if d["question_id"] == context["by"]
     )
+    if entry["kind"] == "number":
+        context["group_stats"] = presenting.crosstab_stats(entry, groups, labels)
+        return []
     return presenting.crosstab_tables(entry, overall, groups, labels, context["mode"])
 
 

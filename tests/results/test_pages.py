@@ -412,3 +412,21 @@ def test_public_numbers_are_rendered_once_per_snapshot_version(
         assert "450 respondents" in third
     finally:
         template_rendered.disconnect(note, app)
+
+
+def test_crosstab_of_a_number_question_shows_statistics_per_group(
+    client: FlaskClient, made: ResultsSurvey
+) -> None:
+    _public(made)
+    rebuild(made)
+    number, town = made.q["number"], made.q["town"]
+    table = snapshots.public_crosstab(made.survey.id, town.id)
+    assert table is not None
+    lehre = table["questions"][str(number.id)]["columns"][str(made.option("town", "lehre").id)]
+    stats = lehre["items"][0]["stats"]
+    html = client.get(_url(made, f"/crosstab?question={number.id}&by={town.id}")).get_data(
+        as_text=True
+    )
+    row = re.search(r"<th[^>]*>Gemeinde Lehre</th>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert f">{lehre['n']}<" in row.group(1) and f"{stats['mean']:.1f}" in row.group(1)
