@@ -57,7 +57,8 @@ def load_demo_survey(now: datetime | None = None) -> bool:
         process_id=process.id,
         access_mode=AccessMode.OPEN,
         anonymised=True,
-        results_visibility=ResultsVisibility.AFTER_CLOSE,
+        # Public at once, as the county showed its results on the road show.
+        results_visibility=ResultsVisibility.LIVE,
         opens_at=today,
         closes_at=today + timedelta(days=OPEN_DAYS),
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 480
-LABEL_H = 18  # a label line above its bar
+LABEL_H = 20  # a label line above its bar
 BAR_H = 16
 GAP = 10
 AXIS_H = 22
@@ -79,7 +79,7 @@ def choice_bars(bars: list[Bar], hidden_text: str) -> Markup:
     body: list[str] = []
     y = 0.0
     for bar in bars:
-        body.append(_text(left, y + 13, bar.label))
+        body.append(_text(left, y + 15, bar.label))
         top = y + LABEL_H
         if bar.pct is None:
             body.append(_text(left, top + 12, hidden_text, "chart-hidden"))
@@ -130,7 +130,7 @@ def diverging_bars(stacks: list[Stack]) -> Markup:
     y = 0.0
     for stack in stacks:
         if label_h:
-            body.append(_text(left, y + 13, stack.label))
+            body.append(_text(left, y + 15, stack.label))
         top = y + label_h
         classes = point_classes(len(stack.shares))
         half = len(stack.shares) / 2

@@ -31,6 +31,7 @@ CROSSTAB_KINDS = frozenset(
         QuestionKind.MULTIPLE_CHOICE,
         QuestionKind.SCALE,
         QuestionKind.MATRIX,
+        QuestionKind.NUMBER,
     }
 )
 
@@ -454,6 +455,30 @@ def crosstab_tables(
         label = labels.rows.get(row_id) if row_id else None
         tables.append(CrossTable(label, header, rows))
     return tables
+
+
+@dataclass
+class GroupStats:
+    """A number question in one group: its n and statistics (None: hidden)."""
+
+    label: str
+    n: int | None
+    stats: dict[str, Any] | None
+
+
+def crosstab_stats(
+    table: dict[str, Any], groups: list[dict[str, Any]], labels: Labels
+) -> list[GroupStats]:
+    """A number question by the groups of ``by``: n, mean, quartiles per group."""
+    out = []
+    for group in groups:
+        column = table["columns"].get(group["key"]) or {"hidden": True}
+        item = None if column.get("hidden") or group.get("hidden") else column["items"][0]
+        if item is None or item.get("hidden"):
+            out.append(GroupStats(labels.option(group["option_id"]), None, None))
+            continue
+        out.append(GroupStats(labels.option(group["option_id"]), item["n"], item.get("stats")))
+    return out
 
 
 def crosstab_questions(data: dict[str, Any], labels: Labels, by: int) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -113,8 +114,8 @@ def _chart(table: RatingTable) -> None:
         table.summary = _(
             "Mean %(mean)s on a scale from 1 to 5 (%(valid)s valid ratings); the chart "
             "shows %(groups)s.",
-            mean=f"{overall.stats['mean']:.1f}",
-            valid=overall.valid,
+            mean=format_decimal(overall.stats["mean"], format="#,##0.0"),
+            valid=format_decimal(overall.valid or 0),
             groups=", ".join(label for label, _item in shown),
         )
 

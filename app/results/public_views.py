@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core import policy
 from app.extensions import db
+from app.i18n import current_lang
 from app.processes.services import get_process_or_404
-from app.results import presenting, process_presenting, snapshots
+from app.results import page_cache, presenting, process_presenting, snapshots
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.lookups import get_survey_or_404
 from app.surveys.models import Survey
@@ -56,9 +58,13 @@ def _filter_context(
         "demographics": presenting.demographics(data, labels, public=True),
         "selected": option_id,
         "as_of": presenting.as_of(data),
+        "head": {"respondents": data.get("respondents"), "weighted": data.get("weighted")},
     }
+    key = ("survey", survey.id, data["version"], data["as_of"], current_lang(), option_id)
     if option_id is None:
-        context["results"] = presenting.survey_results(data, survey, labels)
+        context["results_html"] = page_cache.rendered(
+            key, lambda: numbers(presenting.survey_results(data, survey, labels), survey)
+        )
         return context
     group = presenting.find_group(data, option_id)
     if group is None:
@@ -77,8 +83,19 @@ def _filter_context(
         context["computing"] = True
         return context
     context["group"]["n"] = filtered["filter"]["n"]
-    context["results"] = presenting.survey_results(filtered, survey, labels, timeline=False)
+    context["results_html"] = page_cache.rendered(
+        key,
+        lambda: numbers(
+            presenting.survey_results(filtered, survey, labels, timeline=False), survey
+        ),
+    )
     return context
+
+
+def numbers(results: presenting.SurveyResults, survey: Survey, **context: Any) -> Markup:
+    """The rendered charts and tables of a survey results page (an autoescaped template)."""
+    html = render_template("results/_results.html", results=results, survey=survey, **context)
+    return Markup(html)  # noqa: S704
 
 
 def crosstab(slug: str) -> str:
@@ -137,6 +154,9 @@ def crosstab_tables(
     groups = table.get("groups") or next(
         d["groups"] for d in data["demographics"] if d["question_id"] == context["by"]
     )
+    if entry["kind"] == "number":
+        context["group_stats"] = presenting.crosstab_stats(entry, groups, labels)
+        return []
     return presenting.crosstab_tables(entry, overall, groups, labels, context["mode"])
 
 
@@ -149,5 +169,16 @@ def process(slug: str) -> str:
     if data is None:
         presenting.queue_missing(PROCESS_SCOPE, process.id)
         return _computing("results/process.html", process=process, staff=False)
-    view = process_presenting.process_results(process, data)
-    return render_template("results/process.html", process=process, staff=False, view=view)
+    key = ("process", process.id, data["version"], data["as_of"], current_lang())
+    view = process_presenting.ProcessResults(presenting.as_of(data), data["threshold"], [])
+    goals = page_cache.rendered(
+        key, lambda: goal_tables(process_presenting.process_results(process, data))
+    )
+    return render_template(
+        "results/process.html", process=process, staff=False, view=view, goals_html=goals
+    )
+
+
+def goal_tables(view: process_presenting.ProcessResults, **context: Any) -> Markup:
+    """The rendered rating tables and charts of every rated goal."""
+    return Markup(render_template("results/_process_goals.html", view=view, **context))  # noqa: S704

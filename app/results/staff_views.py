@@ -17,7 +17,7 @@ from app.core import policy
 from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
 from app.results import presenting, process_presenting, snapshots
-from app.results.public_views import crosstab_context, crosstab_tables
+from app.results.public_views import crosstab_context, crosstab_tables, goal_tables, numbers
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.models import Survey
 
@@ -45,8 +45,9 @@ def survey(survey_id: int) -> str:
         "as_of": presenting.as_of(data),
         "weighting": data.get("weighting") or {},
     }
+    context["head"] = {"respondents": data.get("respondents"), "weighted": data.get("weighted")}
     if option_id is None:
-        context["results"] = presenting.survey_results(data, survey, labels)
+        results = presenting.survey_results(data, survey, labels)
     else:
         group = presenting.find_group(data, option_id)
         filtered = snapshots.staff_filter(survey, option_id, acting_user())
@@ -58,7 +59,8 @@ def survey(survey_id: int) -> str:
             "prompt": labels.prompt(group["question_id"]),
             "n": group["n"],
         }
-        context["results"] = presenting.survey_results(filtered, survey, labels, timeline=False)
+        results = presenting.survey_results(filtered, survey, labels, timeline=False)
+    context["results_html"] = numbers(results, survey, staff=True, weighting=context["weighting"])
     return render_template("results/survey.html", survey=survey, staff=True, **context)
 
 
@@ -93,4 +95,7 @@ def process(slug: str) -> str:
         return render_template("results/process.html", process=process, staff=True, computing=True)
     view = process_presenting.process_results(process, data)
     process_presenting.with_consensus(view, process, data)
-    return render_template("results/process.html", process=process, staff=True, view=view)
+    goals = goal_tables(view, staff=True)
+    return render_template(
+        "results/process.html", process=process, staff=True, view=view, goals_html=goals
+    )

@@ -100,6 +100,12 @@ def test_the_page_reads_the_snapshot_and_never_counts(client: FlaskClient, made:
     assert not [s for s in large if "survey_answer" in s or "survey_response" in s]
     assert "700 respondents" in page
     assert "As of" in page
+    lehre, town = made.option("town", "lehre"), made.q["town"]
+    for query in (f"?group={lehre.id}", f"/crosstab?by={town.id}&show=column"):
+        with counting_queries() as statements:
+            assert client.get(_url(made, query)).status_code == 200
+        assert len(statements) <= 15
+        assert not [s for s in statements if "survey_answer" in s or "survey_response" in s]
 
 
 # --- what the public page shows -------------------------------------------------------
@@ -349,3 +355,78 @@ def test_staff_see_weighted_and_unweighted_side_by_side(
     assert "Weighted %" in section and "% of valid answers" in section
     assert f"{car['vpct']:.1f} %" in section and f"{car['wvpct']:.1f} %" in section
     assert "design effect" in html
+
+
+def test_a_missing_crosstab_row_is_queued_not_counted(
+    client: FlaskClient, made: ResultsSurvey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _public(made)
+    rebuild(made)
+    town = made.q["town"]
+    db.session.execute(
+        sa.delete(Aggregate).where(
+            Aggregate.scope == "survey_crosstab", Aggregate.scope_id == town.id
+        )
+    )
+    db.session.commit()
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        "app.results.presenting.triggers.changed",
+        lambda scope, scope_id: queued.append((scope, scope_id)) or True,
+    )
+    lehre = made.option("town", "lehre")
+    with counting_queries() as statements:
+        html = client.get(_url(made, f"?group={lehre.id}")).get_data(as_text=True)
+    assert "The results are being computed." in html and "Refresh the page" in html
+    assert "results-question" not in html
+    assert queued == [("survey", made.survey.id)]
+    assert not [s for s in statements if "survey_answer" in s]
+    crosstab = client.get(_url(made, f"/crosstab?by={town.id}")).get_data(as_text=True)
+    assert "The results are being computed." in crosstab
+
+
+def test_public_numbers_are_rendered_once_per_snapshot_version(
+    client: FlaskClient, made: ResultsSurvey, app: Any
+) -> None:
+    from flask import template_rendered
+
+    _public(made)
+    rebuild(made)
+    rendered: list[str] = []
+
+    def note(sender: Any, template: Any, context: Any, **extra: Any) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        first = client.get(_url(made)).get_data(as_text=True)
+        second = client.get(_url(made)).get_data(as_text=True)
+        assert rendered.count("results/_results.html") == 1
+        assert first == second
+        client.get("/de" + _url(made)[3:])  # another language is rendered apart
+        assert rendered.count("results/_results.html") == 2
+        add_responses(made, 50, seed=9)
+        rebuild(made)
+        third = client.get(_url(made)).get_data(as_text=True)
+        assert rendered.count("results/_results.html") == 3
+        assert "450 respondents" in third
+    finally:
+        template_rendered.disconnect(note, app)
+
+
+def test_crosstab_of_a_number_question_shows_statistics_per_group(
+    client: FlaskClient, made: ResultsSurvey
+) -> None:
+    _public(made)
+    rebuild(made)
+    number, town = made.q["number"], made.q["town"]
+    table = snapshots.public_crosstab(made.survey.id, town.id)
+    assert table is not None
+    lehre = table["questions"][str(number.id)]["columns"][str(made.option("town", "lehre").id)]
+    stats = lehre["items"][0]["stats"]
+    html = client.get(_url(made, f"/crosstab?question={number.id}&by={town.id}")).get_data(
+        as_text=True
+    )
+    row = re.search(r"<th[^>]*>Gemeinde Lehre</th>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert f">{lehre['n']}<" in row.group(1) and f"{stats['mean']:.1f}" in row.group(1)
