@@ -84,7 +84,7 @@ def _rating_hidden_note(process: Process) -> str:
 
 def _empty_rating_form(process: Process, goal: Goal, questions: list[RatingQuestion]) -> RatingForm:
     """The form with the visitor's stored answers ticked."""
-    who = identity(process)
+    who = identity(process, named=False)
     answers = ratings.current_answers(goal, who.participant)
     return rating_form(process, questions, who, answers=answers)
 

@@ -45,17 +45,15 @@ def _thanks(participant: Participant) -> str:
 
 
 def _refuse(form: forms.RatingForm, message: str) -> None:
-    if form.identity.needs_pseudonym:
-        forms.add_error(form.rating_pseudonym, message)
+    if form.identity.needs_email:
+        forms.add_error(form.rating_email, message)
     else:
         form.form_errors.append(message)
 
 
 def _save(process: Process, goal: Goal, form: forms.RatingForm) -> bool:
     try:
-        participant = participant_for(
-            process, form.rating_pseudonym.data or "", form.rating_email.data or ""
-        )
+        participant = participant_for(process, email=form.rating_email.data or "", named=False)
     except ParticipationRefusedError as exc:
         _refuse(form, str(exc))
         return False
@@ -77,7 +75,8 @@ def rate(slug: str, code: str) -> ResponseReturnValue:
         flash(refusal, "error")
         return redirect(goal_url)
     questions = services.rating_questions(process)
-    form = forms.rating_form(process, questions, identity(process), formdata=request.form)
+    who = identity(process, named=False)
+    form = forms.rating_form(process, questions, who, formdata=request.form)
     if form.validate_on_submit() and _save(process, goal, form):
         return redirect(goal_url)
     # The goal page again, with the errors next to the fields and the answers kept.
