@@ -104,6 +104,7 @@ def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dic
     return {
         "rating_form": form if refusal is None else None,
         "rating_refusal": refusal,
+        "rating_closed": not process.is_participation_open(),
         "rating_results": ratings.goal_results(process, goal, questions) if visible else None,
         "rating_hidden_note": None if visible else _rating_hidden_note(process),
         "rating_phase_end": _phase_end(process),
@@ -149,6 +150,7 @@ def comment_section(process: Process, goal: Goal, form: CommentForm | None) -> d
         "comment_form": form,
         "comment_refusal": refusal,
         "comment_account_mode": process.participation_mode == ParticipationMode.ACCOUNT,
+        "comment_closed": not process.is_participation_open(),
         "comment_count": comment_count(process, goal),
         "comment_sorts": SORT_LABELS,
     }

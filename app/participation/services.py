@@ -15,9 +15,11 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,7 +30,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.mail import external_url, queue_mail
 from app.participation.models import Participant, ParticipantKind
-from app.processes.models import ParticipationMode, Process
+from app.processes.models import ParticipationMode, Phase, Process
 
 PARTICIPANT_COOKIE = "mitwirken_participant"
 COOKIE_MAX_AGE = 180 * 24 * 3600
@@ -121,10 +123,26 @@ def _account_suspended(user: User) -> bool:
     return participant is not None and participant.is_blocked()
 
 
+def _last_day(phase: Phase) -> str:
+    # The end is exclusive (midnight, or 23:59:59): the last day is the one before it.
+    return format_date(phase.ends_at - timedelta(seconds=1), "medium")
+
+
+def closed_reason(process: Process, now: datetime | None = None) -> str:
+    """One sentence for a process outside its participation phase, with the dates."""
+    phase = process.participation_phase()
+    if phase is None:
+        return _("This process has no participation phase: comments and ratings are not possible.")
+    dates = {"start": format_date(phase.starts_at, "medium"), "end": _last_day(phase)}
+    if (now or utcnow()) < phase.starts_at:
+        return _("Comments and ratings are possible from %(start)s to %(end)s.", **dates)
+    return _("Comments and ratings were possible from %(start)s to %(end)s.", **dates)
+
+
 def gate(process: Process) -> str | None:
     """Why this visitor cannot contribute to ``process`` now, or None if they can."""
     if not process.is_participation_open():
-        return _("Contributions are only possible during the participation phase.")
+        return closed_reason(process)
     user = _signed_in_user()
     blocked = account_refusal(user, confirmed=False)
     if blocked:

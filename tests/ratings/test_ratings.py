@@ -226,12 +226,12 @@ def test_outside_the_participation_phase_nothing_is_stored(
     phase.starts_at, phase.ends_at = utcnow() - timedelta(days=9), utcnow() - timedelta(days=1)
     db.session.commit()
     page = page_of(citizen_client.get(GOAL_URL))
-    assert "Contributions are only possible during the participation phase." in page
+    assert "Comments and ratings were possible from " in page
     assert 'name="q_direction"' not in page
     response = rate(citizen_client, ALL_ANSWERS)  # a form loaded before the phase ended
     assert response.status_code == 302
     page = page_of(citizen_client.get(response.headers["Location"]))
-    assert "Contributions are only possible during the participation phase." in page
+    assert "Comments and ratings were possible from " in page
     assert rating_count() == 0
 
 
