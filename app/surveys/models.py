@@ -302,6 +302,11 @@ class Response(db.Model):  # type: ignore[name-defined]
     )
     batch_label: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     weight: so.Mapped[float] = so.mapped_column(default=1.0)
+    # Ids of the sections (pages) the respondent has saved at least once, answered or
+    # not: resuming continues at the first page not among them.
+    seen_sections: so.Mapped[list[Any]] = so.mapped_column(
+        default=list, server_default=sa.text("'[]'")
+    )
 
     survey: so.Mapped[Survey] = so.relationship()
     code = so.relationship("InvitationCode")
