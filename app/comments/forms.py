@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.comments.listing import Sort
 from app.comments.models import ReportReason
 from app.comments.text import normalize
+from app.core.forms import Form
 from app.i18n import tr_text
 from app.participation.labels import STAKEHOLDER_LABELS
 from app.participation.models import ParticipantKind, StakeholderGroup
@@ -64,7 +64,7 @@ def _length(max_length: int) -> Length:
     )
 
 
-class BodyForm(FlaskForm):
+class BodyForm(Form):
     """The text alone: editing a comment."""
 
     body = TextAreaField(
@@ -164,7 +164,7 @@ def comment_form(process: Process) -> CommentForm:
     return form
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(
         _l("Why are you reporting this comment?"),
         choices=[
@@ -180,5 +180,5 @@ class ReportForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: just the CSRF token (deleting a comment)."""

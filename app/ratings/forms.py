@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, RadioField, SelectChoice
 from wtforms.validators import Email, Length, Optional
 
+from app.core.forms import Form
 from app.i18n import current_lang, localize
 from app.participation.services import Identity
 from app.processes.models import Process
@@ -24,7 +24,7 @@ from app.ratings.services import SCALE_LABELS
 FIELD_PREFIX = "q_"
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     rating_email = EmailField(
         _l("E-mail address"),
         [

@@ -37,6 +37,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from app.core.forms import Form
 from app.i18n import LANGUAGE_NAMES
 from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
 from app.processes.labels import PHASE_LABELS
@@ -126,7 +127,7 @@ RESULTS_CHOICES = [
 ]
 
 
-class ProcessForm(FlaskForm):
+class ProcessForm(Form):
     slug = StringField(
         _l("Web address (slug)"),
         [
@@ -295,7 +296,7 @@ def local_datetime_field(
     )
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
     starts_at = local_datetime_field(_l("Starts at"), [InputRequired()])
     ends_at = local_datetime_field(_l("Ends at"), [InputRequired()])
@@ -319,7 +320,7 @@ def phase_form(languages: list[str], data: dict[str, Any] | None = None) -> Phas
     return _phase_form_class(tuple(languages))(data=data)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form with nothing but the CSRF token, for POST buttons."""
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.core.text import clean_text
 from app.surveys.models import Option, Question, QuestionKind, Section, Survey
 
 DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 4000}
@@ -105,7 +106,7 @@ def is_visible(question: Question, known: Answers) -> bool:
 
 
 def _text(formdata: FormData, name: str) -> str:
-    return str(formdata.get(name) or "").replace("\x00", "").strip()
+    return clean_text(str(formdata.get(name) or "")).strip()
 
 
 def _option(question: Question, raw: str) -> Option:
