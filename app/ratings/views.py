@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from app.core.security import account_key, not_signed_in, signed_in
 from app.extensions import db, limiter
 from app.goals import page as goal_page
 from app.goals.models import Goal
@@ -27,12 +27,9 @@ from app.ratings import forms, services
 
 bp = Blueprint("ratings", __name__, template_folder="templates")
 
-# Anonymous and guest raters only; signed-in users are limited by their account.
+# Anonymous and guest raters by address; signed-in accounts by their id, more generously.
 RATE_LIMIT = "20 per minute;300 per day"
-
-
-def _signed_in() -> bool:
-    return bool(current_user.is_authenticated)
+ACCOUNT_RATE_LIMIT = "40 per minute;600 per day"
 
 
 def _thanks(participant: Participant) -> str:
@@ -66,7 +63,10 @@ def _save(process: Process, goal: Goal, form: forms.RatingForm) -> bool:
 
 
 @bp.route("/p/<slug>/goals/<code>/rate", methods=["POST"])
-@limiter.limit(RATE_LIMIT, methods=["POST"], exempt_when=_signed_in)
+@limiter.limit(RATE_LIMIT, methods=["POST"], exempt_when=signed_in)
+@limiter.limit(
+    ACCOUNT_RATE_LIMIT, methods=["POST"], key_func=account_key, exempt_when=not_signed_in
+)
 def rate(slug: str, code: str) -> ResponseReturnValue:
     process, goal = goal_page.visible_goal_or_404(slug, code)
     goal_url = url_for("goals.detail", slug=slug, code=code, _anchor="rating")

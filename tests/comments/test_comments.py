@@ -848,3 +848,33 @@ def test_anonymous_comments_are_rate_limited(app_config: dict[str, Any]) -> None
         stored = len(_comments())
     assert statuses == [302] * 5 + [429]
     assert stored == 5
+
+
+class TestAccountLimits:
+    """Issue 13, item 12: one account posted 73 comments in two minutes. An account is
+    limited by its id (not its address), more generously than an anonymous browser."""
+
+    @pytest.fixture
+    def app_config(self, app_config: dict[str, Any]) -> dict[str, Any]:
+        return app_config | {"RATELIMIT_ENABLED": True}
+
+    def test_signed_in_accounts_have_their_own_higher_limit(
+        self, app: Flask, client: FlaskClient
+    ) -> None:
+        _goal()
+        login_as(client, make_user())
+        statuses = [_post(client, f"Kommentar {n}").status_code for n in range(11)]
+        assert statuses == [302] * 10 + [429]
+        assert len(_comments()) == 10
+        # Another account behind the same address is not affected.
+        other = app.test_client()
+        login_as(other, make_user("zweite@example.org", "Zweite"))
+        assert _post(other, "Von nebenan").status_code == 302
+
+    def test_account_votes_are_limited_too(self, app: Flask, client: FlaskClient) -> None:
+        goal = _goal()[1]
+        comment = make_comment(goal, "Zum Abstimmen")
+        login_as(client, make_user())
+        statuses = [_vote(client, comment, "up").status_code for _ in range(61)]
+        assert statuses[:60] == [302] * 60
+        assert statuses[60] == 429

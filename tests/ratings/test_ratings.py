@@ -406,6 +406,13 @@ class TestRateLimit:
         assert codes[:20] == [302] * 20
         assert codes[20] == 429
 
+    def test_accounts_have_their_own_higher_limit(
+        self, citizen_client: FlaskClient, process: Process, goal: Goal
+    ) -> None:
+        codes = [rate(citizen_client, ALL_ANSWERS).status_code for _ in range(41)]
+        assert codes[:40] == [302] * 40
+        assert codes[40] == 429
+
 
 # --- concurrency (PostgreSQL) ------------------------------------------------------
 
