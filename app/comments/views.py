@@ -26,7 +26,11 @@ from app.goals import page as goal_page
 from app.goals import services as goal_services
 from app.goals.models import Goal
 from app.participation.labels import STAKEHOLDER_LABELS
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import (
+    CONFIRMED_GROUPS,
+    Participant,
+    ParticipantKind,
+)
 from app.participation.services import (
     ParticipationRefusedError,
     current_participant,
@@ -143,8 +147,11 @@ def _save(
     draft = services.Draft(
         body=form.body.data or "",
         kind=(form.kind.data if "kind" in form else "") or "",
-        stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
+        stakeholder_group=form.group,
         idempotency_key=key,
+        organisation_name=form.organisation_name.data or "",
+        # The form offers Gemeinderat and Verwaltung only to accounts granted them.
+        confirmed=form.group in CONFIRMED_GROUPS,
     )
     try:
         comment = services.create_comment(process, goal, participant, draft, parent)

@@ -99,6 +99,11 @@ def can_edit_site_pages(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_grant_stakeholder_groups(user: Any) -> bool:
+    """Who confirms accounts as Gemeinderat or Verwaltung (the Trialog): site admins."""
+    return is_admin(user)
+
+
 # --- results and surveys ---------------------------------------------------------
 
 

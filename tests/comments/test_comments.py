@@ -20,7 +20,7 @@ from app.comments.text import render_comment
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import Participant, StakeholderGroup
+from app.participation.models import Participant, StakeholderGrant, StakeholderGroup
 from app.processes.editing import save_phase
 from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
 from tests.conftest import counting_queries, csrf_token, login_as, submit
@@ -122,7 +122,10 @@ def test_comment_is_published_and_shown_with_group_and_kind(
     app: Flask, client: FlaskClient
 ) -> None:
     _goal(participation_mode=ParticipationMode.ACCOUNT)
-    _signed_in(client)
+    user = _signed_in(client)
+    # Writing as the council needs an admin's grant (issue 13, item 9).
+    db.session.add(StakeholderGrant(user_id=user.id, group=StakeholderGroup.COUNCIL))
+    db.session.commit()
     response = _post(client, "Bitte mehr Radwege.", stakeholder_group="council", kind="question")
     assert response.status_code == 302
     comment = _only_comment()
