@@ -97,7 +97,10 @@ class CommentForm(BodyForm):
     organisation_name = StringField(
         _l("Name of the association or organisation"),
         filters=[_strip],
-        description=_l("Shown with your comment as declared by you."),
+        description=_l(
+            "Only if you write as an association or organisation. Shown with your comment "
+            "as declared by you."
+        ),
         validators=[Optional(), Length(max=120)],
     )
     pseudonym = StringField(
