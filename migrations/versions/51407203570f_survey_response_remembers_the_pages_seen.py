@@ -2,14 +2,16 @@
 
 ``survey_response.seen_sections``: the ids of the sections the respondent has saved,
 so that resuming continues at the first page not seen and submitting with unseen
-pages asks once more (issue 13, item 4). Responses in progress start with none
-seen: resuming them starts at page 1 (their answers are kept).
+pages asks once more (issue 13, item 4). Responses in progress count the pages
+they hold an answer on as seen.
 
 Revision ID: 51407203570f
 Revises: c63930174b54
 Create Date: 2026-12-02 17:58:25.878827
 
 """
+from collections import defaultdict
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -27,6 +29,32 @@ def upgrade():
         batch_op.add_column(sa.Column('seen_sections', sa.JSON(), server_default=sa.text("'[]'"), nullable=False))
 
     # ### end Alembic commands ###
+    _backfill()
+
+
+def _backfill():
+    """Pages with an answer of a response in progress count as seen."""
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT DISTINCT a.response_id, q.section_id FROM survey_answer a "
+            "JOIN survey_question q ON q.id = a.question_id "
+            "JOIN survey_response r ON r.id = a.response_id "
+            "WHERE r.state = 'in_progress'"
+        )
+    )
+    seen = defaultdict(list)
+    for response_id, section_id in rows:
+        seen[response_id].append(section_id)
+    responses = sa.table(
+        "survey_response", sa.column("id", sa.Integer), sa.column("seen_sections", sa.JSON)
+    )
+    for response_id, sections in seen.items():
+        bind.execute(
+            responses.update()
+            .where(responses.c.id == response_id)
+            .values(seen_sections=sorted(sections))
+        )
 
 
 def downgrade():
