@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.core.honeypot import HoneypotField
+from app.core.forms import Form
 
 _email = [
     DataRequired(_l("Please enter your e-mail address.")),
@@ -27,7 +27,7 @@ _new_password = [
 ]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = EmailField(_l("E-mail address"), validators=_email)
     display_name = StringField(
         _l("Display name"),
@@ -53,7 +53,7 @@ class RegisterForm(FlaskForm):
     website = HoneypotField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=_email)
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
@@ -61,11 +61,11 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail address"), validators=_email)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=_new_password)
     password_confirm = PasswordField(
         _l("Repeat new password"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     RadioField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.assessment.labels import CONSIDERATION_LABELS
+from app.core.forms import Form
 from app.participation.labels import STAKEHOLDER_LABELS
 
 NO_REVISION = 0
@@ -35,7 +35,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     consideration = RadioField(
         _l("Consideration"),
         choices=[SelectChoice(c.value, label) for c, label in CONSIDERATION_LABELS.items()],
@@ -60,18 +60,18 @@ class AssessmentForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
-class BulkTagForm(FlaskForm):
+class BulkTagForm(Form):
     tag = SelectField(_l("Topic"), coerce=int, validators=[InputRequired()])
     # Selected comments and survey answers; the view requires at least one.
     comments = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
     answers = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
 
 
-class TagForm(FlaskForm):
+class TagForm(Form):
     name = StringField(
         _l("Name of the topic"), filters=[_strip], validators=[DataRequired(), Length(max=80)]
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Nothing but the CSRF token, for POST buttons."""

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,10 +22,12 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.comments.labels import REPORT_REASON_LABELS
 from app.comments.listing import Sort
 from app.comments.text import normalize
+from app.core.forms import Form
 from app.core.honeypot import HoneypotField
 from app.i18n import tr_markup
+from app.participation.grants import confirmed_groups
 from app.participation.labels import STAKEHOLDER_LABELS
-from app.participation.models import ParticipantKind, StakeholderGroup
+from app.participation.models import CONFIRMED_GROUPS, ParticipantKind, StakeholderGroup
 from app.participation.services import Identity, identity
 from app.processes.models import Process
 
@@ -58,7 +59,7 @@ def _length(max_length: int) -> Length:
     )
 
 
-class BodyForm(FlaskForm):
+class BodyForm(Form):
     """The text alone: editing a comment."""
 
     body = TextAreaField(
@@ -86,6 +87,15 @@ class CommentForm(BodyForm):
         choices=[SelectChoice(group.value, label) for group, label in STAKEHOLDER_LABELS.items()],
         default=StakeholderGroup.CITIZEN.value,
         validators=[InputRequired(_l("Please choose."))],
+    )
+    organisation_name = StringField(
+        _l("Name of the association or organisation"),
+        filters=[_strip],
+        description=_l(
+            "Only if you write as an association or organisation. Shown with your comment "
+            "as declared by you."
+        ),
+        validators=[Optional(), Length(max=120)],
     )
     pseudonym = StringField(
         _l("Name or pseudonym"),
@@ -115,9 +125,16 @@ class CommentForm(BodyForm):
         needed: Identity,
         offer_notify: bool,
         *args: Any,
+        confirmed: frozenset[StakeholderGroup] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(process, *args, **kwargs)
+        # Gemeinderat and Verwaltung only for accounts an admin confirmed for them.
+        self.stakeholder_group.choices = [
+            SelectChoice(group.value, label)
+            for group, label in STAKEHOLDER_LABELS.items()
+            if group not in CONFIRMED_GROUPS or group in confirmed
+        ]
         # Markup: a label in the process's language (no translation) is marked lang="…"
         self.kind.choices = [
             SelectChoice(kind["key"], tr_markup(kind["label"], process.default_locale))
@@ -133,6 +150,23 @@ class CommentForm(BodyForm):
             del self.email
         if not offer_notify:
             del self.notify
+
+    @property
+    def group(self) -> StakeholderGroup:
+        return StakeholderGroup(self.stakeholder_group.data)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        group = self.stakeholder_group
+        if group.errors and group.data in {g.value for g in CONFIRMED_GROUPS}:
+            group.errors = [_l("You have not been confirmed for this group.")]
+        if group.data == StakeholderGroup.ORGANISATION.value and not self.organisation_name.data:
+            self.organisation_name.errors = [
+                *self.organisation_name.errors,
+                _l("Please name your association or organisation."),
+            ]
+            valid = False
+        return valid
 
     @property
     def key(self) -> str | None:
@@ -154,13 +188,14 @@ def _offers_notify(needed: Identity) -> bool:
 def comment_form(process: Process) -> CommentForm:
     """The form for a new comment or reply, asking only for what the visitor must give."""
     needed = identity(process)
-    form = CommentForm(process, needed, _offers_notify(needed))
+    confirmed = frozenset(confirmed_groups(current_user, process))
+    form = CommentForm(process, needed, _offers_notify(needed), confirmed=confirmed)
     if "notify" in form and not form.is_submitted() and needed.participant is not None:
         form.notify.data = needed.participant.notify_replies
     return form
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(
         _l("Why are you reporting this comment?"),
         choices=[
@@ -176,5 +211,5 @@ class ReportForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: just the CSRF token (deleting a comment)."""

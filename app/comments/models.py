@@ -60,6 +60,14 @@ class Comment(db.Model):  # type: ignore[name-defined]
     stakeholder_group: so.Mapped[StakeholderGroup] = so.mapped_column(
         enum_column(StakeholderGroup, name="stakeholder_group")
     )
+    # True when the group was confirmed: an admin's grant for Gemeinderat/Verwaltung,
+    # or staff who entered offline input. Otherwise the author declared it.
+    stakeholder_confirmed: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false()
+    )
+    organisation_name: so.Mapped[str] = so.mapped_column(
+        sa.String(120), default="", server_default=""
+    )
     channel: so.Mapped[Channel] = so.mapped_column(
         enum_column(Channel, name="channel"), default=Channel.ONLINE
     )

@@ -50,6 +50,8 @@ class Draft:
     kind: str
     stakeholder_group: StakeholderGroup
     idempotency_key: str | None = None
+    organisation_name: str = ""  # a declared Verein/Organisation
+    confirmed: bool = False  # the group is confirmed (an admin's grant for it)
 
 
 # --- writing --------------------------------------------------------------------
@@ -65,6 +67,10 @@ def initial_status(process: Process, participant: Participant) -> CommentStatus:
     if process.moderation_mode == ModerationMode.PRE:
         return CommentStatus.PENDING
     return CommentStatus.PUBLISHED
+
+
+def _declares_organisation(draft: Draft) -> bool:
+    return draft.stakeholder_group == StakeholderGroup.ORGANISATION
 
 
 def create_comment(
@@ -85,6 +91,8 @@ def create_comment(
         author_name=participant.pseudonym,
         kind=draft.kind,
         stakeholder_group=draft.stakeholder_group,
+        stakeholder_confirmed=draft.confirmed,
+        organisation_name=draft.organisation_name if _declares_organisation(draft) else "",
         body=draft.body,
         status=initial_status(process, participant),
         idempotency_key=draft.idempotency_key,

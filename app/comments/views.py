@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.comments import reactions, services
@@ -21,12 +20,17 @@ from app.comments.labels import CHANNEL_LABELS, REPORT_REASON_LABELS
 from app.comments.models import Comment, CommentStatus, ReportReason
 from app.comments.text import render_comment
 from app.core import honeypot
+from app.core.security import account_key, not_signed_in, signed_in
 from app.extensions import db, limiter
 from app.goals import page as goal_page
 from app.goals import services as goal_services
 from app.goals.models import Goal
 from app.participation.labels import STAKEHOLDER_LABELS
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import (
+    CONFIRMED_GROUPS,
+    Participant,
+    ParticipantKind,
+)
 from app.participation.services import (
     ParticipationRefusedError,
     current_participant,
@@ -39,15 +43,15 @@ from app.processes.models import ParticipationMode, Process
 
 bp = Blueprint("comments", __name__, template_folder="templates")
 
-# Signed-in users are limited by their account; everybody else by address, in memory.
+# Anonymous and guest visitors are limited by address; signed-in accounts by their id,
+# more generously (staff entering offline input are not limited at all).
 CONTRIBUTION_LIMIT = "5 per minute;30 per hour"
 VOTE_LIMIT = "30 per minute;300 per hour"
 REPORT_LIMIT = "10 per minute;50 per hour"
+ACCOUNT_CONTRIBUTION_LIMIT = "10 per minute;60 per hour"
+ACCOUNT_VOTE_LIMIT = "60 per minute;600 per hour"
+ACCOUNT_REPORT_LIMIT = "20 per minute;100 per hour"
 VOTE_VALUES = {"up": 1, "down": -1}
-
-
-def _signed_in() -> bool:
-    return bool(current_user and current_user.is_authenticated)
 
 
 @bp.app_template_filter("comment_text")
@@ -146,8 +150,11 @@ def _save(
     draft = services.Draft(
         body=form.body.data or "",
         kind=(form.kind.data if "kind" in form else "") or "",
-        stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
+        stakeholder_group=form.group,
         idempotency_key=key,
+        organisation_name=form.organisation_name.data or "",
+        # The form offers Gemeinderat and Verwaltung only to accounts granted them.
+        confirmed=form.group in CONFIRMED_GROUPS,
     )
     try:
         comment = services.create_comment(process, goal, participant, draft, parent)
@@ -166,7 +173,8 @@ def _refuse(process: Process, goal: Goal, message: str) -> Response:
 
 
 @bp.route("/p/<slug>/goals/<code>", methods=["POST"])
-@limiter.limit(CONTRIBUTION_LIMIT, exempt_when=_signed_in)
+@limiter.limit(CONTRIBUTION_LIMIT, exempt_when=signed_in)
+@limiter.limit(ACCOUNT_CONTRIBUTION_LIMIT, key_func=account_key, exempt_when=not_signed_in)
 def create(slug: str, code: str) -> str | Response:
     """The goal page's comment form posts to the goal page's own address."""
     process, goal = _load(slug, code)
@@ -212,7 +220,10 @@ def _page_context(process: Process, goal: Goal, comment: Comment) -> dict[str, A
 
 
 @bp.route("/p/<slug>/goals/<code>/comments/<int:comment_id>/reply", methods=["GET", "POST"])
-@limiter.limit(CONTRIBUTION_LIMIT, methods=["POST"], exempt_when=_signed_in)
+@limiter.limit(CONTRIBUTION_LIMIT, methods=["POST"], exempt_when=signed_in)
+@limiter.limit(
+    ACCOUNT_CONTRIBUTION_LIMIT, methods=["POST"], key_func=account_key, exempt_when=not_signed_in
+)
 def reply(slug: str, code: str, comment_id: int) -> str | Response:
     process, goal = _load(slug, code)
     target = _published_comment(goal, comment_id)
@@ -282,7 +293,7 @@ def _voter(process: Process) -> Participant:
     refusal = gate(process)
     if refusal:
         raise ParticipationRefusedError(refusal)
-    if _signed_in():
+    if signed_in():
         return participant_for(process)
     known = identity(process)
     if (
@@ -302,7 +313,8 @@ def _voter(process: Process) -> Participant:
 
 
 @bp.route("/p/<slug>/goals/<code>/comments/<int:comment_id>/vote", methods=["POST"])
-@limiter.limit(VOTE_LIMIT, exempt_when=_signed_in)
+@limiter.limit(VOTE_LIMIT, exempt_when=signed_in)
+@limiter.limit(ACCOUNT_VOTE_LIMIT, key_func=account_key, exempt_when=not_signed_in)
 def vote(slug: str, code: str, comment_id: int) -> Response:
     process, goal = _load(slug, code)
     comment = _published_comment(goal, comment_id)
@@ -340,7 +352,10 @@ def _shown_vote() -> int | None:
 
 
 @bp.route("/p/<slug>/goals/<code>/comments/<int:comment_id>/report", methods=["GET", "POST"])
-@limiter.limit(REPORT_LIMIT, methods=["POST"], exempt_when=_signed_in)
+@limiter.limit(REPORT_LIMIT, methods=["POST"], exempt_when=signed_in)
+@limiter.limit(
+    ACCOUNT_REPORT_LIMIT, methods=["POST"], key_func=account_key, exempt_when=not_signed_in
+)
 def report(slug: str, code: str, comment_id: int) -> str | Response:
     process, goal = _load(slug, code)
     comment = _published_comment(goal, comment_id)

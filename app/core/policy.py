@@ -116,6 +116,11 @@ def can_delete_own_account(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not user.is_admin
 
 
+def can_grant_stakeholder_groups(user: Any) -> bool:
+    """Who confirms accounts as Gemeinderat or Verwaltung (the Trialog): site admins."""
+    return is_admin(user)
+
+
 # --- results and surveys ---------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ import logging
 import re
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -60,6 +61,20 @@ def submitted_email_key() -> str:
     """The rate-limit key of the account a form names (sign-in, password reset)."""
     email = request.form.get("email", "").strip().lower()
     return "mail:" + keyed_hash(email)
+
+
+def signed_in() -> bool:
+    return bool(current_user and current_user.is_authenticated)
+
+
+def not_signed_in() -> bool:
+    return not signed_in()
+
+
+def account_key() -> str:
+    """The rate-limit key of the signed-in account: a keyed hash of its id, so that
+    an account is limited wherever it posts from, and its neighbours are not."""
+    return "account:" + keyed_hash(str(current_user.get_id()))
 
 
 def form_shown_again(response: Response) -> bool:

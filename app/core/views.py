@@ -34,6 +34,7 @@ def _policy_helpers() -> dict[str, Any]:
         "can_edit_site_pages": policy.can_edit_site_pages,
         "can_publish_consent": policy.can_publish_consent,
         "can_enter_staff_area": policy.can_enter_staff_area,
+        "can_grant_stakeholder_groups": policy.can_grant_stakeholder_groups,
         "can_moderate_anywhere": policy.can_moderate_anywhere,
         "can_view_audit": policy.can_view_audit,
     }

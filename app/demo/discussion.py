@@ -23,7 +23,12 @@ from app.demo.discussion_content import (
 )
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import (
+    CONFIRMED_GROUPS,
+    Participant,
+    ParticipantKind,
+    StakeholderGroup,
+)
 from app.processes.models import Process
 from app.ratings.models import Rating, RatingQuestion, ScaleKind
 from app.results.tasks import schedule_process_recount
@@ -77,6 +82,8 @@ def _add_comments(goals: dict[str, Goal], people: dict[str, Participant]) -> lis
             f"{index}",
             kind=item.kind,
             stakeholder_group=item.group,
+            # The demo's councillors and officials stand for accounts an admin confirmed.
+            stakeholder_confirmed=item.group in CONFIRMED_GROUPS,
             created_at=when,
         )
         db.session.flush()
@@ -107,6 +114,7 @@ def _add_offline(goals: dict[str, Goal], staff: User | None) -> None:
                 body=item.body,
                 kind=item.kind,
                 stakeholder_group=item.group,
+                stakeholder_confirmed=True,  # staff set the group of offline input
                 channel=item.channel,
                 status=CommentStatus.PUBLISHED,
                 received_on=today - timedelta(days=item.days_ago),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.core.forms import Form
 from app.exports.formats import WRITERS, formats_for
 from app.exports.models import ExportFormat, ExportKind
 from app.i18n import LANGUAGE_NAMES
@@ -33,7 +33,7 @@ def format_choices() -> list[SelectChoice]:
     return [SelectChoice(fmt.value, FORMAT_LABELS.get(fmt, fmt.upper())) for fmt in available]
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     kind = RadioField(
         _l("What to export"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],

@@ -84,7 +84,7 @@ def _rating_hidden_note(process: Process) -> str:
 
 def _empty_rating_form(process: Process, goal: Goal, questions: list[RatingQuestion]) -> RatingForm:
     """The form with the visitor's stored answers ticked."""
-    who = identity(process)
+    who = identity(process, named=False)
     answers = ratings.current_answers(goal, who.participant)
     return rating_form(process, questions, who, answers=answers)
 
@@ -104,6 +104,7 @@ def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dic
     return {
         "rating_form": form if refusal is None else None,
         "rating_refusal": refusal,
+        "rating_closed": not process.is_participation_open(),
         "rating_results": ratings.goal_results(process, goal, questions) if visible else None,
         "rating_hidden_note": None if visible else _rating_hidden_note(process),
         "rating_phase_end": _phase_end(process),
@@ -150,6 +151,7 @@ def comment_section(process: Process, goal: Goal, form: CommentForm | None) -> d
         "comment_form": form,
         "comment_refusal": refusal,
         "comment_account_mode": process.participation_mode == ParticipationMode.ACCOUNT,
+        "comment_closed": not process.is_participation_open(),
         "comment_count": comment_count(process, goal),
         "comment_sorts": SORT_LABELS,
     }

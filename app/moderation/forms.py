@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.forms import Form
 from app.moderation.services import DEFAULT_REPLY_LABEL, BlockDuration
 
 HIDE_REASONS = {
@@ -25,7 +25,7 @@ BLOCK_DURATIONS = {
 }
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Approve, hide or restore the ticked comments (``comment_ids``)."""
 
     reason = SelectField(
@@ -51,11 +51,11 @@ class BulkForm(FlaskForm):
         return f"{label}: {text}" if text else label
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
 
 
-class OfficialReplyForm(FlaskForm):
+class OfficialReplyForm(Form):
     author_label = StringField(
         _l("Shown as author"),
         default=DEFAULT_REPLY_LABEL,
@@ -64,7 +64,7 @@ class OfficialReplyForm(FlaskForm):
     body = TextAreaField(_l("Official reply"), validators=[DataRequired(), Length(max=8000)])
 
 
-class BlockForm(FlaskForm):
+class BlockForm(Form):
     duration = SelectField(
         _l("Duration"),
         choices=[SelectChoice(k.value, v) for k, v in BLOCK_DURATIONS.items()],
@@ -77,11 +77,11 @@ class BlockForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A CSRF-protected button (unblock)."""
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

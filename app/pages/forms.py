@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, StringField, TextAreaField, URLField
+from wtforms import FormField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from app.core.forms import Form, Subform
 from app.i18n import LANGUAGE_NAMES
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     message = TextAreaField(
         _l("Which barrier did you notice?"),
         validators=[DataRequired(_l("Please describe the barrier.")), Length(max=5000)],
@@ -31,14 +32,14 @@ class FeedbackForm(FlaskForm):
 def page_form(languages: list[str], with_video: bool) -> FlaskForm:
     """A form with one text area per language (and a video address for DGS)."""
 
-    class Texts(Form):
+    class Texts(Subform):
         pass
 
     for lang in languages:
         label = _l("Text (%(language)s)", language=LANGUAGE_NAMES.get(lang, lang))
         setattr(Texts, lang, TextAreaField(label, validators=[Optional(), Length(max=20000)]))
 
-    class PageForm(FlaskForm):
+    class PageForm(Form):
         body = FormField(Texts, separator="-")
 
     if with_video:

@@ -63,3 +63,36 @@ class Participant(db.Model):  # type: ignore[name-defined]
     @property
     def is_confirmed(self) -> bool:
         return self.kind != ParticipantKind.GUEST or self.confirmed_at is not None
+
+
+# The groups an admin confirms for an account; the others are declared by the author.
+CONFIRMED_GROUPS = (StakeholderGroup.COUNCIL, StakeholderGroup.ADMINISTRATION)
+
+
+class StakeholderGrant(db.Model):  # type: ignore[name-defined]
+    """An admin confirmed that ``user`` speaks for ``group`` (Gemeinderat or
+    Verwaltung) in one process, or in every process when ``process_id`` is None."""
+
+    __tablename__ = "stakeholder_grant"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "group", "process_id"),
+        sa.CheckConstraint("\"group\" IN ('council', 'administration')", name="confirmable_group"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    group: so.Mapped[StakeholderGroup] = so.mapped_column(
+        enum_column(StakeholderGroup, name="stakeholder_group")
+    )
+    process_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    granted_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user = so.relationship("User", foreign_keys=[user_id])
+    process = so.relationship("Process")

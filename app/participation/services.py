@@ -15,9 +15,11 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,7 +30,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.mail import external_url, queue_mail
 from app.participation.models import Participant, ParticipantKind
-from app.processes.models import ParticipationMode, Process
+from app.processes.models import ParticipationMode, Phase, Process
 
 PARTICIPANT_COOKIE = "mitwirken_participant"
 COOKIE_MAX_AGE = 180 * 24 * 3600
@@ -76,8 +78,12 @@ def current_participant() -> Participant | None:
     return found
 
 
-def identity(process: Process) -> Identity:
-    """What the contribution forms of ``process`` need to ask this visitor."""
+def identity(process: Process, *, named: bool = True) -> Identity:
+    """What the contribution forms of ``process`` need to ask this visitor.
+
+    ``named=False`` is for contributions never shown with a name (ratings): they
+    ask for no pseudonym, in guest mode only for the e-mail address.
+    """
     if _signed_in_user() is not None or process.participation_mode == ParticipationMode.ACCOUNT:
         return Identity(current_participant(), False, False)
     participant = current_participant()
@@ -85,12 +91,14 @@ def identity(process: Process) -> Identity:
     # In guest mode only a confirmed guest counts; an anonymous browser participant
     # (e.g. one that only reported a comment) must still give and confirm an address.
     # A participant known only from a report has no pseudonym yet.
-    usable = participant is not None and participant.is_confirmed and bool(participant.pseudonym)
+    usable = participant is not None and participant.is_confirmed
+    if usable and named and participant is not None:
+        usable = bool(participant.pseudonym)
     if usable and guest and participant is not None:
         usable = participant.kind == ParticipantKind.GUEST
     if usable:
         return Identity(participant, False, False)
-    return Identity(participant, True, guest)
+    return Identity(participant, named, guest)
 
 
 def account_refusal(user: User | None, *, confirmed: bool = True) -> str | None:
@@ -115,10 +123,26 @@ def _account_suspended(user: User) -> bool:
     return participant is not None and participant.is_blocked()
 
 
+def _last_day(phase: Phase) -> str:
+    # The end is exclusive (midnight, or 23:59:59): the last day is the one before it.
+    return format_date(phase.ends_at - timedelta(seconds=1), "medium")
+
+
+def closed_reason(process: Process, now: datetime | None = None) -> str:
+    """One sentence for a process outside its participation phase, with the dates."""
+    phase = process.participation_phase()
+    if phase is None:
+        return _("This process has no participation phase: comments and ratings are not possible.")
+    dates = {"start": format_date(phase.starts_at, "medium"), "end": _last_day(phase)}
+    if (now or utcnow()) < phase.starts_at:
+        return _("Comments and ratings are possible from %(start)s to %(end)s.", **dates)
+    return _("Comments and ratings were possible from %(start)s to %(end)s.", **dates)
+
+
 def gate(process: Process) -> str | None:
     """Why this visitor cannot contribute to ``process`` now, or None if they can."""
     if not process.is_participation_open():
-        return _("Contributions are only possible during the participation phase.")
+        return closed_reason(process)
     user = _signed_in_user()
     blocked = account_refusal(user, confirmed=False)
     if blocked:
@@ -170,6 +194,8 @@ def _guest_participant(pseudonym: str, email: str) -> Participant:
     unconfirmed participant: only the mailbox owner's link can publish its input."""
     current = current_participant()
     if current is not None and current.kind == ParticipantKind.GUEST and current.email == email:
+        if pseudonym and not current.pseudonym:  # rated first, now comments
+            current.pseudonym = pseudonym
         return current
     participant = _new_browser_participant(ParticipantKind.GUEST, pseudonym)
     participant.email = email
@@ -177,27 +203,33 @@ def _guest_participant(pseudonym: str, email: str) -> Participant:
     return participant
 
 
-def participant_for(process: Process, pseudonym: str = "", email: str = "") -> Participant:
-    """The author of a new contribution; raises ParticipationRefusedError with a reason."""
+def participant_for(
+    process: Process, pseudonym: str = "", email: str = "", *, named: bool = True
+) -> Participant:
+    """The author of a new contribution; raises ParticipationRefusedError with a reason.
+
+    ``named=False``: the contribution is never shown with a name (see :func:`identity`).
+    """
     refusal = gate(process)
     if refusal:
         raise ParticipationRefusedError(refusal)
     user = _signed_in_user()
     if user is not None:
         return _account_participant(user)
-    needed = identity(process)
-    if not needed.needs_pseudonym and needed.participant is not None:
+    needed = identity(process, named=named)
+    if not (needed.needs_pseudonym or needed.needs_email) and needed.participant is not None:
         return needed.participant
-    if not pseudonym.strip():
+    pseudonym = pseudonym.strip()
+    if needed.needs_pseudonym and not pseudonym:
         raise ParticipationRefusedError(_("Please enter a pseudonym."))
     if needed.needs_email:
         if not email.strip():
             raise ParticipationRefusedError(_("Please enter your e-mail address."))
-        return _guest_participant(pseudonym.strip(), email.strip().lower())
+        return _guest_participant(pseudonym, email.strip().lower())
     if needed.participant is not None:
-        needed.participant.pseudonym = pseudonym.strip()
+        needed.participant.pseudonym = pseudonym
         return needed.participant
-    return _new_browser_participant(ParticipantKind.ANONYMOUS, pseudonym.strip())
+    return _new_browser_participant(ParticipantKind.ANONYMOUS, pseudonym)
 
 
 def reporter() -> Participant:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Form, FormField, PasswordField, TextAreaField
+from wtforms import BooleanField, EmailField, FormField, PasswordField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from app.core.forms import Form, Subform
 from app.core.honeypot import HoneypotField
 from app.i18n import LANGUAGE_NAMES
 
@@ -17,23 +17,23 @@ _remove_hint = _l(
 )
 
 
-def consent_form(languages: list[str]) -> FlaskForm:
+def consent_form(languages: list[str]) -> Form:
     """One text area per language for a new version of the consent text."""
 
-    class Texts(Form):
+    class Texts(Subform):
         pass
 
     for lang in languages:
         label = _l("Text (%(language)s)", language=LANGUAGE_NAMES.get(lang, lang))
         setattr(Texts, lang, TextAreaField(label, validators=[Optional(), Length(max=5000)]))
 
-    class ConsentForm(FlaskForm):
+    class ConsentForm(Form):
         text = FormField(Texts, separator="-")
 
     return ConsentForm()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"),
         validators=[DataRequired(_l("Please enter your password to confirm."))],
@@ -41,7 +41,7 @@ class DeleteAccountForm(FlaskForm):
     remove_contributions = BooleanField(_remove, description=_remove_hint)
 
 
-class GuestRequestForm(FlaskForm):
+class GuestRequestForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -54,7 +54,7 @@ class GuestRequestForm(FlaskForm):
     website = HoneypotField()
 
 
-class GuestDeleteForm(FlaskForm):
+class GuestDeleteForm(Form):
     confirm = BooleanField(
         _l("Yes, delete my data as a guest"),
         validators=[InputRequired(_l("Please confirm that you want to delete your data."))],

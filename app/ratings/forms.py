@@ -1,7 +1,9 @@
 """The rating form: one radio fieldset per question of the process, all optional.
 
-Field names are ``q_<question key>``; the identity fields are prefixed ``rating_``
-so they do not clash with the comment form on the same page.
+Field names are ``q_<question key>``; the identity field is prefixed ``rating_``
+so it does not clash with the comment form on the same page. A rating is never
+shown with a name, so the form asks for none: in guest mode only for the e-mail
+address the confirmation link goes to.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, RadioField, SelectChoice, StringField
+from wtforms import EmailField, Field, RadioField, SelectChoice
 from wtforms.validators import Email, Length, Optional
 
+from app.core.forms import Form
 from app.i18n import current_lang, localize
 from app.participation.services import Identity
 from app.processes.models import Process
@@ -22,13 +24,7 @@ from app.ratings.services import SCALE_LABELS
 FIELD_PREFIX = "q_"
 
 
-class RatingForm(FlaskForm):
-    rating_pseudonym = StringField(
-        _l("Pseudonym"),
-        [Optional(), Length(max=80)],
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        description=_l("Your rating is not shown with your pseudonym."),
-    )
+class RatingForm(Form):
     rating_email = EmailField(
         _l("E-mail address"),
         [
@@ -68,9 +64,6 @@ class RatingForm(FlaskForm):
 
     def _identity_given(self) -> bool:
         valid = True
-        if self.identity.needs_pseudonym and not self.rating_pseudonym.data:
-            add_error(self.rating_pseudonym, _l("Please enter a pseudonym."))
-            valid = False
         if self.identity.needs_email and not self.rating_email.data:
             add_error(self.rating_email, _l("Please enter your e-mail address."))
             valid = False
@@ -109,13 +102,11 @@ def rating_form(
     cls = type("ProcessRatingForm", (RatingForm,), attrs)
     data: dict[str, Any] = {field_name(q): (answers or {}).get(q.id) for q in questions}
     known = identity.participant
-    if known is not None and identity.needs_pseudonym:
-        data |= {"rating_pseudonym": known.pseudonym, "rating_email": known.email or ""}
+    if known is not None and identity.needs_email:
+        data |= {"rating_email": known.email or ""}
     form = cls(formdata=formdata, data=data)
     form.questions, form.identity = questions, identity
     form.submitted_names = frozenset(formdata.keys()) if formdata is not None else frozenset()
-    if identity.needs_pseudonym:
-        form.rating_pseudonym.flags.required = True
     if identity.needs_email:
         form.rating_email.flags.required = True
     return form

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
+from app.core.forms import Form
 from app.i18n import tr_text
 from app.processes.models import Process
 from app.ratings.labels import SCALE_NAMES
@@ -19,7 +19,7 @@ from app.staff.forms import add_text_fields, language_name, mark_required, trans
 ALL_LEVELS = ""
 
 
-class RatingQuestionForm(FlaskForm):
+class RatingQuestionForm(Form):
     scale = SelectField(
         _l("Answer scale"),
         choices=[SelectChoice(kind.value, name) for kind, name in SCALE_NAMES.items()],
@@ -41,7 +41,7 @@ class RatingQuestionForm(FlaskForm):
         return None if raw == ALL_LEVELS else int(raw)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = StringField(validators=[InputRequired(), AnyOf(["up", "down"])])
 
 

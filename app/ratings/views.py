@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from app.core.security import account_key, not_signed_in, signed_in
 from app.extensions import db, limiter
 from app.goals import page as goal_page
 from app.goals.models import Goal
@@ -27,12 +27,9 @@ from app.ratings import forms, services
 
 bp = Blueprint("ratings", __name__, template_folder="templates")
 
-# Anonymous and guest raters only; signed-in users are limited by their account.
+# Anonymous and guest raters by address; signed-in accounts by their id, more generously.
 RATE_LIMIT = "20 per minute;300 per day"
-
-
-def _signed_in() -> bool:
-    return bool(current_user.is_authenticated)
+ACCOUNT_RATE_LIMIT = "40 per minute;600 per day"
 
 
 def _thanks(participant: Participant) -> str:
@@ -45,17 +42,15 @@ def _thanks(participant: Participant) -> str:
 
 
 def _refuse(form: forms.RatingForm, message: str) -> None:
-    if form.identity.needs_pseudonym:
-        forms.add_error(form.rating_pseudonym, message)
+    if form.identity.needs_email:
+        forms.add_error(form.rating_email, message)
     else:
         form.form_errors.append(message)
 
 
 def _save(process: Process, goal: Goal, form: forms.RatingForm) -> bool:
     try:
-        participant = participant_for(
-            process, form.rating_pseudonym.data or "", form.rating_email.data or ""
-        )
+        participant = participant_for(process, email=form.rating_email.data or "", named=False)
     except ParticipationRefusedError as exc:
         _refuse(form, str(exc))
         return False
@@ -68,7 +63,10 @@ def _save(process: Process, goal: Goal, form: forms.RatingForm) -> bool:
 
 
 @bp.route("/p/<slug>/goals/<code>/rate", methods=["POST"])
-@limiter.limit(RATE_LIMIT, methods=["POST"], exempt_when=_signed_in)
+@limiter.limit(RATE_LIMIT, methods=["POST"], exempt_when=signed_in)
+@limiter.limit(
+    ACCOUNT_RATE_LIMIT, methods=["POST"], key_func=account_key, exempt_when=not_signed_in
+)
 def rate(slug: str, code: str) -> ResponseReturnValue:
     process, goal = goal_page.visible_goal_or_404(slug, code)
     goal_url = url_for("goals.detail", slug=slug, code=code, _anchor="rating")
@@ -77,7 +75,8 @@ def rate(slug: str, code: str) -> ResponseReturnValue:
         flash(refusal, "error")
         return redirect(goal_url)
     questions = services.rating_questions(process, goal)
-    form = forms.rating_form(process, questions, identity(process), formdata=request.form)
+    who = identity(process, named=False)
+    form = forms.rating_form(process, questions, who, formdata=request.form)
     if form.validate_on_submit() and _save(process, goal, form):
         return redirect(goal_url)
     # The goal page again, with the errors next to the fields and the answers kept.

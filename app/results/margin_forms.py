@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import Field, StringField
 from wtforms.validators import Length, Optional
 
+from app.core.forms import Form
 from app.i18n import tr_text
 from app.surveys.models import Question
 
@@ -42,7 +42,7 @@ def _source_field() -> StringField:
 UPLOAD_PREFIX = "upload"  # the two forms share a page: their field ids differ
 
 
-class MarginsUploadForm(FlaskForm):
+class MarginsUploadForm(Form):
     file = FileField(
         _l("CSV file with the shares"),
         [
@@ -58,7 +58,7 @@ class MarginsUploadForm(FlaskForm):
     source = _source_field()
 
 
-class MarginsTypedForm(FlaskForm):
+class MarginsTypedForm(Form):
     """The shares as fields ``share_<option id>``, added per question (see below)."""
 
     trim_cap = _cap_field()

@@ -8,6 +8,9 @@ of their own; a comment does (the author declares it: "Ich schreibe als …"). T
 group of a participant in a process is the one declared on their latest comment
 in that process; without a comment it is ``citizen`` (Stadtgesellschaft). One SQL
 expression (:func:`declared_groups`) defines it for ratings and votes alike.
+Gemeinderat and Verwaltung count only when confirmed (an admin's grant, or offline
+input whose group staff set); an unconfirmed claim of them counts as ``citizen``.
+The comment counts keep the declared group and add ``by_group_confirmed``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sqlalchemy as sa
 from app.comments.models import Comment, CommentStatus, CommentVote
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import StakeholderGroup
+from app.participation.models import CONFIRMED_GROUPS, StakeholderGroup
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
 from app.results.consensus import consensus
 from app.results.distributions import OptionInfo, QuestionInfo, choice_distribution
@@ -44,8 +47,18 @@ def declared_groups(process_id: int) -> sa.Subquery:
         )
         .label("pos")
     )
+    trusted = sa.case(
+        (
+            sa.and_(
+                Comment.stakeholder_group.in_(CONFIRMED_GROUPS),
+                Comment.stakeholder_confirmed.is_(False),
+            ),
+            DEFAULT_GROUP,
+        ),
+        else_=Comment.stakeholder_group,
+    )
     latest = (
-        sa.select(Comment.participant_id, Comment.stakeholder_group.label("grp"), position)
+        sa.select(Comment.participant_id, trusted.label("grp"), position)
         .join(Goal, Goal.id == Comment.goal_id)
         .where(Goal.process_id == process_id, Comment.participant_id.is_not(None))
         .subquery()
@@ -146,6 +159,7 @@ def _comments(process_id: int) -> dict[str, Any]:
             Comment.parent_id.is_(None).label("top"),
             Comment.kind,
             Comment.stakeholder_group,
+            Comment.stakeholder_confirmed,
             Comment.status,
             Comment.channel,
             sa.func.count(),
@@ -159,12 +173,13 @@ def _comments(process_id: int) -> dict[str, Any]:
             Comment.parent_id.is_(None),
             Comment.kind,
             Comment.stakeholder_group,
+            Comment.stakeholder_confirmed,
             Comment.status,
             Comment.channel,
         )
     ).all()
     out: dict[str, Any] = {}
-    for goal_id, top, kind, group, status, channel, n, up, down in rows:
+    for goal_id, top, kind, group, confirmed, status, channel, n, up, down in rows:
         goal = out.setdefault(str(goal_id), _empty_comment_counts())
         published = status == CommentStatus.PUBLISHED
         goal["by_status"][status.value] = goal["by_status"].get(status.value, 0) + n
@@ -172,7 +187,9 @@ def _comments(process_id: int) -> dict[str, Any]:
             continue
         goal["published"] += n
         goal["comments" if top else "replies"] += n
-        keys = (("by_kind", kind), ("by_group", group.value), ("by_channel", channel.value))
+        keys = [("by_kind", kind), ("by_group", group.value), ("by_channel", channel.value)]
+        if confirmed:
+            keys.append(("by_group_confirmed", group.value))
         for name, key in keys:
             goal[name][key] = goal[name].get(key, 0) + n
         goal["supports"]["up"] += int(up or 0)
@@ -187,6 +204,7 @@ def _empty_comment_counts() -> dict[str, Any]:
         "replies": 0,
         "by_kind": {},
         "by_group": {},
+        "by_group_confirmed": {},
         "by_channel": {},
         "by_status": {},
         "supports": {"up": 0, "down": 0},

@@ -37,6 +37,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from app.core.forms import Form
 from app.i18n import LANGUAGE_NAMES
 from app.processes.editing import DEFAULT_LEVEL_NAMES, SLUG_RE
 from app.processes.labels import PHASE_LABELS
@@ -128,7 +129,7 @@ RESULTS_CHOICES = [
 ]
 
 
-class ProcessForm(FlaskForm):
+class ProcessForm(Form):
     slug = StringField(
         _l("Web address (slug)"),
         [
@@ -296,7 +297,7 @@ def local_day_field(label: Any, validators: list[Any], description: Any = "") ->
     )
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     kind = SelectField(_l("Kind of phase"), [InputRequired()], choices=PHASE_CHOICES)
     starts_at = local_day_field(_l("First day"), [InputRequired()])
     ends_at = local_day_field(
@@ -326,7 +327,7 @@ def phase_form(languages: list[str], data: dict[str, Any] | None = None) -> Phas
     return _phase_form_class(tuple(languages))(data=data)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form with nothing but the CSRF token, for POST buttons."""
 
 

@@ -6,11 +6,11 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
+from app.core.forms import Form
 from app.goals.editing import CODE_MAX_LENGTH, CODE_RE
 from app.goals.models import GoalRevision
 from app.staff.forms import (
@@ -30,7 +30,7 @@ TOP_LEVEL = 0  # the parent choice "no parent"
 # --- goals -------------------------------------------------------------------
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     code = StringField(
         _l("Code"),
         [
@@ -75,7 +75,7 @@ class NewGoalForm(GoalForm):
     parent = SelectField(_l("Parent goal"), [InputRequired()], coerce=int)
 
 
-class MoveGoalForm(FlaskForm):
+class MoveGoalForm(Form):
     parent = SelectField(_l("New parent goal"), [InputRequired()], coerce=int)
 
 
@@ -123,7 +123,7 @@ def goal_data(code: str, revision: GoalRevision) -> dict[str, Any]:
     )
 
 
-class ShiftGoalForm(FlaskForm):
+class ShiftGoalForm(Form):
     direction = StringField(validators=[InputRequired(), AnyOf(["up", "down"])])
 
 
@@ -132,7 +132,7 @@ class ShiftGoalForm(FlaskForm):
 IMPORT_EXTENSIONS = ["yaml", "yml", "csv"]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("File with goals"),
         [

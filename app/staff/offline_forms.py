@@ -11,6 +11,7 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.comments.labels import OFFLINE_CHANNEL_LABELS
+from app.core.forms import Form
 from app.i18n import current_lang, localize
 from app.participation.labels import STAKEHOLDER_LABELS
 from app.processes.models import Process
@@ -31,7 +32,7 @@ def _not_in_future(form: FlaskForm, field: DateField) -> None:
         raise ValidationError(_l("The date may not be in the future."))
 
 
-class OfflineForm(FlaskForm):
+class OfflineForm(Form):
     goal = SelectField(_l("Goal"), [DataRequired(_l("Please choose a goal."))])
     channel = SelectField(
         _l("Received by"),

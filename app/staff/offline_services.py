@@ -91,6 +91,7 @@ def enter_offline_comment(
         author_name=data.author_name.strip(),
         kind=data.kind,
         stakeholder_group=data.stakeholder_group,
+        stakeholder_confirmed=True,  # staff set the group of what they enter
         channel=data.channel,
         body=data.body.strip(),
         received_on=data.received_on,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.core.staff_area import staff_only
-from app.staff import goal_views, offline_views, process_views
+from app.staff import goal_views, offline_views, process_views, stakeholder_views
 
 bp = Blueprint("staff", __name__, template_folder="templates")
 bp.before_request(staff_only)
@@ -45,3 +45,17 @@ bp.add_url_rule("/p/<slug>/import", "import_goals", goal_views.import_goals, met
 # offline input
 bp.add_url_rule("/p/<slug>/offline/new", "offline_new", offline_views.offline_new, methods=FORM)
 bp.add_url_rule("/p/<slug>/offline/", "offline_list", offline_views.offline_list, methods=GET)
+
+# trusted stakeholder groups (site admins)
+bp.add_url_rule(
+    "/site/stakeholder-groups",
+    "stakeholder_groups",
+    stakeholder_views.stakeholder_groups,
+    methods=FORM,
+)
+bp.add_url_rule(
+    "/site/stakeholder-groups/<int:grant_id>/revoke",
+    "stakeholder_revoke",
+    stakeholder_views.stakeholder_revoke,
+    methods=POST,
+)

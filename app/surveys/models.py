@@ -326,6 +326,11 @@ class Response(db.Model):  # type: ignore[name-defined]
     consent_version_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("consent_version.id")
     )
+    # Ids of the sections (pages) the respondent has saved at least once, answered or
+    # not: resuming continues at the first page not among them.
+    seen_sections: so.Mapped[list[Any]] = so.mapped_column(
+        default=list, server_default=sa.text("'[]'")
+    )
 
     survey: so.Mapped[Survey] = so.relationship()
     code = so.relationship("InvitationCode")

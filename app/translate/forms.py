@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.core.forms import Form
 from app.i18n import text_direction
 from app.translate.fields import TextField
 
@@ -15,7 +15,7 @@ FIELD_PREFIX = "t_"
 SHOWN_PREFIX = "shown_"
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     """A page of translations; the fields are added per request."""
 
 

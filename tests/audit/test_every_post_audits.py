@@ -17,14 +17,19 @@ import sqlalchemy as sa
 from flask import Flask, g, request_finished
 from flask.testing import FlaskClient
 
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.assessment.models import ProcessTag
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.goals.models import Goal
 from app.pages.models import AccessibilityFeedback
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import (
+    Participant,
+    ParticipantKind,
+    StakeholderGrant,
+    StakeholderGroup,
+)
 from app.processes.models import Phase, Process
 from app.surveys.models import (
     Answer,
@@ -114,7 +119,23 @@ def _offline(client: FlaskClient) -> Any:
     return submit(client, f"{STAFF}/offline/new", data)
 
 
+def _grant(client: FlaskClient) -> Any:
+    data = {"email": "mod@example.org", "group": "administration", "scope": ""}
+    return submit(client, "/en/staff/site/stakeholder-groups", data)
+
+
+def _revoke(client: FlaskClient) -> Any:
+    user = db.session.scalars(sa.select(User).where(User.email == "mod@example.org")).one()
+    grant = StakeholderGrant(user_id=user.id, group=StakeholderGroup.COUNCIL)
+    db.session.add(grant)
+    db.session.commit()
+    url = f"/en/staff/site/stakeholder-groups/{grant.id}/revoke"
+    return submit(client, url, {}, form_url="/en/staff/site/stakeholder-groups")
+
+
 DRIVERS: dict[str, Driver] = {
+    "staff.stakeholder_groups": _grant,
+    "staff.stakeholder_revoke": _revoke,
     "staff.create_process": lambda c: submit(c, "/en/staff/new", process_form()),
     "staff.edit_process": lambda c: submit(c, f"{STAFF}/settings", process_form(slug="hf12")),
     "staff.add_phase": lambda c: submit(

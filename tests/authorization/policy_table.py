@@ -276,6 +276,9 @@ POLICY: dict[tuple[str, str], Access] = {
     ("staff.offline_list", GET): process_staff(OK),
     ("staff.offline_new", GET): process_staff(OK),
     ("staff.offline_new", POST): process_staff(OK),
+    ("staff.stakeholder_groups", GET): admins(OK),
+    ("staff.stakeholder_groups", POST): admins(OK),  # the empty form shown with its errors
+    ("staff.stakeholder_revoke", POST): admins(to("staff.stakeholder_groups")),
     ("translate.report", GET): process_staff(OK),
     ("translate.edit", GET): process_staff(OK),
     ("translate.edit", POST): process_staff(to("translate.edit")),

@@ -30,7 +30,12 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.moderation import services as moderation
 from app.pages import services as page_services
-from app.participation.models import Participant, ParticipantKind, StakeholderGroup
+from app.participation.models import (
+    Participant,
+    ParticipantKind,
+    StakeholderGrant,
+    StakeholderGroup,
+)
 from app.participation.services import request_guest_confirmation
 from app.privacy import guest_access
 from app.processes.editing import save_phase
@@ -269,6 +274,8 @@ def build_world(app: Flask, outbox: list[Any]) -> World:
     s = _survey(process)
     answered = _responses(s["survey"], s["text"], make_user("r@example.org", "Befragte"))
     spare_phase = _spare_phase(process)
+    grant = StakeholderGrant(user_id=users["participant"].id, group=StakeholderGroup.COUNCIL)
+    db.session.add(grant)
     db.session.commit()
     world = World(users)
     world.values = {
@@ -285,6 +292,7 @@ def build_world(app: Flask, outbox: list[Any]) -> World:
         "assessment.delete_tag.tag_id": work["spare_tag"].id,
         "job_id": work["job"].id,
         "feedback_id": work["feedback"].id,
+        "grant_id": grant.id,
         "key": "accessibility",
         "target_lang": "en",
         "surveys.slug": s["survey"].slug,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,10 +20,18 @@ from app.comments.text import render_comment
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import Participant, StakeholderGroup
+from app.participation.models import Participant, StakeholderGrant, StakeholderGroup
+from app.processes.editing import save_phase
 from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
 from tests.conftest import counting_queries, csrf_token, login_as, submit
-from tests.factories import make_comment, make_goal, make_participant, make_process, make_user
+from tests.factories import (
+    make_comment,
+    make_goal,
+    make_participant,
+    make_process,
+    make_user,
+    unaudited,
+)
 
 GOAL = "/en/p/hf12/goals/1.1"
 LOGIN = "/en/account/login"  # any page with a CSRF token
@@ -114,7 +122,10 @@ def test_comment_is_published_and_shown_with_group_and_kind(
     app: Flask, client: FlaskClient
 ) -> None:
     _goal(participation_mode=ParticipationMode.ACCOUNT)
-    _signed_in(client)
+    user = _signed_in(client)
+    # Writing as the council needs an admin's grant (issue 13, item 9).
+    db.session.add(StakeholderGrant(user_id=user.id, group=StakeholderGroup.COUNCIL))
+    db.session.commit()
     response = _post(client, "Bitte mehr Radwege.", stakeholder_group="council", kind="question")
     assert response.status_code == 302
     comment = _only_comment()
@@ -411,12 +422,27 @@ def test_report_below_threshold_keeps_the_comment_visible(app: Flask, client: Fl
 # --- participation modes --------------------------------------------------------------
 
 
+def _participation_phase(process: Process, starts: datetime, ends: datetime) -> None:
+    with unaudited():
+        kind = PhaseKind.PARTICIPATION
+        save_phase(process, kind=kind, starts_at=starts, ends_at=ends, actor=None)
+    db.session.commit()
+
+
+def _write_area(page: str) -> str:
+    """The comment section from its heading to the list of comments."""
+    return page.split('id="comments-heading"')[1].split('id="comment-list"')[0]
+
+
 def test_closed_phase_shows_the_reason_and_refuses_posts(app: Flask, client: FlaskClient) -> None:
-    _goal(phase=PhaseKind.INFORMATION)
+    process = _goal(phase=None, participation_mode=ParticipationMode.ACCOUNT)[0]
+    # 24 Nov 2026, 23:00 UTC is midnight in Berlin: the last day is the 24th.
+    _participation_phase(
+        process, datetime(2026, 11, 9, 23, tzinfo=UTC), datetime(2026, 11, 24, 23, tzinfo=UTC)
+    )
     _signed_in(client)
     page = _page(client)
-    reason = "Contributions are only possible during the participation phase."
-    assert reason in page
+    assert "Comments and ratings were possible from Nov 10, 2026 to Nov 24, 2026." in page
     assert 'name="body"' not in page
     response = client.post(
         GOAL,
@@ -428,8 +454,46 @@ def test_closed_phase_shows_the_reason_and_refuses_posts(app: Flask, client: Fla
         },
     )
     assert response.status_code == 302
-    assert reason in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Comments and ratings were possible from Nov 10, 2026 to Nov 24, 2026." in page
     assert _comments() == []
+
+
+@pytest.mark.parametrize("mode", [ParticipationMode.ACCOUNT, ParticipationMode.ANONYMOUS])
+def test_a_closed_phase_offers_no_call_to_action(
+    app: Flask, client: FlaskClient, mode: ParticipationMode
+) -> None:
+    """Issue 13, item 7: one sentence with the dates, no "write the first comment",
+    no sign-in links, no heading inviting to write."""
+    process = _goal(phase=None, participation_mode=mode)[0]
+    _participation_phase(
+        process, datetime(2026, 11, 9, 23, tzinfo=UTC), datetime(2026, 11, 24, 23, tzinfo=UTC)
+    )
+    de_page = client.get("/de/p/hf12/goals/1.1").get_data(as_text=True)
+    area = _write_area(de_page)
+    sentence = "Kommentare und Bewertungen waren vom 10.11.2026 bis 24.11.2026 möglich."
+    assert area.count(sentence) == 1
+    assert "Kommentar schreiben" not in area
+    assert "Anmelden" not in area and "Registrieren" not in area
+    assert "Schreiben Sie den ersten Kommentar" not in de_page
+    assert "Noch keine Kommentare." in de_page
+    rating = de_page.split('id="rating"')[1].split("</section>")[0]
+    assert sentence in rating
+
+
+def test_a_phase_still_to_come_names_its_dates(app: Flask, client: FlaskClient) -> None:
+    process = _goal(phase=None)[0]
+    starts = utcnow() + timedelta(days=3)
+    _participation_phase(process, starts, starts + timedelta(days=14))
+    page = _page(client)
+    assert "Comments and ratings are possible from " in _write_area(page)
+    assert "Be the first to comment" not in page
+
+
+def test_without_a_participation_phase_the_page_says_so(app: Flask, client: FlaskClient) -> None:
+    _goal(phase=PhaseKind.INFORMATION)
+    area = _write_area(_page(client))
+    assert "This process has no participation phase: comments and ratings are not possible." in area
 
 
 def test_blocked_user_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -787,3 +851,33 @@ def test_anonymous_comments_are_rate_limited(app_config: dict[str, Any]) -> None
         stored = len(_comments())
     assert statuses == [302] * 5 + [429]
     assert stored == 5
+
+
+class TestAccountLimits:
+    """Issue 13, item 12: one account posted 73 comments in two minutes. An account is
+    limited by its id (not its address), more generously than an anonymous browser."""
+
+    @pytest.fixture
+    def app_config(self, app_config: dict[str, Any]) -> dict[str, Any]:
+        return app_config | {"RATELIMIT_ENABLED": True}
+
+    def test_signed_in_accounts_have_their_own_higher_limit(
+        self, app: Flask, client: FlaskClient
+    ) -> None:
+        _goal()
+        login_as(client, make_user())
+        statuses = [_post(client, f"Kommentar {n}").status_code for n in range(11)]
+        assert statuses == [302] * 10 + [429]
+        assert len(_comments()) == 10
+        # Another account behind the same address is not affected.
+        other = app.test_client()
+        login_as(other, make_user("zweite@example.org", "Zweite"))
+        assert _post(other, "Von nebenan").status_code == 302
+
+    def test_account_votes_are_limited_too(self, app: Flask, client: FlaskClient) -> None:
+        goal = _goal()[1]
+        comment = make_comment(goal, "Zum Abstimmen")
+        login_as(client, make_user())
+        statuses = [_vote(client, comment, "up").status_code for _ in range(61)]
+        assert statuses[:60] == [302] * 60
+        assert statuses[60] == 429

@@ -50,3 +50,22 @@ def test_processes_without_rating_questions_get_the_defaults(app: Flask, runner:
     assert _question_keys(newer) == ["ok"]
     _migrate_again(runner)
     assert len(_question_keys(older)) == 3
+
+
+def test_responses_in_progress_count_the_pages_they_answered_as_seen(
+    app: Flask, runner: Any
+) -> None:
+    from app.surveys.models import QuestionKind, Response
+    from tests.factories import make_response, make_survey
+
+    kinds = [QuestionKind.SHORT_TEXT]
+    survey = make_survey("seen", kinds, kinds, kinds)
+    first, _second, third = (section.questions[0] for section in survey.sections)
+    response = make_response(survey, {first: "eins", third: "drei"}, submitted=False)
+    expected = sorted([first.section_id, third.section_id])
+    response_id = response.id
+    db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "c63930174b54"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    stored = db.session.get(Response, response_id)
+    assert stored is not None and sorted(stored.seen_sections) == expected

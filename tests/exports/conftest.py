@@ -168,7 +168,12 @@ def annex(process: Process, staff: User) -> Annex:
         received_on=date(2026, 3, 10),
     )
     c["employee"] = _comment(
-        service, "Aus dem Amt", employee, 11, stakeholder_group=StakeholderGroup.ADMINISTRATION
+        service,
+        "Aus dem Amt",
+        employee,
+        11,
+        stakeholder_group=StakeholderGroup.ADMINISTRATION,
+        stakeholder_confirmed=True,  # an admin confirmed the account for the Verwaltung
     )
     db.session.add(
         OfficialReply(comment_id=c["first"].id, author_label="Referat Strategie", body="Danke!")

@@ -18,9 +18,8 @@ def test_outside_the_participation_phase_nobody_may_contribute(app: Flask) -> No
         phase=PhaseKind.INFORMATION, participation_mode=ParticipationMode.ANONYMOUS
     )
     with app.test_request_context("/en/", headers={"Accept-Language": "en"}):
-        assert (
-            services.gate(process)
-            == "Contributions are only possible during the participation phase."
+        assert services.gate(process) == (
+            "This process has no participation phase: comments and ratings are not possible."
         )
 
 

@@ -226,12 +226,12 @@ def test_outside_the_participation_phase_nothing_is_stored(
     phase.starts_at, phase.ends_at = utcnow() - timedelta(days=9), utcnow() - timedelta(days=1)
     db.session.commit()
     page = page_of(citizen_client.get(GOAL_URL))
-    assert "Contributions are only possible during the participation phase." in page
+    assert "Comments and ratings were possible from " in page
     assert 'name="q_direction"' not in page
     response = rate(citizen_client, ALL_ANSWERS)  # a form loaded before the phase ended
     assert response.status_code == 302
     page = page_of(citizen_client.get(response.headers["Location"]))
-    assert "Contributions are only possible during the participation phase." in page
+    assert "Comments and ratings were possible from " in page
     assert rating_count() == 0
 
 
@@ -252,22 +252,21 @@ def test_account_mode_needs_a_verified_sign_in(
 # --- anonymous and guest modes -----------------------------------------------------
 
 
-def test_anonymous_rating_needs_a_pseudonym_and_the_cookie_recognises_the_rater(
+def test_anonymous_rating_asks_no_name_and_the_cookie_recognises_the_rater(
     client: FlaskClient, process: Process, goal: Goal
 ) -> None:
+    """Issue 13, item 8: a rating is never shown with a name, so none is asked for."""
     set_mode(process, ParticipationMode.ANONYMOUS)
     page = page_of(client.get(GOAL_URL))
-    assert 'name="rating_pseudonym"' in page and 'name="rating_email"' not in page
-    page = page_of(rate(client, ALL_ANSWERS))
-    assert 'id="rating_pseudonym-error-1"' in page
-    assert "Please enter a pseudonym." in page
-    assert rating_count() == 0
+    assert 'name="rating_pseudonym"' not in page and 'name="rating_email"' not in page
+    assert (
+        "pseudonym"
+        not in page_of(client.get(GOAL_URL)).split('id="rating"')[-1].split("</form>")[0].lower()
+    )
 
-    response = rate(client, ALL_ANSWERS | {"rating_pseudonym": "Bürgerin B"})
+    response = rate(client, ALL_ANSWERS)
     assert response.status_code == 302
     assert "mitwirken_participant=" in response.headers.get("Set-Cookie", "")
-    page = page_of(client.get(GOAL_URL))
-    assert 'name="rating_pseudonym"' not in page  # recognised by the cookie
     rate(client, {"q_direction": "1"})
     assert rating_count() == 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 1
@@ -275,17 +274,40 @@ def test_anonymous_rating_needs_a_pseudonym_and_the_cookie_recognises_the_rater(
     assert numbers(process, goal)["ratings"] == 1
 
 
+def test_a_nameless_rater_gives_a_pseudonym_when_commenting(
+    client: FlaskClient, process: Process, goal: Goal
+) -> None:
+    set_mode(process, ParticipationMode.ANONYMOUS)
+    assert rate(client, ALL_ANSWERS).status_code == 302
+    page = page_of(client.get(GOAL_URL))
+    assert 'name="pseudonym"' in page  # the comment form still asks for one
+    response = submit(
+        client,
+        GOAL_URL,
+        {
+            "body": "Ein Kommentar mit genug Text.",
+            "kind": "suggestion",
+            "stakeholder_group": "citizen",
+            "pseudonym": "Bürgerin B",
+        },
+        form_url=GOAL_URL,
+    )
+    assert response.status_code == 302
+    participants = db.session.scalars(sa.select(Participant)).all()
+    assert [p.pseudonym for p in participants] == ["Bürgerin B"]
+
+
 def test_guest_ratings_count_after_the_confirmation_link(
     client: FlaskClient, process: Process, goal: Goal, outbox: list[Any]
 ) -> None:
     set_mode(process, ParticipationMode.GUEST)
-    page = page_of(rate(client, ALL_ANSWERS | {"rating_pseudonym": "Gast"}))
+    form = page_of(client.get(GOAL_URL)).split('id="rating"')[-1].split("</form>")[0]
+    assert 'name="rating_email"' in form and 'name="rating_pseudonym"' not in form
+    page = page_of(rate(client, ALL_ANSWERS))
     assert 'id="rating_email-error-1"' in page
     assert rating_count() == 0
 
-    response = rate(
-        client, ALL_ANSWERS | {"rating_pseudonym": "Gast", "rating_email": "Gast@Example.org"}
-    )
+    response = rate(client, ALL_ANSWERS | {"rating_email": "Gast@Example.org"})
     assert response.status_code == 302
     assert "your rating counts once you have opened the link" in page_of(
         client.get(response.headers["Location"])
@@ -293,6 +315,7 @@ def test_guest_ratings_count_after_the_confirmation_link(
     assert stored()["direction"] == (4, False)
     assert numbers(process, goal) == {}  # not counted yet
     assert len(outbox) == 1 and outbox[0].to == ["gast@example.org"]
+    assert "Hello,\n" in outbox[0].body  # no name was asked for
 
     link = re.search(r"http://localhost(/\S+)", outbox[0].body)
     assert link is not None
@@ -378,10 +401,17 @@ class TestRateLimit:
         self, client: FlaskClient, process: Process, goal: Goal
     ) -> None:
         set_mode(process, ParticipationMode.ANONYMOUS)
-        data = ALL_ANSWERS | {"rating_pseudonym": "Schnell"}
+        data = ALL_ANSWERS
         codes = [rate(client, data).status_code for _ in range(21)]
         assert codes[:20] == [302] * 20
         assert codes[20] == 429
+
+    def test_accounts_have_their_own_higher_limit(
+        self, citizen_client: FlaskClient, process: Process, goal: Goal
+    ) -> None:
+        codes = [rate(citizen_client, ALL_ANSWERS).status_code for _ in range(41)]
+        assert codes[:40] == [302] * 40
+        assert codes[40] == 429
 
 
 # --- concurrency (PostgreSQL) ------------------------------------------------------

@@ -50,6 +50,8 @@ def _comment(
         author_name=author.pseudonym if author else "Workshop",
         kind=fields.pop("kind", "suggestion"),
         stakeholder_group=group,
+        # The Trialog counts Gemeinderat and Verwaltung only when confirmed (a grant).
+        stakeholder_confirmed=fields.pop("stakeholder_confirmed", True),
         body="Text",
         status=fields.pop("status", CommentStatus.PUBLISHED),
         **fields,

@@ -203,3 +203,22 @@ def test_only_staff_of_the_process(client: FlaskClient, process: Process) -> Non
 def test_anonymous_visitors_are_sent_to_sign_in(client: FlaskClient, process: Process) -> None:
     response = client.get(NEW_URL)
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+class TestOfflineInputIsNotRateLimited:
+    """Issue 13, item 12: accounts have contribution limits, staff typing in a pile of
+    letters do not (the limiter is on in this class)."""
+
+    @pytest.fixture
+    def app_config(self, app_config: dict[str, Any]) -> dict[str, Any]:
+        return app_config | {"RATELIMIT_ENABLED": True}
+
+    def test_staff_enter_more_than_an_accounts_limit(
+        self, client: FlaskClient, process: Process, staff: User
+    ) -> None:
+        login_as(client, staff)
+        statuses = [
+            submit(client, NEW_URL, letter(body=f"Brief {n}")).status_code for n in range(25)
+        ]
+        assert statuses == [302] * 25
+        assert len(comments()) == 25

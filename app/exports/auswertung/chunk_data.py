@@ -69,6 +69,8 @@ def _comments(ids: list[int]) -> dict[int, Any]:
             Comment.author_name,
             Comment.kind,
             Comment.stakeholder_group,
+            Comment.stakeholder_confirmed,
+            Comment.organisation_name,
             Comment.channel,
             Comment.body,
             Comment.status,

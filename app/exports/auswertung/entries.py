@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from app.assessment.labels import CONSIDERATION_LABELS
 from app.comments.labels import CHANNEL_LABELS
@@ -33,7 +34,7 @@ from app.extensions import db
 from app.goals.services import GoalNode, flatten, goal_tree
 from app.i18n import localize
 from app.participation.labels import STAKEHOLDER_LABELS
-from app.participation.models import StakeholderGroup
+from app.participation.models import CONFIRMED_GROUPS, StakeholderGroup
 from app.processes.models import Process
 from app.surveys.models import Answer, Question, Response, ResponseChannel
 
@@ -98,6 +99,8 @@ class _Labels:
         self.kinds = {key: text(label) or key for key, label in kinds.items()}
         self.channels = {channel: str(label) for channel, label in CHANNEL_LABELS.items()}
         self.groups = {group: str(label) for group, label in STAKEHOLDER_LABELS.items()}
+        self.confirmed = pgettext("stakeholder group", "confirmed")
+        self.declared = pgettext("stakeholder group", "self-declared")
         self.considerations = {c: str(label) for c, label in CONSIDERATION_LABELS.items()}
         self.online_survey = _("Online survey")
         self.survey_answer = _("Survey answer")
@@ -215,17 +218,31 @@ class Entries:
         label = self.labels.considerations[consideration] if consideration else ""
         return ", ".join(found.tags), label, found.rationale or "", found.revision
 
+    def _group_label(self, group: StakeholderGroup, confirmed: bool) -> str:
+        """The group, and for all but citizens whether it was confirmed or declared."""
+        if group == StakeholderGroup.CITIZEN:
+            return self.labels.groups[group]
+        mark = self.labels.confirmed if confirmed else self.labels.declared
+        return f"{self.labels.groups[group]} ({mark})"
+
     def _comment_entry(
         self, number: int, row: Any, data: ChunkData, numbers: dict[Key, int]
     ) -> Entry:
         found = data.assessments.get(("comment", row.id))
-        group = found.group if found is not None and found.group else row.stakeholder_group
+        assessed_group = found.group if found is not None else None
+        assessed = bool(assessed_group)
+        group: StakeholderGroup = assessed_group or row.stakeholder_group
         offline = row.channel != Channel.ONLINE and row.participant_id is None
+        # Staff set the group of offline input and of an assessment: confirmed too.
+        confirmed = bool(row.stakeholder_confirmed) or offline or assessed
+        speaks_as = group
+        if group in CONFIRMED_GROUPS and not confirmed:
+            speaks_as = StakeholderGroup.CITIZEN  # an unconfirmed claim names no institution
         author = self.authors.label(
             comment_key(row.id, row.participant_id, row.user_id),
-            group,
+            speaks_as,
             user_id=row.user_id,
-            organisation=row.author_name if offline else "",
+            organisation=row.author_name if offline else row.organisation_name,
         )
         reply = data.replies.get(row.id)
         topics, consideration, rationale, revision = self._assessed(found)
@@ -239,7 +256,7 @@ class Entries:
             kind=self.labels.kinds.get(row.kind, row.kind),
             reply_to=numbers.get(("comment", row.parent_id)) if row.parent_id else None,
             channel=self.labels.channels.get(row.channel, row.channel),
-            group=self.labels.groups[group],
+            group=self._group_label(group, confirmed),
             day=row.received_on or _local_day(row.created_at, self.zone),
             author=author,
             text=row.body,

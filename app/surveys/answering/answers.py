@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.i18n import format_number, tr_text
 from app.surveys.answering.validation import AnswerRow, Answers, is_complete, is_visible
-from app.surveys.models import Answer, Question, QuestionKind, Section, Survey
+from app.surveys.models import Answer, Question, QuestionKind, Response, Section, Survey
 
 ANSWER_COLUMNS = (
     Answer.question_id,
@@ -80,6 +80,37 @@ def first_incomplete(survey: Survey, answers: Answers) -> int | None:
             if question.required and not is_complete(question, known.get(question.id, [])):
                 return number
     return None
+
+
+def pages_with_questions(survey: Survey, answers: Answers) -> list[tuple[int, Section]]:
+    """(page number, section) of the pages that show a question with ``answers``."""
+    known = visible_answers(survey, answers)
+    return [
+        (number, section)
+        for number, section in enumerate(survey.sections, start=1)
+        if visible_questions(section, known)
+    ]
+
+
+def unseen_pages(survey: Survey, answers: Answers, seen: list[Any]) -> list[int]:
+    """The numbers of the pages with questions that the respondent has never saved."""
+    saved = set(seen)
+    return [n for n, section in pages_with_questions(survey, answers) if section.id not in saved]
+
+
+def first_open_page(survey: Survey, answers: Answers, seen: list[Any]) -> int | None:
+    """Where to continue: the first page with a required question not answered or
+    not seen yet; None when every page is done (the review page is next)."""
+    candidates = [first_incomplete(survey, answers), *unseen_pages(survey, answers, seen)[:1]]
+    numbers = [n for n in candidates if n is not None]
+    return min(numbers) if numbers else None
+
+
+def mark_seen(response: Response, section: Section) -> None:
+    """Remember that the respondent has saved ``section`` (answered or not)."""
+    if section.id not in response.seen_sections:
+        response.seen_sections = [*response.seen_sections, section.id]
+        db.session.flush()
 
 
 def hidden_question_ids(survey: Survey, answers: Answers) -> set[int]:

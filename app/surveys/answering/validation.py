@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.i18n import format_number
+from app.core.text import clean_text
 from app.surveys.models import Option, Question, QuestionKind, Section, Survey
 
 DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 4000}
@@ -106,7 +107,7 @@ def is_visible(question: Question, known: Answers) -> bool:
 
 
 def _text(formdata: FormData, name: str) -> str:
-    return str(formdata.get(name) or "").replace("\x00", "").strip()
+    return clean_text(str(formdata.get(name) or "")).strip()
 
 
 def _option(question: Question, raw: str) -> Option:

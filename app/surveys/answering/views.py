@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
@@ -24,9 +26,12 @@ from app.surveys.answering.answers import (
     as_formdata,
     describe,
     first_incomplete,
+    first_open_page,
     load_answers,
+    mark_seen,
     save_section,
     unit_label,
+    unseen_pages,
     visible_answers,
     visible_questions,
 )
@@ -58,9 +63,19 @@ def bounce(error: Bounce) -> HttpResponse:
     return redirect(error.target)
 
 
+def page_list(numbers: list[int]) -> str:
+    """Page numbers as the language lists them: "3, 4 and 6"."""
+    return str(format_list([str(n) for n in numbers], locale=get_locale()))
+
+
 def template_helpers() -> dict[str, Any]:
-    """What the question macros need (``surveys/_questions.html``)."""
-    return {"top_n": top_n, "max_length": max_length, "unit_label": unit_label}
+    """What the question macros and the review page need (``surveys/_questions.html``)."""
+    return {
+        "top_n": top_n,
+        "max_length": max_length,
+        "unit_label": unit_label,
+        "page_list": page_list,
+    }
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -186,6 +201,7 @@ def page(slug: str, number: int) -> Any:
         )
         if not errors:
             save_section(response.id, section, answers)
+            mark_seen(response, section)
             db.session.commit()
             return redirect(_after_page(survey, number, action, load_answers(response.id)))
         values = request.form
@@ -212,10 +228,9 @@ def _after_page(survey: Survey, number: int, action: str, answers: Any) -> str:
     return _step(survey, number, 1, answers)
 
 
-def review(slug: str) -> str:
-    survey = _survey(slug)
-    response = _active_response(survey)
-    answers = visible_answers(survey, load_answers(response.id))
+def _review_context(survey: Survey, response: Response) -> dict[str, Any]:
+    stored = load_answers(response.id)
+    answers = visible_answers(survey, stored)
     pages = [
         (
             number,
@@ -227,16 +242,30 @@ def review(slug: str) -> str:
         )
         for number, section in enumerate(survey.sections, start=1)
     ]
-    return render_template(
-        "surveys/answering/review.html",
-        survey=survey,
-        pages=[p for p in pages if p[2]],
-        missing=first_incomplete(survey, answers),
-    )
+    return {
+        "survey": survey,
+        "pages": [p for p in pages if p[2]],
+        "missing": first_incomplete(survey, answers),
+        "unseen": unseen_pages(survey, stored, response.seen_sections),
+        "next_page": first_open_page(survey, stored, response.seen_sections),
+    }
+
+
+def review(slug: str) -> str:
+    survey = _survey(slug)
+    response = _active_response(survey)
+    return render_template("surveys/answering/review.html", **_review_context(survey, response))
+
+
+def _unconfirmed_unseen(survey: Survey, response: Response) -> list[int]:
+    """Pages not seen yet, unless the respondent confirmed sending without them."""
+    if request.form.get("confirm") == "unseen":
+        return []
+    return unseen_pages(survey, load_answers(response.id), response.seen_sections)
 
 
 @limiter.limit(SUBMIT_LIMIT)
-def submit(slug: str) -> HttpResponse:
+def submit(slug: str) -> HttpResponse | str:
     survey = _survey(slug)
     response = browser.remembered_response(survey)
     thanks = url_for("surveys.thanks", slug=slug)
@@ -244,6 +273,12 @@ def submit(slug: str) -> HttpResponse:
         raise Bounce(_("Please start the survey first."), url_for("surveys.intro", slug=slug))
     if response.state == ResponseState.SUBMITTED:
         raise Bounce(_("Your answers have already been submitted. Thank you!"), thanks, "info")
+    if first_incomplete(survey, load_answers(response.id)) is None and _unconfirmed_unseen(
+        survey, response
+    ):
+        # Asks once more; without JavaScript the answer is a second POST with ``confirm``.
+        context = _review_context(survey, response) | {"confirm_unseen": True}
+        return render_template("surveys/answering/review.html", **context)
     try:
         accepted = submit_response(response)
     except IncompleteResponseError as incomplete:
@@ -334,9 +369,12 @@ def _resume(survey: Survey, raw: str) -> str | None:
 
 
 def _resume_target(survey: Survey) -> str:
+    """The first page with a required question not answered or not seen yet, else
+    the review page."""
     response = browser.remembered_response(survey)
-    answers = load_answers(response.id) if response else {}
-    missing = first_incomplete(survey, answers)
-    if missing is None and answers:
+    if response is None:
+        return _page_url(survey, 1)
+    number = first_open_page(survey, load_answers(response.id), response.seen_sections)
+    if number is None:
         return url_for("surveys.review", slug=survey.slug)
-    return _page_url(survey, missing or 1)
+    return _page_url(survey, number)

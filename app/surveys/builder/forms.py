@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from app.core.forms import Form
 from app.staff.forms import (
     add_text_fields,
     language_name,
@@ -68,7 +69,7 @@ def lines(form: FlaskForm, prefix: str, languages: list[str]) -> list[dict[str, 
     return [item for item in items if item]
 
 
-class TranslatedForm(FlaskForm):
+class TranslatedForm(Form):
     languages: tuple[str, ...] = ()
 
     def texts(self, prefix: str) -> dict[str, str]:
@@ -153,7 +154,7 @@ def survey_form(
     return form
 
 
-class CopyForm(FlaskForm):
+class CopyForm(Form):
     slug = StringField(
         _l("Web address (slug) of the copy"),
         [InputRequired(), Length(max=80)],
@@ -220,7 +221,7 @@ def option_form(languages: list[str], data: dict[str, Any] | None = None) -> Opt
     return form
 
 
-class PresetForm(FlaskForm):
+class PresetForm(Form):
     preset = SelectField(_l("Preset"), choices=PRESET_CHOICES)
     required = BooleanField(_l("Required"))
     choices = TextAreaField(
@@ -230,7 +231,7 @@ class PresetForm(FlaskForm):
     )
 
 
-class GoalMatrixForm(FlaskForm):
+class GoalMatrixForm(Form):
     process_id = SelectField(_l("Process"), coerce=int)
     root_id = SelectField(
         _l("Ask about the goals below"),

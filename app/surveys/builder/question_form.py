@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.core.forms import Form
 from app.staff.forms import translated_data
 from app.surveys.builder.forms import TranslatedForm, localized, strip_text
 from app.surveys.builder.questions import DROPDOWN, drops_items, kind_choice
@@ -165,7 +165,7 @@ def question_form(
     return form
 
 
-class KindChoiceForm(FlaskForm):
+class KindChoiceForm(Form):
     """The first step of a new question: its kind (sent with GET, no CSRF token)."""
 
     class Meta:
@@ -182,7 +182,7 @@ def kind_choice_form(formdata: Any) -> KindChoiceForm:
     return form
 
 
-class KindForm(FlaskForm):
+class KindForm(Form):
     kind = SelectField(_l("New kind of question"), [InputRequired()])
     confirm = BooleanField(_l("Remove the options and rows of this question"))
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from app.core.forms import Form
 from app.surveys.builder.forms import strip_text
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     batch = StringField(
         _l("Batch label"),
         [InputRequired(), Length(max=80)],
