@@ -7,8 +7,8 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
-from app.core.honeypot import HoneypotField
 from app.core.forms import Form
+from app.core.honeypot import HoneypotField
 
 _email = [
     DataRequired(_l("Please enter your e-mail address.")),

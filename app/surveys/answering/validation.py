@@ -20,8 +20,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.i18n import format_number
 from app.core.text import clean_text
+from app.i18n import format_number
 from app.surveys.models import Option, Question, QuestionKind, Section, Survey
 
 DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 4000}
