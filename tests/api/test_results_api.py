@@ -79,13 +79,15 @@ def test_public_surveys_only(client: FlaskClient, app: Flask) -> None:
 
 
 def _raters(data: OpenData, group: StakeholderGroup, count: int, value: int) -> None:
-    """``count`` participants who declared ``group`` in a comment and rated goal 12.1."""
+    """``count`` participants of ``group`` (confirmed, as a grant would make them) who
+    said so in a comment and rated goal 12.1."""
     questions = {q.key: q.id for q in rating_questions(data.process)}
     goal = data.goals["12.1"]
     with unaudited():
         for n in range(count):
             person = _participant(ParticipantKind.ANONYMOUS, f"{group.value}-{n}")
-            _say(data.process, goal, person, f"Als {group.value}: {n}", group=group)
+            comment = _say(data.process, goal, person, f"Als {group.value}: {n}", group=group)
+            comment.stakeholder_confirmed = True
             save_ratings(data.process, goal, person, {questions["direction"]: value + n % 2})
     db.session.commit()
 
