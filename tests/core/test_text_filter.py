@@ -1,4 +1,4 @@
-"""One filter for typed text (issue 13, item 11): NUL, lone surrogates and bidi
+"""One filter for typed text (issue 13, item 11): control characters, lone surrogates and bidi
 overrides never reach the database, in any public text field, and never cause a 500.
 
 Run on PostgreSQL too (``MITWIRKEN_TEST_DB=postgresql``): there a NUL byte in text
@@ -38,7 +38,10 @@ NUL = "\x00"
 SURROGATE = "\ud800"  # lone: not encodable as UTF-8 (sent as the bytes ED A0 80)
 RLO, PDF = "\u202e", "\u202c"  # right-to-left override … pop
 EVIL = f"Mehr{NUL} Radwege {RLO}bitte{PDF} {SURROGATE}jetzt"
-UNWANTED = (NUL, SURROGATE, RLO, PDF)
+UNWANTED = (NUL, SURROGATE, RLO, PDF, "\x07")
+# What the forms see: NUL and bytes that are not UTF-8 never get that far, the input
+# guard answers 400 first (app/core/input_guard.py, tests/security/test_hostile_input.py).
+POSTED = f"Mehr\x07 Radwege {RLO}bitte{PDF} jetzt"
 
 
 def test_clean_text_removes_what_nobody_types_and_keeps_what_people_write() -> None:
@@ -93,7 +96,12 @@ def _goal(mode: ParticipationMode = ParticipationMode.ANONYMOUS) -> Any:
 
 def _comment_anonymously(client: FlaskClient) -> tuple[Any, list[str]]:
     _goal()
-    data = {"body": EVIL, "pseudonym": EVIL, "kind": "suggestion", "stakeholder_group": "citizen"}
+    data = {
+        "body": POSTED,
+        "pseudonym": POSTED,
+        "kind": "suggestion",
+        "stakeholder_group": "citizen",
+    }
     response = _post_raw(client, GOAL, data, GOAL)
     return response, _stored_texts(sa.select(Comment.body, Participant.pseudonym).join(Participant))
 
@@ -101,9 +109,9 @@ def _comment_anonymously(client: FlaskClient) -> tuple[Any, list[str]]:
 def _comment_as_guest(client: FlaskClient) -> tuple[Any, list[str]]:
     _goal(ParticipationMode.GUEST)
     data = {
-        "body": EVIL,
+        "body": POSTED,
         "pseudonym": "Gast",
-        "email": f"gast{NUL}{RLO}@example.org",
+        "email": f"gast\x07{RLO}@example.org",
         "kind": "suggestion",
         "stakeholder_group": "citizen",
     }
@@ -115,19 +123,24 @@ def _reply_edit_report(client: FlaskClient) -> tuple[Any, list[str]]:
     goal = _goal()
     first = make_comment(goal, "Erster Kommentar")
     reply_url = f"{GOAL}/comments/{first.id}/reply"
-    data = {"body": EVIL, "pseudonym": "Bea", "kind": "suggestion", "stakeholder_group": "citizen"}
+    data = {
+        "body": POSTED,
+        "pseudonym": "Bea",
+        "kind": "suggestion",
+        "stakeholder_group": "citizen",
+    }
     assert _post_raw(client, reply_url, data, reply_url).status_code == 302
     own = db.session.scalars(sa.select(Comment).where(Comment.parent_id == first.id)).one()
     edit_url = f"{GOAL}/comments/{own.id}/edit"
-    assert _post_raw(client, edit_url, {"body": EVIL + " 2"}, edit_url).status_code == 302
+    assert _post_raw(client, edit_url, {"body": POSTED + " 2"}, edit_url).status_code == 302
     report_url = f"{GOAL}/comments/{first.id}/report"
-    response = _post_raw(client, report_url, {"reason": "other", "text": EVIL}, report_url)
+    response = _post_raw(client, report_url, {"reason": "other", "text": POSTED}, report_url)
     return response, _stored_texts(sa.select(Comment.body)) + _stored_texts(sa.select(Report.text))
 
 
 def _rate_as_guest(client: FlaskClient) -> tuple[Any, list[str]]:
     _goal(ParticipationMode.GUEST)
-    data = {"q_direction": "4", "rating_email": f"r{NUL}{SURROGATE}@example.org"}
+    data = {"q_direction": "4", "rating_email": f"r\x07{RLO}@example.org"}
     response = _post_raw(client, f"{GOAL}/rate", data, GOAL)
     return response, _stored_texts(sa.select(Participant.email))
 
@@ -135,8 +148,8 @@ def _rate_as_guest(client: FlaskClient) -> tuple[Any, list[str]]:
 def _register(client: FlaskClient) -> tuple[Any, list[str]]:
     url = "/en/account/register"
     data = {
-        "email": f"neu{NUL}@example.org",
-        "display_name": f"Neue{RLO} Nutzerin{SURROGATE}",
+        "email": "neu\x07@example.org",
+        "display_name": f"Neue{RLO} Nutzerin\x07",
         "password": "ein sehr sicheres Passwort 1",
         "password_confirm": "ein sehr sicheres Passwort 1",
     }
@@ -146,7 +159,7 @@ def _register(client: FlaskClient) -> tuple[Any, list[str]]:
 
 def _feedback(client: FlaskClient) -> tuple[Any, list[str]]:
     url = "/en/barrierefreiheit"
-    data = {"message": EVIL, "page_url": f"/de/{NUL}p", "contact": f"ich{RLO}@example.org"}
+    data = {"message": POSTED, "page_url": "/de/p", "contact": f"ich{RLO}@example.org"}
     response = _post_raw(client, url, data, url)
     fb = AccessibilityFeedback
     return response, _stored_texts(sa.select(fb.message, fb.page_url, fb.contact))
@@ -156,10 +169,13 @@ def _survey_texts(client: FlaskClient) -> tuple[Any, list[str]]:
     sink = kitchen_sink()
     start(client, sink)
     other = sink.oid("single", "other")
-    data = page_one_data(sink) | {sink.name("single"): other, f"{sink.name('single')}_other": EVIL}
+    data = page_one_data(sink) | {
+        sink.name("single"): other,
+        f"{sink.name('single')}_other": POSTED,
+    }
     response = _post_raw(client, page_url(sink, 1), data, page_url(sink, 1))
     assert response.status_code == 302
-    text = {sink.name("short"): f"kurz{NUL}{RLO}", sink.name("long"): EVIL}
+    text = {sink.name("short"): f"kurz\x07{RLO}", sink.name("long"): POSTED}
     response = _post_raw(client, page_url(sink, 3), text, page_url(sink, 3))
     return response, _stored_texts(sa.select(Answer.value_text))
 
