@@ -279,10 +279,22 @@ def rated(app: Any) -> Any:
         make_ratings(goal, {"direction": 4 + number % 2, "importance": 5, "ambition": 1})
     for number in range(6):
         council = make_participant(f"Rat {number}")
-        make_comment(goal, "Als Gemeinderat", author=council, group=StakeholderGroup.COUNCIL)
+        make_comment(
+            goal,
+            "Als Gemeinderat",
+            author=council,
+            group=StakeholderGroup.COUNCIL,
+            stakeholder_confirmed=True,  # granted by an admin: the Trialog counts it
+        )
         make_ratings(goal, {"direction": 2, "importance": 3, "ambition": 2}, author=council)
     admin = make_participant("Verwaltung")
-    make_comment(goal, "Aus der Verwaltung", author=admin, group=StakeholderGroup.ADMINISTRATION)
+    make_comment(
+        goal,
+        "Aus der Verwaltung",
+        author=admin,
+        group=StakeholderGroup.ADMINISTRATION,
+        stakeholder_confirmed=True,
+    )
     make_ratings(goal, {"direction": 1, "importance": 1, "ambition": 3}, author=admin)
     from app.results.tasks import run_rebuild
 
