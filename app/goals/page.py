@@ -30,6 +30,7 @@ from app.processes.services import get_process_or_404
 from app.ratings import services as ratings
 from app.ratings.forms import RatingForm, rating_form
 from app.ratings.models import RatingQuestion
+from app.results.models import Aggregate
 from app.results.services import process_counts
 
 
@@ -49,18 +50,19 @@ def render(
     comment_form: CommentForm | None = None,
 ) -> str:
     """The goal page; a posted form given here is shown instead of an empty one."""
+    counts = process_counts(process.id)  # read once: rating results and comment count
+    refusal = gate(process)  # why this visitor cannot take part, asked once
     return render_template(
         "goals/detail.html",
         **goal_context(process, goal),
-        **rating_section(process, goal, rating_form),
-        **comment_section(process, goal, comment_form),
+        **rating_section(process, goal, rating_form, counts, refusal),
+        **comment_section(process, goal, comment_form, counts, refusal),
     )
 
 
 def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
     """The goal, its current text, the trail above it and its sub-goals."""
-    trail = services.ancestors(goal)
-    subgoals = services.children(goal)
+    trail, subgoals = services.trail_and_children(goal)
     revisions = services.current_revisions([goal.id, *(g.id for g in trail + subgoals)])
     return {
         "process": process,
@@ -69,7 +71,8 @@ def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
         "trail": trail,
         "subgoals": subgoals,
         "revisions": revisions,
-        "revision_count": services.revision_count(goal),
+        # Revisions are numbered 1, 2, 3 … and never deleted: the newest number counts them.
+        "revision_count": revisions[goal.id].number,
     }
 
 
@@ -94,17 +97,26 @@ def _phase_end(process: Process) -> datetime | None:
     return phase.ends_at if phase is not None else None
 
 
-def rating_section(process: Process, goal: Goal, form: RatingForm | None) -> dict[str, Any]:
+def rating_section(
+    process: Process,
+    goal: Goal,
+    form: RatingForm | None,
+    counts: Aggregate | None,
+    refusal: str | None,
+) -> dict[str, Any]:
     """The rating form (or why there is none) and the results, if the visitor may see them."""
     questions = ratings.rating_questions(process)
-    refusal = gate(process)
     if refusal is None and form is None:
         form = _empty_rating_form(process, goal, questions)
     visible = policy.can_see_rating_results(current_user, process)
     return {
         "rating_form": form if refusal is None else None,
         "rating_refusal": refusal,
-        "rating_results": ratings.goal_results(process, goal, questions) if visible else None,
+        "rating_results": (
+            ratings.goal_results(process, goal, questions, ratings.numbers_in(counts, goal))
+            if visible
+            else None
+        ),
         "rating_hidden_note": None if visible else _rating_hidden_note(process),
         "rating_phase_end": _phase_end(process),
     }
@@ -118,15 +130,15 @@ def comment_sort() -> comment_listing.Sort:
     return comment_listing.parse_sort(request.values.get("sort", ""))
 
 
-def comment_count(process: Process, goal: Goal) -> int:
+def comment_count(counts: Aggregate | None, goal: Goal) -> int:
     """Read from the stored aggregate, like every count on the public pages."""
-    counts = process_counts(process.id)
     per_goal = (counts.data or {}).get("per_goal", {}) if counts is not None else {}
     return int(per_goal.get(str(goal.id), {}).get("comments", 0))
 
 
-def comment_listing_context(process: Process, goal: Goal) -> dict[str, Any]:
-    """One page of comments with their official replies and public assessments."""
+def comment_listing_context(process: Process, goal: Goal, refusal: str | None) -> dict[str, Any]:
+    """One page of comments with their official replies and public assessments;
+    ``refusal`` is what :func:`gate` says for this visitor."""
     viewer = current_participant()
     shown_page = comment_listing.listing(goal.id, comment_sort(), request.args.get("after"), viewer)
     shown = [c.id for t in shown_page.threads for c in (t.comment, *t.replies)]
@@ -134,21 +146,26 @@ def comment_listing_context(process: Process, goal: Goal) -> dict[str, Any]:
         "comments": shown_page,
         "official_replies": official_replies(shown),
         "comment_assessments": public_assessments(process, shown),  # one query at most
-        "comment_can_take_part": gate(process) is None,
+        "comment_can_take_part": refusal is None,
         "comment_can_edit": can_edit,
         "comment_can_remove": can_remove,
     }
 
 
-def comment_section(process: Process, goal: Goal, form: CommentForm | None) -> dict[str, Any]:
+def comment_section(
+    process: Process,
+    goal: Goal,
+    form: CommentForm | None,
+    counts: Aggregate | None,
+    refusal: str | None,
+) -> dict[str, Any]:
     """The comment form (or why there is none) and the first page of comments."""
-    refusal = gate(process)
     if form is None and refusal is None:
         form = comment_form(process)
-    return comment_listing_context(process, goal) | {
+    return comment_listing_context(process, goal, refusal) | {
         "comment_form": form,
         "comment_refusal": refusal,
         "comment_account_mode": process.participation_mode == ParticipationMode.ACCOUNT,
-        "comment_count": comment_count(process, goal),
+        "comment_count": comment_count(counts, goal),
         "comment_sorts": SORT_LABELS,
     }

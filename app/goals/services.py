@@ -100,12 +100,17 @@ def children(goal: Goal) -> list[Goal]:
     )
 
 
-def revision_count(goal: Goal) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(GoalRevision)
-            .where(GoalRevision.goal_id == goal.id)
-        )
-        or 0
-    )
+def trail_and_children(goal: Goal) -> tuple[list[Goal], list[Goal]]:
+    """The goals above ``goal`` (root first) and its sub-goals, from one query.
+
+    A goal tree has a few dozen goals, so reading all of the process's goals costs
+    less than one query per level (the lazy ``parent`` of :func:`ancestors`).
+    """
+    goals = {g.id: g for g in process_goals(goal.process_id)}
+    trail: list[Goal] = []
+    parent_id = goal.parent_id
+    while parent_id is not None and parent_id in goals:
+        trail.insert(0, goals[parent_id])
+        parent_id = goals[parent_id].parent_id
+    subgoals = [g for g in goals.values() if g.parent_id == goal.id]
+    return trail, sorted(subgoals, key=lambda g: (g.position, g.code))
