@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.assessment.services.visibility import public_assessments
+from app.comments import fragments
 from app.comments import listing as comment_listing
 from app.comments.forms import SORT_LABELS, CommentForm, comment_form
-from app.comments.services import can_edit, can_remove
 from app.core import policy
 from app.goals import services
 from app.goals.models import Goal
@@ -144,11 +144,10 @@ def comment_listing_context(process: Process, goal: Goal, refusal: str | None) -
     shown = [c.id for t in shown_page.threads for c in (t.comment, *t.replies)]
     return {
         "comments": shown_page,
+        "comment_fragments": fragments.rendered(shown_page, process, goal, refusal is None),
         "official_replies": official_replies(shown),
         "comment_assessments": public_assessments(process, shown),  # one query at most
         "comment_can_take_part": refusal is None,
-        "comment_can_edit": can_edit,
-        "comment_can_remove": can_remove,
     }
 
 
