@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,7 @@ TEMPLATE = "comments/_fragment.html"
 # Comment texts are escaped, so "<" never reaches a fragment from a participant.
 FIELDS_MARKER = "<!--mitwirken:vote-fields-->"
 TIMEOUT = 24 * 3600  # an entry nobody asks for leaves after a day
+RECENT_SIZE = 2000  # fragments each process keeps in front of Redis (a few MB)
 
 
 @dataclass(frozen=True)
@@ -212,16 +215,57 @@ class _Renderer:
         return str(self.macros.foot(comment, mine, own, may_edit, may_remove))
 
 
+class Recent:
+    """The fragments this process used last, in front of the shared cache.
+
+    A key names one rendering that never changes (its digest covers everything the
+    fragment shows), so a copy kept here cannot go stale; it only saves the round trip
+    to Redis and unpickling. Redis stays the store shared by the workers.
+    """
+
+    def __init__(self, size: int = RECENT_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, cache_key: str) -> tuple[str, str] | None:
+        with self._lock:
+            found = self._items.get(cache_key)
+            if found is not None:
+                self._items.move_to_end(cache_key)
+            return found
+
+    def put(self, cache_key: str, parts: tuple[str, str]) -> None:
+        with self._lock:
+            self._items[cache_key] = parts
+            self._items.move_to_end(cache_key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def recent() -> Recent:
+    """This app's :class:`Recent` (one per process and app)."""
+    found = current_app.extensions.get("comment_fragments_recent")
+    if found is None:
+        found = current_app.extensions["comment_fragments_recent"] = Recent()
+    return found
+
+
 def _shared_parts(
     shown: list[tuple[Comment, bool]], renderer: _Renderer
 ) -> dict[int, tuple[str, str]]:
-    """The shared head and foot of each comment: cached ones, the rest rendered and stored."""
-    keys = [key(c, renderer.page, reply) for c, reply in shown]
+    """The shared head and foot of each comment: from this process's recent ones, the
+    shared cache, or rendered (and then stored in both)."""
+    memory = recent()
+    keys = {c.id: key(c, renderer.page, reply) for c, reply in shown}
+    parts = {c.id: found for c in (c for c, _ in shown) if (found := memory.get(keys[c.id]))}
+    missing = [(c, reply) for c, reply in shown if c.id not in parts]
     fresh: dict[str, tuple[str, str]] = {}
-    parts: dict[int, tuple[str, str]] = {}
-    for (comment, reply), cache_key, cached in zip(shown, keys, _read(keys), strict=True):
+    stored = _read([keys[c.id] for c, _ in missing]) if missing else []
+    for (comment, reply), cached in zip(missing, stored, strict=True):
         if cached is None:
-            cached = fresh[cache_key] = renderer.shared(comment, reply)
+            cached = fresh[keys[comment.id]] = renderer.shared(comment, reply)
+        memory.put(keys[comment.id], tuple(cached))
         parts[comment.id] = cached
     _write(fresh)
     return parts

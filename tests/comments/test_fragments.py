@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from app.accounts.models import User
 from app.comments import reactions, services
+from app.comments.fragments import Recent
 from app.comments.models import Comment
 from app.extensions import cache, db
 from app.goals.models import Goal
@@ -59,6 +60,7 @@ def _keys_of(keys: list[str], comment: Comment) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache(app: Flask) -> None:
+    app.extensions.pop("comment_fragments_recent", None)
     with contextlib.suppress(redis.RedisError):  # TestWithoutRedis: nothing to clear
         cache.clear()
 
@@ -261,3 +263,28 @@ class TestWithoutRedis:
         _, goal = _goal()
         comment = make_comment(goal, "Gute Idee")
         assert "Gute Idee" in _article(_page(client), comment)
+
+
+def test_each_process_keeps_its_recent_fragments_in_front_of_the_shared_cache(
+    app: Flask, client: FlaskClient
+) -> None:
+    _, goal = _goal()
+    comment = make_comment(goal, "Gute Idee")
+    first = _page(client)
+    cache.clear()  # what Redis held is gone; this process still has its copies
+    assert TOKEN_RE.sub("…", _page(client)) == TOKEN_RE.sub("…", first)
+    assert _cached_keys() == []
+    reactions.vote(comment, make_participant("Neue Stimme"), 1)
+    db.session.commit()
+    assert "Agree <span" in _article(_page(client), comment)
+    assert len(_keys_of(_cached_keys(), comment)) == 1  # a new version: rendered, stored
+
+
+def test_recent_fragments_forget_the_least_recently_used() -> None:
+    memory = Recent(size=2)
+    memory.put("a", ("A", ""))
+    memory.put("b", ("B", ""))
+    assert memory.get("a") == ("A", "")  # a is now the most recent
+    memory.put("c", ("C", ""))
+    assert memory.get("b") is None
+    assert memory.get("a") == ("A", "") and memory.get("c") == ("C", "")
