@@ -115,6 +115,7 @@ def _clear_cache(app: Any) -> None:
 
     with app.app_context():
         cache.clear()
+    app.extensions.pop("comment_fragments_recent", None)  # the process's own copies too
 
 
 def main(argv: list[str] | None = None) -> int:
