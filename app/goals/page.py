@@ -42,27 +42,37 @@ def visible_goal_or_404(slug: str, code: str) -> tuple[Process, Goal]:
     return process, services.get_goal_or_404(process.id, code)
 
 
+def visible_place_or_404(slug: str, code: str) -> tuple[Process, services.Place]:
+    """Like :func:`visible_goal_or_404`, with the trail and sub-goals from the same query."""
+    process = get_process_or_404(slug)
+    if not policy.can_view_process(current_user, process):
+        abort(404)
+    return process, services.place_or_404(process.id, code)
+
+
 def render(
     process: Process,
     goal: Goal,
     *,
+    place: services.Place | None = None,
     rating_form: RatingForm | None = None,
     comment_form: CommentForm | None = None,
 ) -> str:
-    """The goal page; a posted form given here is shown instead of an empty one."""
+    """The goal page; a posted form given here is shown instead of an empty one.
+    ``place``: where the goal stands, if the caller has read it already."""
     counts = process_counts(process.id)  # read once: rating results and comment count
     refusal = gate(process)  # why this visitor cannot take part, asked once
     return render_template(
         "goals/detail.html",
-        **goal_context(process, goal),
+        **goal_context(process, place or services.place(goal)),
         **rating_section(process, goal, rating_form, counts, refusal),
         **comment_section(process, goal, comment_form, counts, refusal),
     )
 
 
-def goal_context(process: Process, goal: Goal) -> dict[str, Any]:
+def goal_context(process: Process, place: services.Place) -> dict[str, Any]:
     """The goal, its current text, the trail above it and its sub-goals."""
-    trail, subgoals = services.trail_and_children(goal)
+    goal, trail, subgoals = place.goal, place.trail, place.subgoals
     revisions = services.current_revisions([goal.id, *(g.id for g in trail + subgoals)])
     return {
         "process": process,

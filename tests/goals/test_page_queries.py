@@ -22,12 +22,12 @@ from tests.factories import (
     make_user,
 )
 
-# Anonymous: process, phases, goal, the process's goals (trail and sub-goals),
+# Anonymous: process, phases, the process's goals (the goal, its trail, sub-goals),
 # revisions, rating questions, the stored counts, top-level comments, replies,
 # official replies, surveys.
-ANONYMOUS_QUERIES = 11
+ANONYMOUS_QUERIES = 10
 # Signed in: also the user, their roles, their participant, their votes and ratings.
-SIGNED_IN_QUERIES = 16
+SIGNED_IN_QUERIES = 15
 PAGE = "/en/p/hf12/goals/1.1.1"
 
 
@@ -97,9 +97,13 @@ def test_signed_in_goal_page_queries_are_bounded(goal: Goal, client: FlaskClient
     assert len(few) == len(many) <= SIGNED_IN_QUERIES, "\n".join(many)
 
 
-def test_trail_and_sub_goals_come_from_one_query(goal: Goal, client: FlaskClient) -> None:
+def test_goal_trail_and_sub_goals_come_from_one_query(goal: Goal, client: FlaskClient) -> None:
     page = client.get(PAGE).get_data(as_text=True)
     assert page.index("Oben") < page.index("Mitte") < page.index("Unterziel A")  # root first
     assert page.index("Unterziel A") < page.index("Unterziel B")
     goal_queries = [s for s in _queries(client) if s.lstrip().startswith("SELECT goal.id")]
-    assert len(goal_queries) == 2  # the goal by its code, then the process's goals
+    assert len(goal_queries) == 1  # the process's goals: the goal, its trail, its sub-goals
+
+
+def test_an_unknown_goal_code_is_not_found(goal: Goal, client: FlaskClient) -> None:
+    assert client.get("/en/p/hf12/goals/9.9").status_code == 404
