@@ -47,7 +47,7 @@ def _init_extensions(app: Flask) -> None:
     from app.api.spec import api, spec_kwargs
     from app.core import i18n_hooks, input_guard
     from app.db import enable_sqlite_savepoints
-    from app.extensions import babel, csrf, db, limiter, mail, migrate, talisman
+    from app.extensions import babel, cache, csrf, db, limiter, mail, migrate, talisman
     from app.i18n import select_locale
 
     db.init_app(app)
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     input_guard.init_app(app)  # before the CSRF check reads (and consumes) the body
     csrf.init_app(app)
+    cache.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)

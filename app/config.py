@@ -164,6 +164,17 @@ def _results_eager_rebuild() -> str:
     return mode
 
 
+def _cache_settings(redis_url: str | None) -> dict[str, Any]:
+    """Flask-Caching: Redis shared by the web workers, else each process's memory."""
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "mitwirken:",
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000, "CACHE_KEY_PREFIX": "mitwirken:"}
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -183,6 +194,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REDIS_URL": redis_url,
         "CELERY": _celery_settings(redis_url),
         **_rate_limit_settings(redis_url),
+        **_cache_settings(redis_url),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "API_RECHECK_SECONDS": float(os.environ.get("API_RECHECK_SECONDS", "2")),
         # Without Redis: rebuild results on a background thread after the response

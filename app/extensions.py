@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
@@ -23,3 +24,5 @@ mail = Mail()
 limiter = Limiter(key_func=client_key, default_limits=[])
 limiter.request_filter(limits_disabled_here)
 talisman = Talisman()
+# Rendered comment fragments (app/comments/fragments.py): Redis, or memory without it.
+cache = Cache()

@@ -200,7 +200,7 @@ def more(slug: str, code: str) -> str | Response:
         "comments/_more.html",
         process=process,
         goal=goal,
-        **goal_page.comment_listing_context(process, goal),
+        **goal_page.comment_listing_context(process, goal, gate(process)),
     )
 
 

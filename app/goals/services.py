@@ -100,12 +100,39 @@ def children(goal: Goal) -> list[Goal]:
     )
 
 
-def revision_count(goal: Goal) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(GoalRevision)
-            .where(GoalRevision.goal_id == goal.id)
-        )
-        or 0
-    )
+@dataclass
+class Place:
+    """A goal with the goals above it (root first) and its sub-goals."""
+
+    goal: Goal
+    trail: list[Goal]
+    subgoals: list[Goal]
+
+
+def _place(goal: Goal, goals: list[Goal]) -> Place:
+    by_id = {g.id: g for g in goals}
+    trail: list[Goal] = []
+    parent_id = goal.parent_id
+    while parent_id is not None and parent_id in by_id:
+        trail.insert(0, by_id[parent_id])
+        parent_id = by_id[parent_id].parent_id
+    subgoals = [g for g in goals if g.parent_id == goal.id]
+    return Place(goal, trail, sorted(subgoals, key=lambda g: (g.position, g.code)))
+
+
+def place(goal: Goal) -> Place:
+    """Where ``goal`` stands in its tree, from one query.
+
+    A goal tree has a few dozen goals, so reading all of the process's goals costs
+    less than one query per level (the lazy ``parent`` of :func:`ancestors`).
+    """
+    return _place(goal, process_goals(goal.process_id))
+
+
+def place_or_404(process_id: int, code: str) -> Place:
+    """The goal named ``code`` and where it stands, in the same single query."""
+    goals = process_goals(process_id)
+    goal = next((g for g in goals if g.code == code), None)
+    if goal is None:
+        abort(404)
+    return _place(goal, goals)

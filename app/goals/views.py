@@ -34,5 +34,5 @@ def easy_language_switch(slug: str) -> Response:
 
 @bp.route("/p/<slug>/goals/<code>")
 def detail(slug: str, code: str) -> str:
-    process, goal = page.visible_goal_or_404(slug, code)
-    return page.render(process, goal)
+    process, place = page.visible_place_or_404(slug, code)
+    return page.render(process, place.goal, place=place)

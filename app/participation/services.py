@@ -119,7 +119,13 @@ def account_refusal(user: User | None, *, confirmed: bool = True) -> str | None:
 def _account_suspended(user: User) -> bool:
     """A block for a number of days marks only the account's participant, not the
     account; it counts everywhere people contribute, goals and surveys alike."""
-    participant = db.session.scalar(sa.select(Participant).where(Participant.user_id == user.id))
+    signed_in = _signed_in_user()
+    if signed_in is not None and signed_in.id == user.id:
+        participant = current_participant()  # read once per request, not per form
+    else:
+        participant = db.session.scalar(
+            sa.select(Participant).where(Participant.user_id == user.id)
+        )
     return participant is not None and participant.is_blocked()
 
 

@@ -22,6 +22,7 @@ from app.participation.models import Participant
 from app.privacy.consent import version_for_contribution
 from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
+from app.results.models import Aggregate
 from app.results.services import process_counts
 from app.results.tasks import schedule_process_recount
 
@@ -212,10 +213,14 @@ def count_ratings(process_id: int) -> dict[int, dict[str, Any]]:
 
 def goal_numbers(process: Process, goal: Goal) -> dict[str, Any]:
     """The stored numbers of one goal (empty until counted or without ratings)."""
-    aggregate = process_counts(process.id)
+    return numbers_in(process_counts(process.id), goal)
+
+
+def numbers_in(aggregate: Aggregate | None, goal: Goal) -> dict[str, Any]:
+    """One goal's numbers in the process counts a caller has read already."""
     if aggregate is None:
         return {}
-    return dict(aggregate.data.get("per_goal", {}).get(str(goal.id), {}))
+    return dict((aggregate.data or {}).get("per_goal", {}).get(str(goal.id), {}))
 
 
 @dataclass(frozen=True)
@@ -252,9 +257,16 @@ def _question_result(question: RatingQuestion, counts: dict[str, int]) -> Questi
     return QuestionResult(question, total, rows)
 
 
-def goal_results(process: Process, goal: Goal, questions: list[RatingQuestion]) -> GoalResults:
-    """The results of one goal, read from the stored aggregate only."""
-    numbers = goal_numbers(process, goal)
+def goal_results(
+    process: Process,
+    goal: Goal,
+    questions: list[RatingQuestion],
+    numbers: dict[str, Any] | None = None,
+) -> GoalResults:
+    """The results of one goal, read from the stored aggregate only (``numbers``:
+    what :func:`numbers_in` found in counts the caller has read)."""
+    if numbers is None:
+        numbers = goal_numbers(process, goal)
     distribution = numbers.get("distribution", {})
     return GoalResults(
         ratings=int(numbers.get("ratings", 0)),
