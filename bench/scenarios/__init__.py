@@ -7,7 +7,7 @@ worker; the queue is drained afterwards), exports last.
 
 from __future__ import annotations
 
-from bench.scenarios import exports, open_data, pages, pending, writes
+from bench.scenarios import exports, open_data, pages, pending, results, writes
 from bench.scenarios.base import Context, Metrics, Scenario
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -22,7 +22,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         pages.process_page,
         ("process_page.rps", "process_page.p95_ms", "process_page.vs_floor"),
     ),
-    Scenario("results_page", pending.results_page, ("results_page.rps", "results_page.vs_floor")),
+    Scenario("results_page", results.results_page, ("results_page.rps", "results_page.vs_floor")),
     Scenario("api_results", open_data.api_results, ("api_results.rps", "api_results.vs_floor")),
     Scenario(
         "survey_submit",
@@ -49,7 +49,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
     ),
     Scenario(
-        "aggregate_full", pending.aggregate_full, ("aggregate_full.s", "aggregate_full.vs_raw")
+        "aggregate_full", results.aggregate_full, ("aggregate_full.s", "aggregate_full.vs_raw")
     ),
     Scenario("aggregate_lag", pending.aggregate_lag, ("aggregate_lag.s",)),
     Scenario(

@@ -9,20 +9,9 @@ from __future__ import annotations
 from bench.scenarios.base import Context, Metrics, not_built
 
 
-def aggregate_full(ctx: Context) -> Metrics:
-    """Full rebuild of the survey aggregate, 50,000 responses x 20 questions (target <= 2 s),
-    against a raw SQL GROUP BY over the same answers (``vs_raw`` <= 3)."""
-    return not_built("aggregate_full.s", "aggregate_full.vs_raw")
-
-
 def aggregate_lag(ctx: Context) -> Metrics:
     """Seconds the results lag behind a stream of 50 submissions/s (target <= 10 s)."""
     return not_built("aggregate_lag.s")
-
-
-def results_page(ctx: Context) -> Metrics:
-    """Survey results page filtered by municipality, wrk (target >= 200 req/s); vs floor."""
-    return not_built("results_page.rps", "results_page.vs_floor")
 
 
 def export_xlsx_100k(ctx: Context) -> Metrics:
