@@ -15,7 +15,7 @@ from app.accounts.models import Role, User
 from app.extensions import db
 from app.goals.editing import siblings
 from app.goals.models import Goal, GoalRevision
-from app.goals.services import current_revision, revision_count
+from app.goals.services import current_revision
 from app.processes.models import ModerationMode, ParticipationMode, Phase, PhaseKind, Process
 from tests.conftest import FIXTURES, csrf_token, login_as, submit
 from tests.factories import make_goal, make_process, make_user
@@ -282,7 +282,7 @@ def test_edit_goal_creates_revision_2(staff_client: FlaskClient, process: Proces
     assert revision.number == 2
     assert revision.title == {"de": "Neu", "en": "New"}
     assert revision.change_note == "Titel geschärft"
-    assert revision_count(goal("1")) == 2
+    assert current_revision(goal("1")).number == 2
 
 
 def test_edit_without_changes_creates_no_revision(
@@ -292,7 +292,7 @@ def test_edit_without_changes_creates_no_revision(
     url = f"{BASE}/p/hf12/goals/1/edit"
     response = submit(staff_client, url, goal_form("1", "Gleich"), follow_redirects=True)
     assert "No changes" in page_of(response)
-    assert revision_count(goal("1")) == 1
+    assert current_revision(goal("1")).number == 1
 
 
 def test_edit_code_only(staff_client: FlaskClient, process: Process) -> None:
@@ -303,7 +303,7 @@ def test_edit_code_only(staff_client: FlaskClient, process: Process) -> None:
     assert 'id="code-error-1"' in page
     submit(staff_client, url, goal_form("1a", "Titel"))
     renamed = goal("1a")
-    assert revision_count(renamed) == 1
+    assert current_revision(renamed).number == 1
     assert staff_client.get(url).status_code == 404
 
 
