@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -40,9 +41,15 @@ def current_version() -> ConsentVersion | None:
 
 
 def consent_text() -> dict[str, str]:
-    """The wording in force, as a translated mapping (shown on every contribution form)."""
+    """The wording in force, as a translated mapping (shown on every contribution form;
+    read once per request, as a goal page shows it under two forms)."""
+    if has_request_context() and "consent_text" in g:
+        return dict(g.consent_text)
     version = current_version()
-    return dict(version.text) if version is not None else dict(default_text())
+    text = dict(version.text) if version is not None else dict(default_text())
+    if has_request_context():
+        g.consent_text = text
+    return dict(text)
 
 
 def versions() -> list[ConsentVersion]:

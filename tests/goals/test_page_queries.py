@@ -26,8 +26,10 @@ from tests.factories import (
 # revisions, rating questions, the stored counts, top-level comments, replies,
 # official replies, surveys.
 ANONYMOUS_QUERIES = 10
-# Signed in: also the user, their roles, their participant, their votes and ratings.
-SIGNED_IN_QUERIES = 15
+# Signed in: also the user, their roles, their participant, their votes and ratings,
+# the stakeholder groups an admin confirmed them for (the comment form offers them)
+# and the consent text in force (shown under both forms, read once).
+SIGNED_IN_QUERIES = 17
 PAGE = "/en/p/hf12/goals/1.1.1"
 
 

@@ -44,6 +44,8 @@ def test_every_post_form_carries_a_csrf_token() -> None:
         str(path)
         for path in TEMPLATES
         for body in form.findall(path.read_text())
-        if "csrf_token" not in body and "hidden_tag()" not in body
+        # vote_fields: the cached comment's vote form gets this visitor's token per
+        # request (app/comments/fragments.py; tests/comments/test_fragments.py).
+        if not any(carrier in body for carrier in ("csrf_token", "hidden_tag()", "vote_fields"))
     ]
     assert missing == []
