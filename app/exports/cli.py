@@ -74,9 +74,9 @@ def _run(source: Source, out: str, label: str, unit: str = "rows") -> None:
         with partial.open("wb") as handle:
             rows = formats.write(source, handle, bar)
         bar.close()
+        partial.replace(target)
     except ExportError as error:
         raise click.ClickException(str(error)) from error
-        partial.replace(target)
     finally:
         bar.close()
         partial.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from app.core import policy
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
+from app.exports.report import groups as report_groups
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from app.exports.storage import StorageError, get_storage
 from app.extensions import db
@@ -33,16 +34,28 @@ def _job_or_404(process: Process, job_id: int) -> ExportJob:
     return job
 
 
+def _report_groups(surveys: list[Survey]) -> dict[int, list[tuple[str, int, str]]]:
+    """Per survey with stored results, the groups its results report may be filtered by."""
+    out = {}
+    for survey in surveys:
+        groups = report_groups.public_groups(survey)
+        if groups is not None:
+            out[survey.id] = [(g.prompt, g.option_id, g.label) for g in groups]
+    return out
+
+
 def _form(process: Process, surveys: list[Survey]) -> ExportForm:
     form = ExportForm()
     titles = [(s.id, localize(s.title, current_lang(), s.default_locale).text) for s in surveys]
-    form.set_choices(supported_languages(), titles)
+    form.set_choices(supported_languages(), titles, _report_groups(surveys))
     if not form.is_submitted():
         form.language.data = current_lang()
         survey_id = request.args.get("survey", type=int)
         if survey_id in {s.id for s in surveys}:
-            form.kind.data = ExportKind.SURVEY_RESPONSES.value
+            report = request.args.get("kind") == ExportKind.SURVEY_REPORT.value
+            form.kind.data = (ExportKind.SURVEY_REPORT if report else ExportKind.SURVEY_RESPONSES).value
             form.survey.data = str(survey_id)
+            form.format.data = ExportFormat.PDF.value if report else form.format.data
     return form
 
 
@@ -86,7 +99,7 @@ def start(slug: str) -> ResponseReturnValue:
         fmt=ExportFormat(form.format.data),
         locale=str(form.language.data),
         options=form.options(),
-        survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
+        survey=survey if kind in services.SURVEY_KINDS else None,
         requested_by=acting_user(),
         reason=form.reason.data or "",
     )
@@ -125,6 +138,7 @@ def job(slug: str, job_id: int) -> str:
         process=process,
         job=export,
         size=services.file_sizes([export]).get(export.id),
+        group=report_groups.group_name((export.options or {}).get("group")),
         kind_labels=KIND_LABELS,
         format_labels=FORMAT_LABELS,
     )

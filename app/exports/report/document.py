@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from flask import g
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.exports.source import ExportError
@@ -127,7 +127,7 @@ def build(
         title=tr_text(survey.title, survey.default_locale),
         lang=lang,
         period=_period(survey, data),
-        as_of=format_datetime(moment, "medium"),
+        as_of=f"{format_date(moment, 'medium')} {format_time(moment, 'short')}",
         threshold=results.threshold,
         group=group,
         respondents=data.get("respondents") or {},

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.exports.survey_data.variables import question_name
+from app.extensions import db
+from app.i18n import tr_text
 from app.results import presenting, snapshots
-from app.surveys.models import Survey
+from app.surveys.models import Option, Survey
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,9 @@ def resolve(survey: Survey, spec: str) -> int:
         message = f"question {question_key!r} has no option {value!r} (options: {values})"
         raise FilterNotFoundError(message)
     return option.id
+
+
+def group_name(option_id: int | None) -> str:
+    """The label of a report's group in the current language ("" for none or unknown)."""
+    option = db.session.get(Option, option_id) if option_id is not None else None
+    return tr_text(option.label) if option is not None else ""
