@@ -107,10 +107,8 @@ class ExportForm(Form):
         for survey_id, choices in self._groups.items():
             for prompt, option_id, label in choices:
                 heading = f"{titles.get(survey_id, '')} – {prompt}"  # noqa: RUF001
-                grouped.setdefault(heading, []).append(
-                    SelectChoice(str(option_id), label)
-                )
-        self.group.choices = grouped  # type: ignore[assignment]
+                grouped.setdefault(heading, []).append(SelectChoice(str(option_id), label))
+        self.group.choices = grouped
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -14,8 +14,8 @@ from app.core import policy
 from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
-from app.exports.report import groups as report_groups
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.exports.report import groups as report_groups
 from app.exports.storage import StorageError, get_storage
 from app.extensions import db
 from app.i18n import current_lang, localize, supported_languages
@@ -53,7 +53,9 @@ def _form(process: Process, surveys: list[Survey]) -> ExportForm:
         survey_id = request.args.get("survey", type=int)
         if survey_id in {s.id for s in surveys}:
             report = request.args.get("kind") == ExportKind.SURVEY_REPORT.value
-            form.kind.data = (ExportKind.SURVEY_REPORT if report else ExportKind.SURVEY_RESPONSES).value
+            form.kind.data = (
+                ExportKind.SURVEY_REPORT if report else ExportKind.SURVEY_RESPONSES
+            ).value
             form.survey.data = str(survey_id)
             form.format.data = ExportFormat.PDF.value if report else form.format.data
     return form

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,10 @@ def _pdf(made: ResultsSurvey, group: int | None = None, lang: str = "de") -> byt
 def _text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    run = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    pdftotext = shutil.which("pdftotext") or "/usr/bin/pdftotext"  # poppler-utils
+    run = subprocess.run(  # noqa: S603 (poppler, a fixed command line)
+        [pdftotext, "-layout", str(path), "-"], capture_output=True, check=True
+    )
     return run.stdout.decode("utf-8")
 
 
@@ -90,7 +94,8 @@ def test_whole_survey_report_has_title_n_and_the_public_percentages(
     assert _pct(shown["vpct"]) in text
     low, high = shown["ci"]
     with force_locale("de"):
-        interval = f"{format_decimal(low, format='#,##0.0')}–{format_decimal(high, format='#,##0.0')} %"
+        interval = f"{format_decimal(low, format='#,##0.0')}\u2013"  # an en dash
+        interval += f"{format_decimal(high, format='#,##0.0')} %"
     assert interval in text
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) > 2 and f"Seite 2 von {len(pages)}" in pages[1].extract_text()
@@ -222,7 +227,12 @@ def test_staff_request_a_group_report_as_a_background_job(
 def test_the_form_refuses_a_group_of_another_survey_or_a_hidden_one(
     staff_client: FlaskClient, made: ResultsSurvey
 ) -> None:
-    form = {"kind": "survey_report", "survey": str(made.survey.id), "format": "pdf", "language": "en"}
+    form = {
+        "kind": "survey_report",
+        "survey": str(made.survey.id),
+        "format": "pdf",
+        "language": "en",
+    }
     diverse = made.option("gender", "diverse")
     response = submit(staff_client, BASE, form | {"group": str(diverse.id)})
     assert response.status_code == 400

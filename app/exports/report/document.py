@@ -51,9 +51,12 @@ class Report:
         out = set()
         for view in self.results.questions:
             items = view.items
-            if view.hidden or view.ranking_hidden or any(i.hidden or i.any_suppressed for i in items):
-                out.add(view.id)
-            elif view.ranking and any(item.suppressed for item in view.ranking):
+            if (
+                view.hidden
+                or view.ranking_hidden
+                or any(i.hidden or i.any_suppressed for i in items)
+                or (view.ranking and any(item.suppressed for item in view.ranking))
+            ):
                 out.add(view.id)
         return out
 
@@ -104,7 +107,10 @@ def _group(
     if data["questions"] and not filtered["questions"]:
         raise ExportError(_("The results of this survey are being computed; try again shortly."))
     group = Group(
-        option_id, labels.option(option_id), labels.prompt(found["question_id"]), filtered["filter"]["n"]
+        option_id,
+        labels.option(option_id),
+        labels.prompt(found["question_id"]),
+        filtered["filter"]["n"],
     )
     return group, filtered
 
@@ -118,7 +124,9 @@ def build(
         raise ExportError(_("The results of this survey are being computed; try again shortly."))
     labels = presenting.Labels.of(survey)
     option_id = options.get("group")
-    group, shown = (None, data) if option_id is None else _group(survey, data, int(option_id), labels)
+    group, shown = (
+        (None, data) if option_id is None else _group(survey, data, int(option_id), labels)
+    )
     results = presenting.survey_results(shown, survey, labels, timeline=group is None)
     progress(len(results.questions))
     moment = presenting.as_of(data)

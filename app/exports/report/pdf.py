@@ -52,7 +52,9 @@ def html(report: Report) -> str:
     return styled_svgs(page)
 
 
-def write(survey: Survey, options: dict[str, Any], lang: str, out: IO[bytes], progress: Progress) -> int:
+def write(
+    survey: Survey, options: dict[str, Any], lang: str, out: IO[bytes], progress: Progress
+) -> int:
     """Write the PDF to ``out``; returns the number of questions reported.
 
     Progress: one step per question (gathered), then the layout, then the file."""
