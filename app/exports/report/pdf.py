@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from flask import render_template
 
+from app.exports.auswertung.pdf import direction
 from app.exports.report.document import Report, build, content_language
 from app.exports.source import Progress
 from app.surveys.models import Survey
@@ -41,6 +42,13 @@ def styled_svgs(html: str) -> str:
     return SVG_OPEN.sub(lambda m: f"{m.group(1)}<style>{chart_style()}</style>", html)
 
 
+def _direction(text: str, lang: str) -> str:
+    """The direction of a text staff wrote: its own (a German questionnaire in an Arabic
+    report reads left to right), else the document's (WeasyPrint has no ``dir="auto"``)."""
+    found = direction(text)
+    return found if found != "auto" else ("rtl" if lang == "ar" else "ltr")
+
+
 def html(report: Report) -> str:
     page = render_template(
         "exports/report/document.html",
@@ -48,6 +56,7 @@ def html(report: Report) -> str:
         survey=report.survey,
         results=report.results,
         hidden_questions=report.hidden_questions,
+        direction=lambda text: _direction(text, report.lang),
     )
     return styled_svgs(page)
 
