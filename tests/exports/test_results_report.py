@@ -222,6 +222,18 @@ def test_staff_request_a_group_report_as_a_background_job(
     assert download.mimetype == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(download.data)).pages)
     assert "Gemeinde Lehre" in text
+    job_page = staff_client.get(f"{BASE}{job.id}").get_data(as_text=True)
+    assert "Results of one group only" in job_page and "Gemeinde Lehre" in job_page
+
+
+def test_the_survey_page_link_preselects_the_report(
+    staff_client: FlaskClient, made: ResultsSurvey
+) -> None:
+    page = staff_client.get(f"{BASE}?survey={made.survey.id}&kind=survey_report")
+    html = page.get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="survey_report"', html)
+    assert re.search(r'<input checked[^>]*value="pdf"', html)
+    assert re.search(rf'<option selected value="{made.survey.id}"', html)
 
 
 def test_the_form_refuses_a_group_of_another_survey_or_a_hidden_one(
