@@ -100,6 +100,7 @@ class ExportForm(Form):
         ]
         self._survey_ids = {str(survey_id) for survey_id, _ in surveys}
         self._groups = groups or {}
+        self.results_pending: int | None = None  # a survey whose results are not stored yet
         titles = dict(surveys)
         grouped: dict[str | None, list[SelectChoice]] = {
             None: [SelectChoice("", str(_l("All respondents")))]
@@ -129,6 +130,7 @@ class ExportForm(Form):
     def _validate_report(self) -> bool:
         survey_id = int(self.survey.data)
         if survey_id not in self._groups:
+            self.results_pending = survey_id
             self.survey.errors = [
                 _l("The results of this survey are being computed; try again shortly.")
             ]

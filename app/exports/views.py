@@ -20,6 +20,8 @@ from app.exports.storage import StorageError, get_storage
 from app.extensions import db
 from app.i18n import current_lang, localize, supported_languages
 from app.processes.models import Process
+from app.results import presenting
+from app.results.triggers import SURVEY_SCOPE
 from app.surveys.models import Survey
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,9 @@ def start(slug: str) -> ResponseReturnValue:
     surveys = services.surveys_of(process)
     form = _form(process, surveys)
     if not form.validate_on_submit():
+        if form.results_pending is not None:  # a report asked before the first results
+            presenting.queue_missing(SURVEY_SCOPE, form.results_pending)
+            db.session.commit()  # the rebuild goes out after the commit
         return _index(process, form, surveys), 400
     kind = ExportKind(form.kind.data)
     survey = next((s for s in surveys if str(s.id) == form.survey.data), None)

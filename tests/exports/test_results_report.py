@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_babel import force_locale, format_decimal
 from pypdf import PdfReader
@@ -22,6 +23,7 @@ from app.exports.source import ExportError, Source
 from app.extensions import db
 from app.processes.models import Process
 from app.results import snapshots
+from app.results.models import Aggregate
 from tests.conftest import submit
 from tests.results.conftest import ResultsSurvey, add_responses, build_results_survey, rebuild
 
@@ -253,3 +255,24 @@ def test_the_form_refuses_a_group_of_another_survey_or_a_hidden_one(
     assert response.status_code == 400
     assert "This format is not available" in response.get_data(as_text=True)
     assert db.session.query(ExportJob).count() == 0
+
+
+def test_a_report_asked_before_the_first_results_queues_them(
+    staff_client: FlaskClient, made: ResultsSurvey
+) -> None:
+    stored = sa.delete(Aggregate).where(Aggregate.scope == "survey")
+    db.session.execute(stored.where(Aggregate.scope_id == made.survey.id))
+    db.session.commit()
+    form = {
+        "kind": "survey_report",
+        "survey": str(made.survey.id),
+        "format": "pdf",
+        "language": "en",
+    }
+    response = submit(staff_client, BASE, form)
+    assert response.status_code == 400
+    assert "The results of this survey are being computed" in response.get_data(as_text=True)
+    assert db.session.query(ExportJob).count() == 0
+    # The rebuild was queued (tests rebuild inline): the next request finds the results.
+    assert snapshots.public_survey(made.survey.id) is not None
+    assert submit(staff_client, BASE, form).status_code == 302
