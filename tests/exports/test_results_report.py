@@ -18,7 +18,9 @@ from pypdf import PdfReader
 
 from app.exports import formats
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.exports.report.document import build, content_language
 from app.exports.report.groups import variable_names
+from app.exports.report.pdf import html
 from app.exports.source import ExportError, Source
 from app.extensions import db
 from app.processes.models import Process
@@ -276,3 +278,14 @@ def test_a_report_asked_before_the_first_results_queues_them(
     # The rebuild was queued (tests rebuild inline): the next request finds the results.
     assert snapshots.public_survey(made.survey.id) is not None
     assert submit(staff_client, BASE, form).status_code == 302
+
+
+def test_an_arabic_report_reads_right_to_left_and_a_german_question_left_to_right(
+    made: ResultsSurvey,
+) -> None:
+    with force_locale("ar"), content_language("ar"):
+        report = build(made.survey, {"group": None}, "ar", lambda done: None)
+        page = html(report)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert page.count('class="question-block" dir="ltr"') == len(report.results.questions)
+    assert "<svg" in page and "<style>.chart" in page  # the chart colours reach the SVG
