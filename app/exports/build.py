@@ -37,6 +37,7 @@ from app.exports.source import ExportError, Source
 from app.exports.storage import get_storage
 from app.extensions import db
 from app.i18n import local_zone
+from app.surveys.models import Option
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,11 @@ def _slug(text: str) -> str:
 def file_name(source: Source, extension: str) -> str:
     if source.kind == ExportKind.ASSESSMENT:
         base = f"abwaegung-{_slug(source.process().slug)}"
+    elif source.kind == ExportKind.SURVEY_REPORT:
+        base = f"ergebnisbericht-{_slug(source.survey().slug)}"
+        if source.options.get("group") is not None:
+            option = db.session.get(Option, int(source.options["group"]))
+            base += f"-{_slug(option.value)}" if option is not None else ""
     else:
         base = f"survey-{_slug(source.survey().slug)}"
     stamp = utcnow().astimezone(local_zone()).strftime("%Y%m%d-%H%M")  # as staff read clocks

@@ -2,9 +2,11 @@
 
     flask export auswertung PROCESS --format xlsx|csv --lang de --out FILE
     flask export responses SURVEY --format csv|xlsx|sav --lang de --out FILE
+    flask export report SURVEY [--filter q03=lehre] --lang de --out FILE.pdf
 
 The formats offered are those of the writer registry (:mod:`app.exports.formats`).
-An unknown process, survey, format or language exits with code 2 and says which.
+An unknown process, survey, format, language or filter exits with code 2 and says
+which (so does a group too small to publish).
 The file appears under ``--out`` only once it is complete.
 """
 
@@ -22,7 +24,8 @@ from flask.cli import AppGroup
 
 from app.exports import formats
 from app.exports.models import ExportFormat, ExportKind
-from app.exports.source import Source
+from app.exports.report import groups as report_groups
+from app.exports.source import ExportError, Source
 from app.extensions import db
 from app.processes.models import Process
 from app.surveys.models import Survey
@@ -61,7 +64,7 @@ def _language(lang: str | None) -> str:
     return lang
 
 
-def _run(source: Source, out: str, label: str) -> None:
+def _run(source: Source, out: str, label: str, unit: str = "rows") -> None:
     target = Path(out)
     if not target.parent.is_dir():
         raise click.BadParameter(f"the folder {target.parent} does not exist", param_hint="--out")
@@ -72,11 +75,13 @@ def _run(source: Source, out: str, label: str) -> None:
             rows = formats.write(source, handle, bar)
         bar.close()
         partial.replace(target)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
     finally:
         bar.close()
         partial.unlink(missing_ok=True)
         db.session.rollback()  # an export only reads
-    click.echo(f"{rows} rows written to {target}.")
+    click.echo(f"{rows} {unit} written to {target}.")
 
 
 def _format_option(kind: ExportKind) -> Any:
@@ -129,10 +134,7 @@ def auswertung_command(
 @_out_option
 def responses_command(survey_slug: str, fmt: str, lang: str | None, out: str) -> None:
     """The submitted responses of SURVEY (its address) with codebook and value labels."""
-    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == survey_slug))
-    if survey is None:
-        message = f"no survey with the address {survey_slug!r}"
-        raise click.BadParameter(message, param_hint="SURVEY")
+    survey = _survey(survey_slug)
     source = Source(
         kind=ExportKind.SURVEY_RESPONSES,
         format=ExportFormat(fmt),
@@ -141,3 +143,61 @@ def responses_command(survey_slug: str, fmt: str, lang: str | None, out: str) ->
         survey_id=survey.id,
     )
     _run(source, out, "Responses")
+
+
+def _survey(slug: str) -> Survey:
+    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.BadParameter(f"no survey with the address {slug!r}", param_hint="SURVEY")
+    return survey
+
+
+def _report_group(survey: Survey, spec: str | None) -> int | None:
+    """The option id of ``--filter``; a group too small to publish is refused here."""
+    public = report_groups.public_groups(survey)
+    if public is None:
+        raise click.ClickException(
+            f"the results of {survey.slug!r} have not been computed yet; "
+            f"run: flask results rebuild {survey.slug}"
+        )
+    if spec is None:
+        return None
+    try:
+        option_id = report_groups.resolve(survey, spec)
+    except report_groups.FilterNotFoundError as error:
+        raise click.BadParameter(str(error), param_hint="--filter") from error
+    if option_id not in {group.option_id for group in public}:
+        message = (
+            f"too few respondents in the group {spec!r} to publish its results "
+            f"(groups of at least {survey.suppression_threshold} people only)"
+        )
+        raise click.BadParameter(message, param_hint="--filter")
+    return option_id
+
+
+@export_cli.command("report")
+@click.argument("survey_slug", metavar="SURVEY")
+@click.option(
+    "--filter",
+    "group_filter",
+    default=None,
+    metavar="QUESTION=VALUE",
+    help="One demographic group only: a question (id or variable name, e.g. q03) and "
+    "the value of its option, e.g. q03=lehre.",
+)
+@_lang_option
+@_out_option
+def report_command(survey_slug: str, group_filter: str | None, lang: str | None, out: str) -> None:
+    """The results report (Ergebnisbericht, PDF) of SURVEY, from its public results."""
+    survey = _survey(survey_slug)
+    locale = _language(lang)
+    group = _report_group(survey, group_filter)
+    source = Source(
+        kind=ExportKind.SURVEY_REPORT,
+        format=ExportFormat.PDF,
+        locale=locale,
+        process_id=survey.process_id,
+        survey_id=survey.id,
+        options={"group": group},
+    )
+    _run(source, out, "Ergebnisbericht", unit="questions")

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from app.exports import writers
 from app.exports.auswertung import writers as auswertung
 from app.exports.models import ExportFormat, ExportKind
+from app.exports.report import pdf as report_pdf
 from app.exports.source import Progress, Source, Writer
 from app.exports.survey_data import files, sav
 
@@ -31,6 +32,11 @@ def _auswertung(fmt: ExportFormat) -> Writer:
         return writer.write(process, options, source.locale, out, lambda done: progress(done, rows))
 
     return Writer(write, writer.content_type, writer.extension)
+
+
+def _report(source: Source, out: BinaryIO, progress: Progress) -> int:
+    """The Ergebnisbericht of :mod:`app.exports.report` (option ``group``: an option id)."""
+    return report_pdf.write(source.survey(), dict(source.options), source.locale, out, progress)
 
 
 WRITERS: dict[tuple[ExportKind, ExportFormat], Writer] = {
@@ -53,6 +59,10 @@ WRITERS: dict[tuple[ExportKind, ExportFormat], Writer] = {
         files.write_csv_package, files.ZIP_TYPE, "zip"
     ),
     (ExportKind.SURVEY_RESPONSES, ExportFormat.SAV): Writer(sav.write_sav, sav.SAV_TYPE, "sav"),
+    # The results report (Ergebnisbericht) of a survey, whole or for one group.
+    (ExportKind.SURVEY_REPORT, ExportFormat.PDF): Writer(
+        _report, report_pdf.CONTENT_TYPE, report_pdf.EXTENSION
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from app.extensions import db
 class ExportKind(enum.StrEnum):
     ASSESSMENT = "assessment"  # Abwägungstabelle of a process (annex of a Vorlage)
     SURVEY_RESPONSES = "survey_responses"  # one row per response, for statisticians
+    SURVEY_REPORT = "survey_report"  # Ergebnisbericht: public results as a PDF
 
 
 class ExportFormat(enum.StrEnum):

@@ -27,10 +27,15 @@ logger = logging.getLogger(__name__)
 KEEP_JOBS = 20  # finished files kept per process
 ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 OPTION_NAMES = ("include_hidden", "only_assessed")
+SURVEY_KINDS = (ExportKind.SURVEY_RESPONSES, ExportKind.SURVEY_REPORT)
 
 
 def clean_options(kind: ExportKind, options: dict[str, Any]) -> dict[str, Any]:
-    """The options that matter for ``kind``, as booleans (so equal requests compare equal)."""
+    """The options that matter for ``kind``, normalised so equal requests compare equal:
+    booleans for the Abwägung, the group's option id (or None) for the results report."""
+    if kind == ExportKind.SURVEY_REPORT:
+        group = options.get("group")
+        return {"group": int(group) if group not in (None, "") else None}
     if kind != ExportKind.ASSESSMENT:
         return {}
     return {name: bool(options.get(name)) for name in OPTION_NAMES}
@@ -97,14 +102,14 @@ def request_export(
     An export with identities (:func:`with_identities`) needs a ``reason``; it is
     audited with the request. Who may ask for one is ``policy.can_export_identities``.
     """
-    if kind == ExportKind.SURVEY_RESPONSES and (survey is None or survey.process_id != process.id):
+    if kind in SURVEY_KINDS and (survey is None or survey.process_id != process.id):
         raise ValueError("a survey of this process is required")
     identities = kind == ExportKind.SURVEY_RESPONSES and with_identities(survey)
     if identities and not reason.strip():
         raise ValueError("an export with identities needs a reason")
     if formats.writer_for(kind, fmt) is None:
         raise ValueError(f"there is no {fmt} export of {kind}")
-    survey_id = survey.id if kind == ExportKind.SURVEY_RESPONSES and survey else None
+    survey_id = survey.id if kind in SURVEY_KINDS and survey else None
     db.session.execute(sa.select(Process.id).where(Process.id == process.id).with_for_update())
     cleaned = clean_options(kind, options or {})
     existing = _identical_active(process, kind, fmt, locale, cleaned, survey_id)

@@ -15,10 +15,13 @@ from app.core.staff_area import acting_user, managed_process, staff_only
 from app.exports import services
 from app.exports.forms import FORMAT_LABELS, KIND_LABELS, ExportForm
 from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
+from app.exports.report import groups as report_groups
 from app.exports.storage import StorageError, get_storage
 from app.extensions import db
 from app.i18n import current_lang, localize, supported_languages
 from app.processes.models import Process
+from app.results import presenting
+from app.results.triggers import SURVEY_SCOPE
 from app.surveys.models import Survey
 
 logger = logging.getLogger(__name__)
@@ -33,16 +36,30 @@ def _job_or_404(process: Process, job_id: int) -> ExportJob:
     return job
 
 
+def _report_groups(surveys: list[Survey]) -> dict[int, list[tuple[str, int, str]]]:
+    """Per survey with stored results, the groups its results report may be filtered by."""
+    out = {}
+    for survey in surveys:
+        groups = report_groups.public_groups(survey)
+        if groups is not None:
+            out[survey.id] = [(g.prompt, g.option_id, g.label) for g in groups]
+    return out
+
+
 def _form(process: Process, surveys: list[Survey]) -> ExportForm:
     form = ExportForm()
     titles = [(s.id, localize(s.title, current_lang(), s.default_locale).text) for s in surveys]
-    form.set_choices(supported_languages(), titles)
+    form.set_choices(supported_languages(), titles, _report_groups(surveys))
     if not form.is_submitted():
         form.language.data = current_lang()
         survey_id = request.args.get("survey", type=int)
         if survey_id in {s.id for s in surveys}:
-            form.kind.data = ExportKind.SURVEY_RESPONSES.value
+            report = request.args.get("kind") == ExportKind.SURVEY_REPORT.value
+            form.kind.data = (
+                ExportKind.SURVEY_REPORT if report else ExportKind.SURVEY_RESPONSES
+            ).value
             form.survey.data = str(survey_id)
+            form.format.data = ExportFormat.PDF.value if report else form.format.data
     return form
 
 
@@ -73,6 +90,9 @@ def start(slug: str) -> ResponseReturnValue:
     surveys = services.surveys_of(process)
     form = _form(process, surveys)
     if not form.validate_on_submit():
+        if form.results_pending is not None:  # a report asked before the first results
+            presenting.queue_missing(SURVEY_SCOPE, form.results_pending)
+            db.session.commit()  # the rebuild goes out after the commit
         return _index(process, form, surveys), 400
     kind = ExportKind(form.kind.data)
     survey = next((s for s in surveys if str(s.id) == form.survey.data), None)
@@ -86,7 +106,7 @@ def start(slug: str) -> ResponseReturnValue:
         fmt=ExportFormat(form.format.data),
         locale=str(form.language.data),
         options=form.options(),
-        survey=survey if kind == ExportKind.SURVEY_RESPONSES else None,
+        survey=survey if kind in services.SURVEY_KINDS else None,
         requested_by=acting_user(),
         reason=form.reason.data or "",
     )
@@ -125,6 +145,7 @@ def job(slug: str, job_id: int) -> str:
         process=process,
         job=export,
         size=services.file_sizes([export]).get(export.id),
+        group=report_groups.group_name((export.options or {}).get("group")),
         kind_labels=KIND_LABELS,
         format_labels=FORMAT_LABELS,
     )
