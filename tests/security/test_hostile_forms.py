@@ -1,6 +1,7 @@
 """The payload corpus (tests/security/payloads.py) through the forms staff and
 moderators write into, and through the survey pages citizens answer: the offline-input
-form, the moderation's hide reason and official reply, the goal editor (title, text,
+form (also shown again, refused, with what was typed), the moderation's hide reason and
+official reply, the goal editor (title, text,
 change note), and open and "other" survey answers. Each text is stored as typed and is
 inert on every page that shows it: the public goal page, the "what has changed?" page,
 the moderation queue and a comment's moderation page, the assessment workspace, the
@@ -92,7 +93,9 @@ def admin(app: Flask, process: Process) -> FlaskClient:
 # --- offline input, hide reasons, official replies ----------------------------------------
 
 
-def _offline(client: FlaskClient, body: str, author: str) -> None:
+def _offline(client: FlaskClient, body: str, author: str) -> str:
+    """Enters a letter; first without a goal: returns that refused form (what was typed
+    is shown again)."""
     data = {
         "goal": "1",
         "channel": "letter",
@@ -106,8 +109,11 @@ def _offline(client: FlaskClient, body: str, author: str) -> None:
     page = client.get(url).get_data(as_text=True)
     key = re.search(r'name="idempotency_key" type="hidden" value="([^"]*)"', page)
     data["idempotency_key"] = key.group(1) if key else ""
+    refused = submit(client, url, data | {"goal": ""})
+    assert refused.status_code == 200, body
     response = submit(client, url, data)
     assert response.status_code == 302, (body, response.get_data(as_text=True)[-2000:])
+    return str(refused.get_data(as_text=True))
 
 
 def _reply(client: FlaskClient, comment: Comment, label: str, body: str) -> None:
@@ -123,10 +129,11 @@ def _hide(client: FlaskClient, comment: Comment, reason: str) -> None:
     assert response.status_code == 302, reason
 
 
-def _enter(client: FlaskClient, goal_two: Goal, text: str, number: int) -> None:
+def _enter(client: FlaskClient, goal_two: Goal, text: str, number: int) -> str:
     """``text`` as an offline letter with an official reply on goal 1, and as the
-    moderation's reason for hiding a comment on goal 2."""
-    _offline(client, text, text[:AUTHOR_MAX_LENGTH])
+    moderation's reason for hiding a comment on goal 2; returns the refused offline
+    form with ``text`` in it."""
+    refused = _offline(client, text, text[:AUTHOR_MAX_LENGTH])
     letter = db.session.scalars(sa.select(Comment).order_by(Comment.id.desc())).first()
     assert letter is not None and letter.body == text.strip()
     _reply(client, letter, text[:120], text)
@@ -136,6 +143,7 @@ def _enter(client: FlaskClient, goal_two: Goal, text: str, number: int) -> None:
     make_assessment(letter, Consideration.CONSIDERED, text, revision_id=revision.id)
     hidden = make_comment(goal_two, f"Kommentar {number}")
     _hide(client, hidden, text[:480])
+    return refused
 
 
 WATCHED = (
@@ -153,8 +161,9 @@ def test_offline_input_hide_reasons_and_official_replies_are_inert(
     app: Flask, process: Process, admin: FlaskClient
 ) -> None:
     goal_two = db.session.scalars(sa.select(Goal).where(Goal.code == "2")).one()
+    refused_form: set[tuple[str, frozenset[str]]] = set()
     for number in range(BASELINE_ENTRIES):  # more than a page, so pagination is there too
-        _enter(admin, goal_two, f"{HARMLESS} {number}", -number)
+        refused_form |= shapes(_enter(admin, goal_two, f"{HARMLESS} {number}", -number))
     public = app.test_client()
     baseline = {url: all_shapes(admin, url) for url in WATCHED}
     baseline_public = {url: all_shapes(public, url) for url in WATCHED[:3]}
@@ -164,7 +173,7 @@ def test_offline_input_hide_reasons_and_official_replies_are_inert(
     baseline_comment = shapes(comment_page.get_data(as_text=True))
 
     for number, payload in enumerate(PAYLOADS, start=1):
-        _enter(admin, goal_two, payload, number)
+        assert_inert(_enter(admin, goal_two, payload, number), refused_form, payload)
 
     letters = db.session.scalars(
         sa.select(Comment).where(Comment.goal_id != goal_two.id).order_by(Comment.id)
