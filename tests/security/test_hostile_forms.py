@@ -1,11 +1,12 @@
 """The payload corpus (tests/security/payloads.py) through the forms staff and
-moderators write into, and through the survey pages citizens answer: the offline-input
-form (also shown again, refused, with what was typed), the moderation's hide reason and
-official reply, the goal editor (title, text,
-change note), and open and "other" survey answers. Each text is stored as typed and is
-inert on every page that shows it: the public goal page, the "what has changed?" page,
-the moderation queue and a comment's moderation page, the assessment workspace, the
-goal editor, and the survey's review page (see tests/security/inert.py for "inert").
+moderators write into: the offline-input form (also shown again, refused, with what was
+typed), the moderation's hide reason and official reply, and the goal editor (title,
+text, change note); assessment rationales are added by the service. Each text is stored
+as typed and is inert on every page that shows it: the public goal page (as a visitor
+and as staff), the "what has changed?" page, the moderation queue and a comment's
+moderation page, the assessment workspace, the offline list, the process page and the
+goal editor (see tests/security/inert.py for "inert"). Survey answers:
+tests/security/test_hostile_surveys.py.
 
 Before the payloads, the same forms get harmless text (with a link, so the linkified
 markup is in the baseline too); the pages rendered then are the baseline a page with
