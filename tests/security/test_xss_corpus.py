@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -23,40 +22,10 @@ from app.exports.models import ExportJob
 from app.extensions import db
 from tests.conftest import login_as, submit
 from tests.factories import make_goal, make_process, make_user
+from tests.security.inert import problems
 from tests.security.payloads import PAYLOADS
 
 GOAL = "/en/p/hf12/goals/1"
-UNSAFE_TAGS = {
-    "iframe", "object", "embed", "frame", "frameset", "base", "math", "xss", "bgsound",
-    "marquee", "isindex", "video", "audio", "details", "template", "noscript", "style",
-}  # fmt: skip
-URL_ATTRS = {"href", "src", "action", "formaction", "background", "dynsrc", "lowsrc", "data"}
-
-
-class Inspector(HTMLParser):
-    """Collects what would run or load: handlers, scripts, unsafe tags and URLs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in UNSAFE_TAGS:
-            self.problems.append(f"<{tag}>")
-        if tag == "script" and not dict(attrs).get("src", "").startswith("/"):
-            self.problems.append("inline <script>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"<{tag} {name}>")
-            lowered = (value or "").strip().lower().replace("\t", "").replace("\n", "")
-            if name in URL_ATTRS and lowered.startswith(("javascript:", "vbscript:", "data:")):
-                self.problems.append(f"<{tag} {name}={value!r}>")
-
-
-def problems(html: str) -> list[str]:
-    inspector = Inspector()
-    inspector.feed(html)
-    return inspector.problems
 
 
 @pytest.fixture
