@@ -19,6 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, ParticipantKind
+from app.privacy.consent import version_for_contribution
 from app.processes.editing import create_process
 from app.processes.models import ParticipationMode, Process, ResultsVisibility
 from app.ratings import services
@@ -424,6 +425,7 @@ def test_parallel_saves_of_one_participant_end_with_one_row_per_question(
     caplog.set_level(logging.DEBUG, logger="app.ratings.services")
     participant = Participant(kind=ParticipantKind.ANONYMOUS, pseudonym="P", token_hash="x" * 64)
     db.session.add(participant)
+    version_for_contribution()  # the consent wording in force exists: the race is the ratings'
     db.session.commit()
     ids = (process.id, goal.id, participant.id)
     first_inserted = threading.Event()
