@@ -58,10 +58,13 @@ lint:
 	$(BIN)/ruff check app tests worker bench
 	$(BIN)/ruff format --check app tests worker bench
 
-pytest: pytest-sqlite pytest-postgres
+# The two passes run side by side (each waits on browsers, workers and databases much of
+# the time); -O keeps each pass's output together. Each pass has its own Redis database.
+pytest:
+	$(MAKE) --no-print-directory -j2 -O pytest-sqlite pytest-postgres
 
 pytest-sqlite:
-	$(BIN)/pytest -m "not worker" -p no:cacheprovider
+	TEST_REDIS_URL=$${SQLITE_PASS_REDIS_URL:-redis://127.0.0.1:6379/14} $(BIN)/pytest -m "not worker" -p no:cacheprovider
 
 pytest-postgres:
 	MITWIRKEN_TEST_DB=postgresql $(BIN)/pytest -m "not browser" -p no:cacheprovider

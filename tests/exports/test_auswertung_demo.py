@@ -46,7 +46,7 @@ def _export(client: FlaskClient, fmt: str, **extra: Any) -> tuple[ExportJob, byt
 
 def test_the_demo_auswertung_as_pdf(demo_staff: FlaskClient) -> None:
     page = demo_staff.get(EXPORTS).get_data(as_text=True)
-    assert "PDF-Dokument mit Steckbrief und Diagrammen" in page
+    assert "PDF-Dokument (Auswertung mit Steckbrief; Ergebnisbericht)" in page
     job, content = _export(demo_staff, "pdf")
     assert job.filename.endswith(".pdf") and job.content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(content))
