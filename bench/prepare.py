@@ -23,6 +23,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.demo.survey_responses import Synthesiser
 from app.i18n import LOCALE_COOKIE
+from app.participation.models import CONFIRMED_GROUPS
 from app.surveys.answering.answers import as_formdata
 from app.surveys.answering.browser import BROWSER_COOKIE
 from app.surveys.answering.validation import AnswerRow
@@ -61,6 +62,10 @@ def _tsv(*fields: str) -> str:
     return "\t".join(fields)
 
 
+# What an anonymous visitor may declare: Gemeinderat and Verwaltung need an admin's grant.
+OPEN_GROUPS = tuple(group for group in GROUPS if group not in CONFIRMED_GROUPS)
+
+
 @dataclass(frozen=True)
 class CommentPost:
     key: str
@@ -82,7 +87,7 @@ def comment_posts(
             pseudonym=f"Lasttest {n}",
             body=rng.choice(TEXTS),
             kind=rng.choice(KINDS),
-            group=rng.choice(GROUPS).value,
+            group=rng.choice(OPEN_GROUPS).value,
         )
         form = {
             "csrf_token": token,

@@ -101,7 +101,10 @@ class CommentForm(BodyForm):
         _l("Name or pseudonym"),
         filters=[_strip],
         description=_l("Shown with your comment. You do not need to give your real name."),
-        validators=[DataRequired(_l("Please enter a pseudonym.")), Length(min=2, max=80)],
+        validators=[
+            DataRequired(_l("Please enter a pseudonym.")),
+            Length(min=2, max=80, message=_l("Please enter a pseudonym of 2 to 80 characters.")),
+        ],
     )
     email = EmailField(
         _l("E-mail address"),

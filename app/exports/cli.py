@@ -12,6 +12,7 @@ The file appears under ``--out`` only once it is complete.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,8 @@ from app.processes.models import Process
 from app.surveys.models import Survey
 
 export_cli = AppGroup("export", help="Build exports (Auswertung, survey data) into a file.")
+# WeasyPrint logs every page it lays out at INFO; the progress bar says enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class _Bar:

@@ -112,5 +112,6 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
         assert metrics[f"{scenario}.lost"] == 0
         assert metrics[f"{scenario}.dupes"] == 0
         assert result["details"][scenario]["raw"]["count"] > 0
+        assert result["details"][scenario]["statuses"] == {}  # no answer but the redirect
     assert metrics["export_abwaegung_xlsx.rows"] == metrics["export_abwaegung_csv.rows"] > 0
     assert result["machine"]["cpus"] and result["load"]["after"]

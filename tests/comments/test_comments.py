@@ -584,6 +584,9 @@ def test_anonymous_mode_requires_a_pseudonym(app: Flask, client: FlaskClient) ->
     response = _post(client, "Ohne Namen", pseudonym="")
     assert "Please enter a pseudonym." in response.get_data(as_text=True)
     assert "Ohne Namen" in response.get_data(as_text=True)
+    short = _post(client, "Mit kurzem Namen", pseudonym="Z").get_data(as_text=True)
+    assert "Please enter a pseudonym of 2 to 80 characters." in short  # not WTForms' text
+    assert 'value="Z"' in short
     assert _comments() == []
 
 
