@@ -43,6 +43,7 @@ from app.surveys.models import (
     SurveyState,
 )
 from tests.conftest import login_as
+from tests.core.demo_urls import SURVEY, url_values
 from tests.factories import make_comment, make_participant
 
 DOMAIN_ENUMS: list[type[enum.StrEnum]] = [
@@ -74,7 +75,6 @@ SPOKEN_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
 # Not labels: what a form field holds (content in every language), example files, codes.
 NOT_LABELS = {"script", "style", "textarea", "pre", "code"}
 SKIP = {"comments.more", "moderation.audit", "api_reference.reference"}
-SURVEY = "buergerbefragung-2035"
 
 
 class _Text(HTMLParser):
@@ -105,37 +105,8 @@ def raw_values(page: str) -> list[str]:
     return sorted({m.group(1) for part in parser.parts for m in RAW.finditer(part)})
 
 
-def _one(sql: str, **params: Any) -> Any:
-    return db.session.execute(sa.text(sql), params).scalar()
-
-
-def _values() -> dict[str, Any]:
-    survey = _one("SELECT id FROM survey WHERE slug = :slug", slug=SURVEY)
-    question = _one(
-        "SELECT q.id FROM survey_question q JOIN survey_option o ON o.question_id = q.id"
-        " JOIN survey_section s ON s.id = q.section_id WHERE s.survey_id = :s ORDER BY q.id",
-        s=survey,
-    )
-    return {
-        "slug": "hf12-verwaltung",
-        "code": "12.2.2",
-        "comment_id": _one(
-            "SELECT c.id FROM comment c JOIN goal g ON g.id = c.goal_id"
-            " WHERE g.code = '12.2.2' AND c.status = 'published' ORDER BY c.id"
-        ),
-        "survey_id": survey,
-        "section_id": _one("SELECT id FROM survey_section WHERE survey_id = :s", s=survey),
-        "question_id": question,
-        "option_id": _one("SELECT id FROM survey_option WHERE question_id = :q", q=question),
-        "phase_id": _one("SELECT id FROM phase ORDER BY id"),
-        "job_id": _one("SELECT id FROM export_job ORDER BY id"),
-        "key": "accessibility",
-        "number": 1,
-    }
-
-
 def _pages(app: Flask) -> list[str]:
-    values = _values()
+    values = url_values() | {"key": "accessibility"}
     urls = []
     for rule in app.url_map.iter_rules():
         if (
