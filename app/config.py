@@ -201,6 +201,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # ("background") or in the request that changed them ("inline").
         "RESULTS_EAGER_REBUILD": _results_eager_rebuild(),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        # app.core.first_visit: seconds a public page is kept per web process for
+        # visitors without state of their own (0 switches it off).
+        "FIRST_VISIT_CACHE_SECONDS": float(os.environ.get("FIRST_VISIT_CACHE_SECONDS", "5")),
         "LANGUAGES": languages,
         "BABEL_DEFAULT_LOCALE": languages[0],
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Berlin"),

@@ -53,6 +53,9 @@ BASE_CONFIG: dict[str, Any] = {
     # The API answers from a version it computed moments ago; tests change data and ask
     # again at once (tests/api/test_protocol.py turns it on).
     "API_RECHECK_SECONDS": 0,
+    # Pages for first-time visitors are kept a few seconds; tests change data and look
+    # again at once (tests/core/test_first_visit.py turns it on).
+    "FIRST_VISIT_CACHE_SECONDS": 0,
     # Open-data packages of the whole run go to one temporary folder, not instance/.
     "OPENDATA_PATH": str(Path(tempfile.gettempdir()) / f"mitwirken-opendata-{os.getpid()}"),
     # Cheap password hashes: the suite creates hundreds of users.

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.comments.labels import REPORT_REASON_LABELS
 from app.comments.listing import Sort
 from app.comments.text import normalize
+from app.core import first_visit
 from app.core.forms import Form
 from app.core.honeypot import HoneypotField
 from app.i18n import tr_markup
@@ -48,7 +49,7 @@ def _strip(value: Any) -> Any:
 
 
 def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
+    return first_visit.per_visitor_key(uuid.uuid4().hex)
 
 
 def _length(max_length: int) -> Length:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from app.core import policy
+from app.core import first_visit, policy
 from app.goals import easy_language, page, services
 from app.processes.services import get_process_or_404
 
@@ -33,6 +33,7 @@ def easy_language_switch(slug: str) -> Response:
 
 
 @bp.route("/p/<slug>/goals/<code>")
+@first_visit.cached(frozenset({"sort"}))
 def detail(slug: str, code: str) -> str:
     process, place = page.visible_place_or_404(slug, code)
     return page.render(process, place.goal, place=place)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from app.core import policy
+from app.core import first_visit, policy
 from app.db import utcnow
 from app.goals.services import goal_tree
 from app.processes.services import get_process_or_404, published_processes
@@ -15,11 +15,13 @@ bp = Blueprint("processes", __name__, template_folder="templates")
 
 
 @bp.route("/")
+@first_visit.cached()
 def home() -> str:
     return render_template("processes/home.html", processes=published_processes())
 
 
 @bp.route("/p/<slug>/")
+@first_visit.cached()
 def detail(slug: str) -> str:
     process = get_process_or_404(slug)
     if not policy.can_view_process(current_user, process):

@@ -18,6 +18,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         ("goal_page.rps", "goal_page.p95_ms", "goal_page.queries", "goal_page.vs_floor"),
     ),
     Scenario(
+        "goal_page_participant",
+        pages.goal_page_participant,
+        (
+            "goal_page_participant.rps",
+            "goal_page_participant.p95_ms",
+            "goal_page_participant.vs_floor",
+        ),
+    ),
+    Scenario(
         "process_page",
         pages.process_page,
         ("process_page.rps", "process_page.p95_ms", "process_page.vs_floor"),
