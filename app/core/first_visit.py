@@ -69,6 +69,9 @@ class Store:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
