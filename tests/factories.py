@@ -207,6 +207,33 @@ def make_comment(
     return comment
 
 
+def insert_comment(
+    goal: Goal,
+    participant: Participant | None = None,
+    *,
+    body: str = "Ein Kommentar",
+    status: CommentStatus = CommentStatus.PUBLISHED,
+    **values: Any,
+) -> Comment:
+    """A comment row written straight to the table, past the services: no counters, no
+    moderation, no participant unless given (then "Jemand" wrote it). For tests of what
+    the pages and services make of a row as it stands; ``values`` set further columns."""
+    comment = Comment(
+        goal_id=goal.id,
+        participant_id=participant.id if participant else None,
+        author_name=participant.pseudonym if participant else "Jemand",
+        kind="suggestion",
+        stakeholder_group=StakeholderGroup.CITIZEN,
+        body=body,
+        status=status,
+    )
+    for name, value in values.items():
+        setattr(comment, name, value)
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
 def make_offline_comment(
     goal: Goal,
     body: str = "Ein Brief",

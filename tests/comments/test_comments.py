@@ -20,11 +20,12 @@ from app.comments.text import render_comment
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
-from app.participation.models import Participant, StakeholderGrant, StakeholderGroup
+from app.participation.models import StakeholderGrant, StakeholderGroup
 from app.processes.editing import save_phase
 from app.processes.models import ModerationMode, ParticipationMode, PhaseKind, Process
 from tests.conftest import counting_queries, csrf_token, login_as, submit
 from tests.factories import (
+    insert_comment,
     make_comment,
     make_goal,
     make_participant,
@@ -78,23 +79,6 @@ def _page(client: FlaskClient, url: str = GOAL) -> str:
 
 def _article_ids(page: str) -> list[int]:
     return [int(found) for found in ARTICLE_RE.findall(page)]
-
-
-def _comment(goal: Goal, participant: Participant | None = None, **values: Any) -> Comment:
-    comment = Comment(
-        goal_id=goal.id,
-        participant_id=participant.id if participant else None,
-        author_name=participant.pseudonym if participant else "Jemand",
-        kind="suggestion",
-        stakeholder_group=StakeholderGroup.CITIZEN,
-        body="Ein Kommentar",
-        status=CommentStatus.PUBLISHED,
-    )
-    for name, value in values.items():
-        setattr(comment, name, value)
-    db.session.add(comment)
-    db.session.commit()
-    return comment
 
 
 def _link(mail: Any) -> str:
@@ -618,9 +602,9 @@ def test_empty_state_invites_the_first_comment(app: Flask, client: FlaskClient) 
 def test_sorting_by_newest_support_and_discussion(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
     now = utcnow()
-    old = _comment(goal, score=5, reply_count=0, created_at=now - timedelta(hours=3))
-    mid = _comment(goal, score=0, reply_count=4, created_at=now - timedelta(hours=2))
-    new = _comment(goal, score=1, reply_count=1, created_at=now - timedelta(hours=1))
+    old = insert_comment(goal, score=5, reply_count=0, created_at=now - timedelta(hours=3))
+    mid = insert_comment(goal, score=0, reply_count=4, created_at=now - timedelta(hours=2))
+    new = insert_comment(goal, score=1, reply_count=1, created_at=now - timedelta(hours=1))
     assert _article_ids(_page(client)) == [new.id, mid.id, old.id]
     assert _article_ids(_page(client, GOAL + "?sort=supported")) == [old.id, new.id, mid.id]
     page = _page(client, GOAL + "?sort=discussed")
@@ -686,7 +670,7 @@ def test_load_more_fragment_for_htmx_returns_the_next_items(
 
 def test_offline_comment_shows_its_label_and_channel(app: Flask, client: FlaskClient) -> None:
     _, goal = _goal()
-    _comment(goal, author_name="Teilnehmer:in Workshop Soziales", channel=Channel.WORKSHOP)
+    insert_comment(goal, author_name="Teilnehmer:in Workshop Soziales", channel=Channel.WORKSHOP)
     page = _page(client)
     assert "Teilnehmer:in Workshop Soziales" in page
     assert "Received via: Workshop" in page
@@ -706,7 +690,7 @@ def test_goal_page_queries_do_not_depend_on_the_number_of_comments(
     _many(goal, 10)
     newest = db.session.scalars(sa.select(Comment).order_by(Comment.id.desc()).limit(2)).all()
     for parent in newest:
-        _comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
+        insert_comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
     _vote(client, newest[0], "up")
     small = _render_goal_page(client)
 
@@ -715,7 +699,7 @@ def test_goal_page_queries_do_not_depend_on_the_number_of_comments(
         sa.select(Comment).where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(20)
     ).all()
     for parent in newest:
-        _comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
+        insert_comment(goal, make_participant(f"Antwort {parent.id}"), parent_id=parent.id)
     _vote(client, newest[0], "down")
     large = _render_goal_page(client)
     assert small == large
@@ -730,11 +714,11 @@ def test_goal_page_queries_do_not_depend_on_the_number_of_comments(
 def test_goal_counter_counts_published_comments_and_replies(app: Flask) -> None:
     process, goal = _goal()
     other = make_goal(process, "1.2", "Anderes")
-    top = _comment(goal)
-    _comment(goal, parent_id=top.id)
-    _comment(goal, status=CommentStatus.PENDING)
-    _comment(goal, status=CommentStatus.HIDDEN)
-    _comment(other)
+    top = insert_comment(goal)
+    insert_comment(goal, parent_id=top.id)
+    insert_comment(goal, status=CommentStatus.PENDING)
+    insert_comment(goal, status=CommentStatus.HIDDEN)
+    insert_comment(other)
     assert services.count_comments(process.id) == {
         goal.id: {"comments": 2},
         other.id: {"comments": 1},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,7 +24,13 @@ from app.moderation.models import ModerationNote
 from app.participation.models import Participant, ParticipantKind, StakeholderGroup
 from app.processes.models import ModerationMode, ParticipationMode, Process
 from tests.conftest import login_as, submit
-from tests.factories import make_goal, make_participant, make_process, make_user
+from tests.factories import (
+    insert_comment,
+    make_goal,
+    make_participant,
+    make_process,
+    make_user,
+)
 
 GOAL = "/en/p/hf12/goals/1.1"
 QUEUE = "/en/moderation/p/hf12/"
@@ -57,21 +64,8 @@ def _author(email: str = "anna@example.org", name: str = "Anna") -> tuple[User, 
     return user, make_participant(name, user=user)
 
 
-def _comment(goal: Goal, participant: Participant | None = None, **values: Any) -> Comment:
-    comment = Comment(
-        goal_id=goal.id,
-        participant_id=participant.id if participant else None,
-        author_name=participant.pseudonym if participant else "Jemand",
-        kind="suggestion",
-        stakeholder_group=StakeholderGroup.CITIZEN,
-        body="Ein Kommentar zum Ziel",
-        status=CommentStatus.PENDING,
-    )
-    for name, value in values.items():
-        setattr(comment, name, value)
-    db.session.add(comment)
-    db.session.commit()
-    return comment
+# Comments here wait for a moderator unless a test says otherwise.
+_comment = partial(insert_comment, body="Ein Kommentar zum Ziel", status=CommentStatus.PENDING)
 
 
 def _fresh(obj: Any) -> Any:
