@@ -7,6 +7,10 @@ CSV package (``.zip``): ``data.csv`` and ``codebook.csv``, UTF-8 with BOM, ``;``
 delimiter, CRLF, numbers with a decimal comma (``1,5``), dates ``YYYY-MM-DD``: the
 form German LibreOffice and Excel read as numbers and dates, and R's ``read.csv2``
 reads as is. Texts go through the formula guard of :mod:`app.core.csvfile`.
+
+On PostgreSQL the database writes ``data.csv`` itself, the same bytes in one ``COPY``
+(:mod:`.copy_csv`); the Python writer here runs on SQLite and for the surveys whose
+numbers PostgreSQL would spell differently.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from flask_babel import pgettext
 from app.core import csvfile
 from app.exports import writers
 from app.exports.source import Progress, Source
-from app.exports.survey_data import codebook
+from app.exports.survey_data import codebook, copy_csv
 from app.exports.survey_data.pivot import SurveyData
 from app.exports.survey_data.variables import Variable, VarType
 
@@ -103,10 +107,18 @@ def write_csv_package(source: Source, out: BinaryIO, progress: Progress) -> int:
             written += len(chunk)
             progress(written, data.total)
 
+    def copied(rows: int) -> None:
+        nonlocal written
+        written = rows
+        progress(written, data.total)
+
     zip64 = data.total * len(data.variables) * 12 > ZIP64_FROM
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         with package.open("data.csv", "w", force_zip64=zip64) as member:
-            _write_data(member, data, counted())
+            if copy_csv.usable(data):
+                copy_csv.write_data(member, data, copied)
+            else:
+                _write_data(member, data, counted())
         with package.open("codebook.csv", "w") as member:
             _write_codebook(member, data.variables)
     return written

@@ -1,0 +1,327 @@
+"""The survey data CSV written by PostgreSQL: one ``COPY (…) TO STDOUT`` into the file.
+
+The pivot of :class:`.pivot.SurveyData` (one row per response with its answers as
+arrays) becomes the inner query; the outer ``SELECT`` puts every value into its cell
+the way :meth:`.layout.Layout.fill` does and formats it the way the Python writer of
+:mod:`.files` does: codes and missing codes, decimal commas, ``YYYY-MM-DD`` dates,
+local ``YYYY-MM-DD HH:MM`` times, the formula guard on texts, empty cells for
+"nothing". PostgreSQL streams the rows through psycopg's ``cursor.copy`` and no
+Python runs per value; the bytes equal those of the Python writer (a test compares
+them).
+
+Two things differ and are handled here: PostgreSQL ends rows with LF (the Python
+writer with CRLF; line breaks inside quoted texts stay as they are), and it writes
+an empty text as ``""`` (so empty texts become NULL). The header and the BOM are
+written by the Python writer.
+
+:func:`usable` says when the Python writer must run instead: on SQLite, and when a
+number would be written differently (``float8`` text switches to exponents at 1e15,
+Python's ``repr`` at 1e16; NaN and infinities are spelled differently).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.core import csvfile
+from app.exports import writers
+from app.exports.survey_data.layout import Layout
+from app.exports.survey_data.pivot import CHANNEL_CODES, SurveyData
+from app.exports.survey_data.variables import Variable, VarType
+from app.extensions import db
+from app.surveys.models import Answer, Response, ResponseState
+
+EXACT_BELOW = 1e15  # |x| below which float8's text equals Python's repr (integers aside)
+FLUSH_BYTES = 1 << 20
+ARRAYS = ("opts", "rowids", "rowopts", "ranked", "ranks", "numq", "nums", "textq", "texts")
+ARRAYS += ("dateq", "dates")
+FORMULA_START = ", ".join(f"E'{c}'" if c in "\t\r" else f"'{c}'" for c in csvfile.FORMULA_START)
+
+
+def _q(text: str) -> str:
+    """A SQL string literal (standard-conforming strings)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ids(values: list[int]) -> str:
+    return "ARRAY[" + ",".join(str(int(v)) for v in sorted(set(values))) + "]::integer[]"
+
+
+def _has(array: str, values: list[int]) -> str:
+    return f"coalesce(p.{array} && {_ids(values)}, false)"
+
+
+def _exact_numbers(data: SurveyData) -> bool:
+    """No number of this survey is one that PostgreSQL would write differently."""
+    found = False
+    if data.layout.numbers:
+        answers = sa.select(Answer.id).where(
+            Answer.question_id.in_(sorted(data.layout.numbers)),
+            sa.func.abs(Answer.value_number) >= EXACT_BELOW,  # NaN and infinities too
+        )
+        found = bool(db.session.scalar(sa.select(sa.exists(answers))))
+    if data.weighted and not found:
+        weights = sa.select(Response.id).where(
+            Response.survey_id == data.survey_id,
+            Response.state == ResponseState.SUBMITTED,
+            sa.func.abs(Response.weight) >= EXACT_BELOW,
+        )
+        found = bool(db.session.scalar(sa.select(sa.exists(weights))))
+    return not found
+
+
+def usable(data: SurveyData) -> bool:
+    """Whether PostgreSQL can write this survey's CSV byte for byte as Python would."""
+    return db.engine.dialect.name == "postgresql" and _exact_numbers(data)
+
+
+# --- values as the Python writer writes them ---------------------------------------------
+
+
+def _python_text(value: Any, variable: Variable) -> str | None:
+    """A constant cell (template, missing code, option code) as SQL; None: empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        if value.is_integer():
+            value = int(value)
+        elif variable.decimals:
+            return _q(repr(value).replace(".", ","))
+    return _q(str(value))
+
+
+def _number(expr: str, variable: Variable) -> str:
+    """A float8 written as the layout and ``files._number`` write it."""
+    fraction = f"replace(({expr})::text, '.', ',')" if variable.decimals else f"({expr})::text"
+    return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text ELSE {fraction} END"
+
+
+def _text(expr: str) -> str:
+    """The formula guard of :func:`app.core.csvfile.safe_cell`; empty texts as NULL."""
+    return (
+        f"CASE WHEN {expr} = '' THEN NULL WHEN left({expr}, 1) IN ({FORMULA_START}) "
+        f"THEN '''' || {expr} ELSE {expr} END"
+    )
+
+
+def _day(expr: str) -> str:
+    return f"to_char({expr}, 'YYYY-MM-DD')"
+
+
+# --- the cells ------------------------------------------------------------------------
+
+
+class _Cells:
+    """For every cell after the fixed variables: the SQL that gives its text."""
+
+    def __init__(self, data: SurveyData) -> None:
+        self.data = data
+        self.layout: Layout = data.layout
+        count = len(self.layout.template)
+        self.sets: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+        self.fill: list[tuple[str, str] | None] = [None] * count
+        self.only: list[tuple[str, str] | None] = [None] * count
+        self.hidden: list[str | None] = [None] * count
+        self._sources()
+        self._fills()
+        self._hidden()
+
+    def _variable(self, index: int) -> Variable:
+        return self.data.variables[index]
+
+    def _const(self, value: Any, index: int) -> str:
+        return _python_text(value, self._variable(index)) or "NULL"
+
+    def _slot(self, index: int) -> int:
+        return index - self.layout.start
+
+    def _sources(self) -> None:
+        layout = self.layout
+        for option_id, (index, value, _fill) in layout.options.items():
+            if index >= 0:
+                when = f"{option_id} = ANY(p.opts)"
+                self.sets[self._slot(index)].append((when, self._const(value, index)))
+        for row_id, (index, codes, default) in layout.rows.items():
+            chosen = f"p.rowopts[array_position(p.rowids, {row_id})]"
+            cases = " ".join(f"WHEN {o} THEN {self._const(c, index)}" for o, c in codes.items())
+            value = f"CASE {chosen} {cases} ELSE {self._const(default, index)} END"
+            self.sets[self._slot(index)].append((f"{row_id} = ANY(p.rowids)", value))
+        for option_id, (index, _fill) in layout.ranks.items():
+            rank = f"(p.ranks[array_position(p.ranked, {option_id})])::text"
+            self.sets[self._slot(index)].append((f"{option_id} = ANY(p.ranked)", rank))
+        self._values()
+
+    def _values(self) -> None:
+        kinds = (
+            (self.layout.numbers, "numq", "nums"),
+            (self.layout.texts, "textq", "texts"),
+            (self.layout.dates, "dateq", "dates"),
+        )
+        for slots, keys, values in kinds:
+            for question_id, index in slots.items():
+                raw = f"p.{values}[array_position(p.{keys}, {question_id})]"
+                if values == "nums":
+                    value = _number(raw, self._variable(index))
+                elif values == "texts":
+                    value = _text(raw)
+                else:
+                    value = _day(raw)
+                self.sets[self._slot(index)].append((f"{question_id} = ANY(p.{keys})", value))
+
+    def _fills(self) -> None:
+        layout = self.layout
+        for fill, (begin, end, zeros, only) in enumerate(layout.fills):
+            by_options = [o for o, (_i, _v, f) in layout.options.items() if f == fill]
+            by_ranks = [o for o, (_i, f) in layout.ranks.items() if f == fill]
+            triggers = []
+            if by_options:
+                triggers.append(_has("opts", by_options))
+            if by_ranks:
+                triggers.append(_has("ranked", by_ranks))
+            trigger = " OR ".join(triggers) or "false"
+            marks = [o for o, (i, _v, f) in layout.options.items() if f == fill and i < 0]
+            inside = [o for o, (i, _v, _f) in layout.options.items() if begin <= i < end]
+            only_when = None
+            if only is not None and marks:
+                only_when = f"{_has('opts', marks)} AND NOT {_has('opts', inside)}"
+            for offset, index in enumerate(range(begin, end)):
+                self.fill[self._slot(index)] = (trigger, self._const(zeros[offset], index))
+                if only_when:
+                    self.only[self._slot(index)] = (only_when, self._const(only, index))
+
+    def _hidden(self) -> None:
+        shown = {block: n for n, (block, _condition) in enumerate(self.data.conditional)}
+        for block, (begin, end, blank) in enumerate(self.layout.spans):
+            if block not in shown:
+                continue
+            for offset, index in enumerate(range(begin, end)):
+                when = f"p.shown{shown[block]} = 0"
+                self.hidden[self._slot(index)] = f"WHEN {when} THEN {self._const(blank[offset], index)}"
+
+    def sql(self, slot: int) -> str:
+        whens: list[str] = []
+        if self.hidden[slot]:
+            whens.append(self.hidden[slot] or "")
+        only = self.only[slot]
+        if only:
+            whens.append(f"WHEN {only[0]} THEN {only[1]}")
+        whens += [f"WHEN {when} THEN {value}" for when, value in self.sets[slot]]
+        fill = self.fill[slot]
+        if fill:
+            whens.append(f"WHEN {fill[0]} THEN {fill[1]}")
+        index = self.layout.start + slot
+        otherwise = self._const(self.layout.template[slot], index)
+        return f"CASE {' '.join(whens)} ELSE {otherwise} END" if whens else otherwise
+
+
+# --- the statement ----------------------------------------------------------------------
+
+
+def _inner(data: SurveyData) -> tuple[str, list[str]]:
+    """The pivot query with its columns named; the names of the fixed columns."""
+    query = data.query(0, limit=None).order_by(None)
+    columns = list(query.selected_columns)
+    fixed = ["rid", "channel", "day"]
+    if not data.anonymised:
+        fixed.append("submitted")
+        if data.with_code:
+            fixed.append("code")
+    if data.weighted:
+        fixed.append("weight")
+    names = fixed + [f"shown{n}" for n in range(len(data.conditional))] + list(ARRAYS)
+    assert len(names) == len(columns)
+    labeled = query.with_only_columns(
+        *(column.label(name) for column, name in zip(columns, names, strict=True)),
+        maintain_column_froms=False,
+    )
+    compiled = labeled.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+    return str(compiled), fixed
+
+
+def _fixed(names: list[str], variables: list[Variable]) -> list[str]:
+    weight = next((v for v in variables if v.name == "weight"), None)
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin")
+    paper = "".join(
+        f"WHEN {_q(str(channel.value))} THEN '{code}' " for channel, code in CHANNEL_CODES.items()
+    )
+    sql = {
+        "rid": "(row_number() OVER (ORDER BY p.rid))::text",
+        "channel": f"CASE p.channel {paper}ELSE '1' END",
+        "day": _day("p.day"),
+        "submitted": f"to_char((p.submitted AT TIME ZONE 'UTC') AT TIME ZONE {_q(zone)}, "
+        "'YYYY-MM-DD HH24:MI')",
+        "code": _text("regexp_replace(p.code, '(.{5})(?=.)', '\\1-', 'g')"),
+    }
+    if weight is not None:
+        sql["weight"] = _number("p.weight", weight)
+    return [sql[name] for name in names]
+
+
+def copy_statement(data: SurveyData) -> str:
+    """``COPY (…) TO STDOUT`` of the data rows (no header), ``;``-separated CSV."""
+    inner, fixed = _inner(data)
+    cells = _Cells(data)
+    columns = _fixed(fixed, data.variables) + [cells.sql(slot) for slot in range(len(data.layout.template))]
+    select = f"SELECT {', '.join(columns)} FROM ({inner}) AS p ORDER BY p.rid"
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', QUOTE '\"')"
+
+
+class LineEnds:
+    """LF → CRLF at the end of rows, not inside quoted fields; counts the rows."""
+
+    def __init__(self) -> None:
+        self.quoted = False
+
+    def __call__(self, data: bytes) -> tuple[bytes, int]:
+        if not self.quoted and b'"' not in data:
+            return data.replace(b"\n", b"\r\n"), data.count(b"\n")
+        parts = data.split(b'"')
+        quoted = self.quoted
+        rows = 0
+        for index, part in enumerate(parts):
+            if index:
+                quoted = not quoted
+            if not quoted and b"\n" in part:
+                rows += part.count(b"\n")
+                parts[index] = part.replace(b"\n", b"\r\n")
+        self.quoted = quoted
+        return b'"'.join(parts), rows
+
+
+def write_data(out: IO[bytes], data: SurveyData, progress: Callable[[int], None]) -> None:
+    """The header (Python's writer, with the BOM), then the rows from ``COPY``."""
+    text = writers.text_out(out)
+    csvfile.writer(text, delimiter=";").writerow([v.name for v in data.variables])
+    text.flush()
+    text.detach()
+    statement = copy_statement(data)
+    ends = LineEnds()
+    written = 0
+    with db.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.transaction(), driver.cursor() as cursor:
+            cursor.execute("SET LOCAL extra_float_digits = 1")
+            cursor.execute("SET LOCAL client_encoding = 'UTF8'")
+            pending: list[bytes] = []
+            size = 0
+            with cursor.copy(statement) as copy:
+                for block in copy:
+                    pending.append(bytes(block))
+                    size += len(block)
+                    if size >= FLUSH_BYTES:
+                        written += _flush(out, pending, ends)
+                        progress(written)
+                        pending, size = [], 0
+            written += _flush(out, pending, ends)
+            progress(written)
+
+
+def _flush(out: IO[bytes], pending: list[bytes], ends: LineEnds) -> int:
+    data, rows = ends(b"".join(pending))
+    out.write(data)
+    return rows
