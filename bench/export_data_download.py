@@ -78,7 +78,7 @@ def _opener() -> urllib.request.OpenerDirector:
     )
 
 
-def _sign_in(opener: urllib.request.OpenerDirector, base: str) -> None:
+def sign_in(opener: urllib.request.OpenerDirector, base: str) -> None:
     page = opener.open(f"{base}/de/account/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert token, "no CSRF token on the login page"
@@ -114,7 +114,7 @@ def download(url: str, env: dict[str, str]) -> dict[str, Any]:
         _wait_for(base)
         worker = psutil.Process(server.pid).children()[0]
         opener = _opener()
-        _sign_in(opener, base)
+        sign_in(opener, base)
         link = f"{base}/de/staff/exports/p/{PROCESS}/{job_id}/download"
         warm = urllib.request.Request(link, headers={"Range": "bytes=0-0"})
         opener.open(warm).read()  # the route's code is loaded; this is the baseline

@@ -1,6 +1,9 @@
 """One measurement of bench.export_data, run in a process of its own.
 
-    python -m bench.export_data_run csv|sav|copy-csv|pyreadstat-sav
+    python -m bench.export_data_run csv|sav|copy-csv|pyreadstat-sav [SURVEY_SLUG]
+
+``SURVEY_SLUG`` (default: the survey of bench.export_data) lets the harness's export
+scenarios run the baselines on the survey of the bench database.
 
 Prints one JSON line with its numbers, then waits until standard input closes, so the
 parent can read this process's peak RSS (VmHWM) before it exits.
@@ -19,12 +22,14 @@ import sqlalchemy as sa
 
 from bench.export_data_seed import SLUG
 
+SURVEY = {"slug": SLUG}  # main() takes another from the command line
+
 
 def _survey() -> Any:
     from app.extensions import db
     from app.surveys.models import Survey
 
-    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == SLUG))
+    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == SURVEY["slug"]))
     assert survey is not None, "run python -m bench.export_data first"
     return survey
 
@@ -106,6 +111,8 @@ def _pyreadstat_sav() -> dict[str, Any]:
 
 def main() -> None:
     name = sys.argv[1]
+    if len(sys.argv) > 2:
+        SURVEY["slug"] = sys.argv[2]
     from app import create_app
 
     runs = {"csv": lambda: _ours("csv"), "sav": lambda: _ours("sav")}

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from bench import procstat, settings
 from bench.data import manifest as manifests
 from bench.scenarios import SCENARIOS, Context
-from bench.scenarios.base import NOT_BUILT, Durations
+from bench.scenarios.base import NOT_BUILT, Durations, skipped
 from bench.stack import Stack, ensure_services, ensure_wrk
 from bench.summary import markdown
 
@@ -143,8 +143,13 @@ def _run_scenarios(ctx: Context, only: set[str] | None) -> dict[str, str]:
             ctx.metrics[key] = metrics.pop(key, "failed: not reported")
         ctx.metrics.update(metrics)
         elapsed = round(time.perf_counter() - started, 1)
-        built = any(ctx.metrics[key] != NOT_BUILT for key in scenario.keys)
-        print(f"    {elapsed} s" if built else "    not built", flush=True)
+        values = [ctx.metrics[key] for key in scenario.keys]
+        if all(skipped(value) for value in values):
+            print(f"    {values[0]}", flush=True)
+        elif any(value != NOT_BUILT for value in values):
+            print(f"    {elapsed} s", flush=True)
+        else:
+            print("    not built", flush=True)
         if scenario.name in ctx.details:
             ctx.record(scenario.name, elapsed_s=elapsed)
     return failures

@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from bench.scenarios.base import NOT_BUILT
+from bench.scenarios.base import NOT_BUILT, skipped
 
 Check = tuple[str, Callable[[float, float], bool], float]
 GE, LE, LT = (">=", operator.ge), ("<=", operator.le), ("<", operator.lt)
@@ -47,9 +47,11 @@ TARGETS: dict[str, Check] = {
 
 
 def verdict(key: str, value: Any) -> str:
-    """ "met", "missed", "not built", "failed" or "" (no target)."""
+    """ "met", "missed", "not built", "skipped", "failed" or "" (no target)."""
     if value == NOT_BUILT:
         return NOT_BUILT
+    if skipped(value):
+        return "skipped"
     if isinstance(value, str):
         return "failed"
     target = TARGETS.get(key)
@@ -71,6 +73,15 @@ def _fmt(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def _skipped_lines(metrics: dict[str, Any]) -> list[str]:
+    """One line per reason, e.g. "Skipped (needs scale L): `export_csv_250k.s`, …"."""
+    reasons: dict[str, list[str]] = {}
+    for key, value in metrics.items():
+        if skipped(value):
+            reasons.setdefault(value.removeprefix("skipped: "), []).append(f"`{key}`")
+    return [f"Skipped ({why}): " + ", ".join(keys) for why, keys in sorted(reasons.items())]
+
+
 def markdown(result: dict[str, Any]) -> str:
     load = result["load"]
     lines = [
@@ -85,11 +96,13 @@ def markdown(result: dict[str, Any]) -> str:
         "| metric | target | measured | |",
         "|---|---|---|---|",
     ]
-    built = {k: v for k, v in result["metrics"].items() if v != NOT_BUILT}
+    metrics = result["metrics"]
+    built = {k: v for k, v in metrics.items() if v != NOT_BUILT and not skipped(v)}
     for key, value in built.items():
         lines.append(f"| `{key}` | {_target_text(key)} | {_fmt(value)} | {verdict(key, value)} |")
-    missing = sorted(k for k, v in result["metrics"].items() if v == NOT_BUILT)
-    lines += ["", "Not built: " + (", ".join(f"`{k}`" for k in missing) or "none"), ""]
+    missing = sorted(k for k, v in metrics.items() if v == NOT_BUILT)
+    lines += ["", "Not built: " + (", ".join(f"`{k}`" for k in missing) or "none")]
+    lines += [*_skipped_lines(metrics), ""]
     lines += [
         "| scenario | requests/s | p50 / p95 / p99 ms | errors | server / DB CPU ms per "
         "request | CPU used by others % | RSS peak MB |",

@@ -7,7 +7,7 @@ worker; the queue is drained afterwards), exports last.
 
 from __future__ import annotations
 
-from bench.scenarios import exports, open_data, pages, pending, results, writes
+from bench.scenarios import download, exports, open_data, pages, pending, results, writes
 from bench.scenarios.base import Context, Metrics, Scenario
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -72,20 +72,20 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "export_xlsx_100k",
-        pending.export_xlsx_100k,
+        exports.export_xlsx_100k,
         ("export_xlsx_100k.s", "export_xlsx_100k.rss_mb", "export_xlsx_100k.vs_raw"),
     ),
     Scenario(
         "export_csv_250k",
-        pending.export_csv_250k,
+        exports.export_csv_250k,
         ("export_csv_250k.s", "export_csv_250k.rss_mb", "export_csv_250k.vs_raw"),
     ),
     Scenario(
         "export_sav_250k",
-        pending.export_sav_250k,
+        exports.export_sav_250k,
         ("export_sav_250k.s", "export_sav_250k.rss_mb", "export_sav_250k.vs_raw"),
     ),
-    Scenario("download_60mb", pending.download_60mb, ("download_60mb.rss_delta_mb",)),
+    Scenario("download_60mb", download.download_60mb, ("download_60mb.rss_delta_mb",)),
 )
 
 __all__ = ["SCENARIOS", "Context", "Metrics", "Scenario"]

@@ -14,6 +14,8 @@ from bench.procstat import Sampler, Window
 from bench.stack import Stack
 
 NOT_BUILT = "not built"
+SKIPPED = "skipped: needs scale"  # + the scale, e.g. "skipped: needs scale L"
+SCALE_ORDER = ("S", "M", "L")
 Metrics = dict[str, Any]
 
 
@@ -86,3 +88,15 @@ class Scenario:
 
 def not_built(*keys: str) -> Metrics:
     return dict.fromkeys(keys, NOT_BUILT)
+
+
+def skipped(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(SKIPPED)
+
+
+def needs_scale(ctx: Context, scale: str, *keys: str) -> Metrics | None:
+    """``keys`` as "skipped: needs scale <scale>" when the run's data is smaller than
+    ``scale`` (e.g. 250,000 responses only exist at L); None when it is big enough."""
+    if SCALE_ORDER.index(ctx.manifest.scale) >= SCALE_ORDER.index(scale):
+        return None
+    return dict.fromkeys(keys, f"{SKIPPED} {scale}")

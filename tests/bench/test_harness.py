@@ -102,6 +102,7 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
         built = getattr(pending, scenario.name, None) is not scenario.run
         for key in scenario.keys:
             assert (metrics[key] != NOT_BUILT) is built, key
+            assert not str(metrics[key]).startswith("failed"), key
     assert metrics["floor.rps"] > 0
     assert metrics["goal_page.queries"] > 0
     assert metrics["api_results.rps"] > 0
@@ -114,4 +115,14 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
         assert result["details"][scenario]["raw"]["count"] > 0
         assert result["details"][scenario]["statuses"] == {}  # no answer but the redirect
     assert metrics["export_abwaegung_xlsx.rows"] == metrics["export_abwaegung_csv.rows"] > 0
+    # Scale S has neither 100,000 contributions nor 250,000 responses.
+    assert metrics["export_xlsx_100k.s"] == "skipped: needs scale M"
+    assert (
+        metrics["export_csv_250k.s"]
+        == metrics["export_sav_250k.rss_mb"]
+        == ("skipped: needs scale L")
+    )
+    assert "Skipped (needs scale L): `export_csv_250k.s`" in run.stdout
+    assert result["details"]["download_60mb"]["mb"] == 60
+    assert isinstance(metrics["download_60mb.rss_delta_mb"], float)
     assert result["machine"]["cpus"] and result["load"]["after"]

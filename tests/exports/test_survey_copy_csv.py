@@ -76,7 +76,9 @@ def _full(sink: Sink, n: int, text: str) -> dict[str, list[AnswerRow]]:
         "multi": _ticks(sink, "y", "other", other=text),
         "scale": [_choice(sink, "scale", str(1 + n % 5), value_number=float(1 + n % 5))],
         "drop": [_choice(sink, "drop", "d1")],
-        "matrix": [AnswerRow(q["matrix"].id, rows[0].id, sink.option("matrix", "3").id, rows[0].id)],
+        "matrix": [
+            AnswerRow(q["matrix"].id, rows[0].id, sink.option("matrix", "3").id, rows[0].id)
+        ],
         "rank": [
             AnswerRow(q["rank"].id, o.id, option_id=o.id, rank=k) for k, o in enumerate(rank, 1)
         ],

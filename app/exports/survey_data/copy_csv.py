@@ -31,14 +31,15 @@ from app.core import csvfile
 from app.exports import writers
 from app.exports.survey_data.layout import Layout
 from app.exports.survey_data.pivot import CHANNEL_CODES, SurveyData
-from app.exports.survey_data.variables import Variable, VarType
+from app.exports.survey_data.variables import Variable
 from app.extensions import db
 from app.surveys.models import Answer, Response, ResponseState
 
 EXACT_BELOW = 1e15  # |x| below which float8's text equals Python's repr (integers aside)
 FLUSH_BYTES = 1 << 20
-ARRAYS = ("opts", "rowids", "rowopts", "ranked", "ranks", "numq", "nums", "textq", "texts")
-ARRAYS += ("dateq", "dates")
+# The pivot's arrays, in the order of layout.GROUPS (options, rows, ranks, numbers, ...).
+ARRAYS: tuple[str, ...] = ("opts", "rowids", "rowopts", "ranked", "ranks", "numq", "nums")
+ARRAYS += ("textq", "texts", "dateq", "dates")
 FORMULA_START = ", ".join(f"E'{c}'" if c in "\t\r" else f"'{c}'" for c in csvfile.FORMULA_START)
 
 
@@ -200,7 +201,9 @@ class _Cells:
                 continue
             for offset, index in enumerate(range(begin, end)):
                 when = f"p.shown{shown[block]} = 0"
-                self.hidden[self._slot(index)] = f"WHEN {when} THEN {self._const(blank[offset], index)}"
+                self.hidden[self._slot(index)] = (
+                    f"WHEN {when} THEN {self._const(blank[offset], index)}"
+                )
 
     def sql(self, slot: int) -> str:
         whens: list[str] = []
@@ -265,8 +268,12 @@ def copy_statement(data: SurveyData) -> str:
     """``COPY (…) TO STDOUT`` of the data rows (no header), ``;``-separated CSV."""
     inner, fixed = _inner(data)
     cells = _Cells(data)
-    columns = _fixed(fixed, data.variables) + [cells.sql(slot) for slot in range(len(data.layout.template))]
-    select = f"SELECT {', '.join(columns)} FROM ({inner}) AS p ORDER BY p.rid"
+    columns = _fixed(fixed, data.variables) + [
+        cells.sql(slot) for slot in range(len(data.layout.template))
+    ]
+    # Built from ids, numbers and _q()-quoted constants only; the inner query is
+    # SQLAlchemy's, compiled with literal values.
+    select = f"SELECT {', '.join(columns)} FROM ({inner}) AS p ORDER BY p.rid"  # noqa: S608
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', QUOTE '\"')"
 
 
