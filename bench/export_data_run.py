@@ -91,7 +91,7 @@ def _pyreadstat_sav() -> dict[str, Any]:
     from app.exports.survey_data.sav import Columns, _metadata
 
     data = SurveyData(_survey(), "de")
-    columns = Columns(data.variables)
+    columns = Columns(data.variables, data.total)
     started = time.perf_counter()
     for chunk in data.chunks():
         columns.add(chunk)

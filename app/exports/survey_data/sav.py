@@ -1,10 +1,10 @@
 """SPSS data file (``.sav``) through pyreadstat, with labels and user-missing values.
 
 pyreadstat writes a whole data frame at once, so the rows are gathered column by
-column first: numbers in ``array('d')`` (8 bytes a value), texts and dates in lists.
-Memory is bounded by the data itself, about ``responses x numeric variables x 8``
-bytes plus the texts (250,000 responses x 40 variables ≈ 80 MB), never by Python
-objects per cell. pyreadstat then streams the frame into a temporary file, which is
+column first: numbers in one preallocated ``float64`` block (8 bytes a value) that the
+frame uses as it is, texts and dates in lists. Memory is bounded by the data itself,
+about ``responses x numeric variables x 8`` bytes plus the texts (250,000 responses x
+40 variables ≈ 80 MB), never by Python objects per cell. pyreadstat then streams the frame into a temporary file, which is
 copied into ``out``.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from array import array
 from typing import Any, BinaryIO
 
 from app.exports.source import Progress, Source
@@ -44,31 +43,54 @@ def _format(variable: Variable) -> str | None:
 
 
 class Columns:
-    """The values of every variable, gathered column by column."""
+    """The values of every variable, gathered column by column.
 
-    def __init__(self, variables: list[Variable]) -> None:
+    Numbers go into one preallocated ``float64`` block (one row per numeric variable,
+    ``total`` responses long), which becomes the frame's only numeric block as it is:
+    pandas does not copy it into a block of its own, so the numbers are in memory once.
+    Texts and dates are lists, handed to pandas as plain object columns (no extension
+    arrays, which pyreadstat would read one Python call per value).
+    """
+
+    def __init__(self, variables: list[Variable], total: int) -> None:
+        import numpy as np
+
         self.variables = variables
-        self.columns: list[Any] = [
-            array("d") if v.type == VarType.NUMERIC else [] for v in variables
-        ]
+        self.numeric = [i for i, v in enumerate(variables) if v.type == VarType.NUMERIC]
+        self.others: dict[int, list[Any]] = {
+            i: [] for i, v in enumerate(variables) if v.type != VarType.NUMERIC
+        }
+        self.block = np.empty((len(self.numeric), max(total, 1)), dtype=np.float64)
+        self.rows = 0
 
     def add(self, rows: list[list[Any]]) -> None:
-        for index, column in enumerate(self.columns):
-            column.extend(row[index] for row in rows)
+        import numpy as np
+
+        if not rows:
+            return
+        end = self.rows + len(rows)
+        if end > self.block.shape[1]:  # responses submitted after the count
+            grown = np.empty((self.block.shape[0], end + len(rows)), dtype=np.float64)
+            grown[:, : self.rows] = self.block[:, : self.rows]
+            self.block = grown
+        by_column = list(zip(*rows, strict=True))  # transposed in C
+        for slot, index in enumerate(self.numeric):
+            self.block[slot, self.rows : end] = by_column[index]
+        for index, column in self.others.items():
+            column.extend(by_column[index])
+        self.rows = end
 
     def frame(self) -> Any:
-        import numpy as np
         import pandas as pd
 
-        data: dict[str, Any] = {}
-        for variable, column in zip(self.variables, self.columns, strict=True):
-            if isinstance(column, array):
-                data[variable.name] = np.frombuffer(column, dtype=np.float64)
-            elif variable.type == VarType.STRING:
-                data[variable.name] = pd.array(column, dtype=object)
-            else:
-                data[variable.name] = pd.array(column, dtype=object)  # dates, datetimes
-        return pd.DataFrame(data, copy=False)
+        block = self.block if self.rows == self.block.shape[1] else self.block[:, : self.rows]
+        names = [self.variables[i].name for i in self.numeric]
+        frame = pd.DataFrame(block.T, columns=names, copy=False)
+        for index, column in sorted(self.others.items()):
+            values = pd.Series(column, dtype=object, name=self.variables[index].name)
+            frame.insert(index, values.name, values)
+        self.others = {}
+        return frame
 
 
 def _metadata(variables: list[Variable]) -> dict[str, Any]:
@@ -94,7 +116,7 @@ def write_sav(source: Source, out: BinaryIO, progress: Progress) -> int:
     import pyreadstat
 
     data = SurveyData(source.survey(), source.locale)
-    columns = Columns(data.variables)
+    columns = Columns(data.variables, data.total)
     written = 0
     for chunk in data.chunks():
         columns.add(chunk)
