@@ -1,11 +1,14 @@
-"""The survey data CSV from PostgreSQL's COPY is byte for byte the Python writer's CSV."""
+"""PostgreSQL's COPY writes the survey data CSV byte for byte as the Python writer does,
+and gathers the same SAV frame as the Python coding."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pandas
 import pytest
 from flask import Flask
 from flask_babel import force_locale
@@ -13,7 +16,7 @@ from flask_babel import force_locale
 from app.exports import formats
 from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Source
-from app.exports.survey_data import copy_csv, files
+from app.exports.survey_data import copy_csv, files, sav
 from app.exports.survey_data.pivot import SurveyData
 from app.extensions import db
 from app.processes.models import Process
@@ -184,3 +187,29 @@ def test_numbers_postgresql_spells_otherwise_go_through_python(
     assert formats.write(source, out, lambda done, total: None) == len(HOSTILE) + 4
     data = zipfile.ZipFile(out).read("data.csv").decode("utf-8-sig")
     assert ";2000000000000000;" in data  # not 2e+15
+
+
+def _gathered(sink: Sink, gather: Any) -> Any:
+    with force_locale("en"):
+        data = SurveyData(sink.survey, "en")
+        columns = sav.Columns(data.variables, data.total)
+        seen: list[tuple[int, int]] = []
+        assert gather(data, columns, lambda done, total: seen.append((done, total))) == data.total
+        assert seen[-1] == (data.total, data.total)
+        return columns.frame()
+
+
+def test_the_sav_frame_from_copy_equals_the_coded_one(app: Flask, process: Process) -> None:
+    sink = _survey(process, access=AccessMode.CODE)
+    code = InvitationCode(survey_id=sink.survey.id, code="ABCDEFGHJK")
+    db.session.add(code)
+    db.session.flush()
+    _response(
+        sink, {"number": [AnswerRow(sink.q["number"].id, value_number=2e15)]}, code_id=code.id
+    )
+    db.session.commit()
+    copied = _gathered(sink, sav._gather_copied)
+    coded = _gathered(sink, sav._gather_coded)
+    pandas.testing.assert_frame_equal(copied, coded, check_exact=True)
+    assert copied["q07"].tolist()[-1] == 2e15 and copied["code"].tolist()[-1] == "ABCDE-FGHJK"
+    assert copied["q09"].tolist()[3] == "=HYPERLINK(1)"  # SAV texts have no formula guard

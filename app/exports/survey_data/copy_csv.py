@@ -22,6 +22,7 @@ Python's ``repr`` at 1e16; NaN and infinities are spelled differently).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -109,6 +110,34 @@ def _text(expr: str) -> str:
     )
 
 
+def _plain_const(value: Any, variable: Variable) -> str | None:
+    if value is None or value == "":
+        return None
+    return _q(repr(value) if isinstance(value, float) else str(value))
+
+
+def _plain_number(expr: str, variable: Variable) -> str:
+    return f"({expr})::text"  # round-trips: extra_float_digits = 1
+
+
+def _plain_text(expr: str) -> str:
+    return expr
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How constants, numbers and texts are written: as the CSV file has them, or
+    plain (numbers as PostgreSQL writes them, texts unguarded) for reading back."""
+
+    const: Callable[[Any, Variable], str | None]
+    number: Callable[[str, Variable], str]
+    text: Callable[[str], str]
+
+
+CSV = Spelling(_python_text, _number, _text)
+PLAIN = Spelling(_plain_const, _plain_number, _plain_text)
+
+
 def _day(expr: str) -> str:
     return f"to_char({expr}, 'YYYY-MM-DD')"
 
@@ -119,8 +148,9 @@ def _day(expr: str) -> str:
 class _Cells:
     """For every cell after the fixed variables: the SQL that gives its text."""
 
-    def __init__(self, data: SurveyData) -> None:
+    def __init__(self, data: SurveyData, spelling: Spelling) -> None:
         self.data = data
+        self.spelling = spelling
         self.layout: Layout = data.layout
         count = len(self.layout.template)
         self.sets: list[list[tuple[str, str]]] = [[] for _ in range(count)]
@@ -135,7 +165,7 @@ class _Cells:
         return self.data.variables[index]
 
     def _const(self, value: Any, index: int) -> str:
-        return _python_text(value, self._variable(index)) or "NULL"
+        return self.spelling.const(value, self._variable(index)) or "NULL"
 
     def _slot(self, index: int) -> int:
         return index - self.layout.start
@@ -166,9 +196,9 @@ class _Cells:
             for question_id, index in slots.items():
                 raw = f"p.{values}[array_position(p.{keys}, {question_id})]"
                 if values == "nums":
-                    value = _number(raw, self._variable(index))
+                    value = self.spelling.number(raw, self._variable(index))
                 elif values == "texts":
-                    value = _text(raw)
+                    value = self.spelling.text(raw)
                 else:
                     value = _day(raw)
                 self.sets[self._slot(index)].append((f"{question_id} = ANY(p.{keys})", value))
@@ -245,7 +275,7 @@ def _inner(data: SurveyData) -> tuple[str, list[str]]:
     return str(compiled), fixed
 
 
-def _fixed(names: list[str], variables: list[Variable]) -> list[str]:
+def _fixed(names: list[str], variables: list[Variable], spelling: Spelling) -> list[str]:
     weight = next((v for v in variables if v.name == "weight"), None)
     zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin")
     paper = "".join(
@@ -257,18 +287,18 @@ def _fixed(names: list[str], variables: list[Variable]) -> list[str]:
         "day": _day("p.day"),
         "submitted": f"to_char((p.submitted AT TIME ZONE 'UTC') AT TIME ZONE {_q(zone)}, "
         "'YYYY-MM-DD HH24:MI')",
-        "code": _text("regexp_replace(p.code, '(.{5})(?=.)', '\\1-', 'g')"),
+        "code": spelling.text("regexp_replace(p.code, '(.{5})(?=.)', '\\1-', 'g')"),
     }
     if weight is not None:
-        sql["weight"] = _number("p.weight", weight)
+        sql["weight"] = spelling.number("p.weight", weight)
     return [sql[name] for name in names]
 
 
-def copy_statement(data: SurveyData) -> str:
+def copy_statement(data: SurveyData, spelling: Spelling = CSV) -> str:
     """``COPY (…) TO STDOUT`` of the data rows (no header), ``;``-separated CSV."""
     inner, fixed = _inner(data)
-    cells = _Cells(data)
-    columns = _fixed(fixed, data.variables) + [
+    cells = _Cells(data, spelling)
+    columns = _fixed(fixed, data.variables, spelling) + [
         cells.sql(slot) for slot in range(len(data.layout.template))
     ]
     # Built from ids, numbers and _q()-quoted constants only; the inner query is
@@ -299,13 +329,9 @@ class LineEnds:
         return b'"'.join(parts), rows
 
 
-def write_data(out: IO[bytes], data: SurveyData, progress: Callable[[int], None]) -> None:
-    """The header (Python's writer, with the BOM), then the rows from ``COPY``."""
-    text = writers.text_out(out)
-    csvfile.writer(text, delimiter=";").writerow([v.name for v in data.variables])
-    text.flush()
-    text.detach()
-    statement = copy_statement(data)
+def copy_into(out: IO[bytes], statement: str, progress: Callable[[int], None]) -> int:
+    """The rows of a ``COPY … TO STDOUT`` statement into ``out``, with CRLF row ends;
+    ``progress(rows)`` about every megabyte. Returns the rows written."""
     ends = LineEnds()
     written = 0
     with db.engine.connect() as conn:
@@ -326,6 +352,16 @@ def write_data(out: IO[bytes], data: SurveyData, progress: Callable[[int], None]
                         pending, size = [], 0
             written += _flush(out, pending, ends)
             progress(written)
+    return written
+
+
+def write_data(out: IO[bytes], data: SurveyData, progress: Callable[[int], None]) -> None:
+    """The header (Python's writer, with the BOM), then the rows from ``COPY``."""
+    text = writers.text_out(out)
+    csvfile.writer(text, delimiter=";").writerow([v.name for v in data.variables])
+    text.flush()
+    text.detach()
+    copy_into(out, copy_statement(data), progress)
 
 
 def _flush(out: IO[bytes], pending: list[bytes], ends: LineEnds) -> int:
