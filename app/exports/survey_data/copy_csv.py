@@ -157,6 +157,8 @@ class _Cells:
         self.fill: list[tuple[str, str] | None] = [None] * count
         self.only: list[tuple[str, str] | None] = [None] * count
         self.hidden: list[str | None] = [None] * count
+        self.question_of = option_questions(data)
+        self.ticked = {q for q, many in choice_questions(data).items() if many}
         self._sources()
         self._fills()
         self._hidden()
@@ -174,7 +176,11 @@ class _Cells:
         layout = self.layout
         for option_id, (index, value, _fill) in layout.options.items():
             if index >= 0:
-                when = f"{option_id} = ANY(p.opts)"
+                question = self.question_of[option_id]
+                if question in self.ticked:
+                    when = f"{option_id} = ANY(p.oa{question})"
+                else:
+                    when = f"p.o{question} = {option_id}"
                 self.sets[self._slot(index)].append((when, self._const(value, index)))
         for row_id, (index, codes, default) in layout.rows.items():
             chosen = f"p.rowopts[array_position(p.rowids, {row_id})]"
@@ -209,8 +215,9 @@ class _Cells:
             by_options = [o for o, (_i, _v, f) in layout.options.items() if f == fill]
             by_ranks = [o for o, (_i, f) in layout.ranks.items() if f == fill]
             triggers = []
+            chosen = f"oa{self.question_of[by_options[0]]}" if by_options else ""
             if by_options:
-                triggers.append(_has("opts", by_options))
+                triggers.append(_has(chosen, by_options))
             if by_ranks:
                 triggers.append(_has("ranked", by_ranks))
             trigger = " OR ".join(triggers) or "false"
@@ -218,7 +225,7 @@ class _Cells:
             inside = [o for o, (i, _v, _f) in layout.options.items() if begin <= i < end]
             only_when = None
             if only is not None and marks:
-                only_when = f"{_has('opts', marks)} AND NOT {_has('opts', inside)}"
+                only_when = f"{_has(chosen, marks)} AND NOT {_has(chosen, inside)}"
             for offset, index in enumerate(range(begin, end)):
                 self.fill[self._slot(index)] = (trigger, self._const(zeros[offset], index))
                 if only_when:
@@ -254,8 +261,41 @@ class _Cells:
 # --- the statement ----------------------------------------------------------------------
 
 
+def option_questions(data: SurveyData) -> dict[int, int]:
+    """Option id → its question, for the options the layout places."""
+    return {option: block.question.id for block in data.blocks for option in block.options}
+
+
+def choice_questions(data: SurveyData) -> dict[int, bool]:
+    """The questions whose chosen options fill cells: question id → several may be
+    chosen (multiple choice: an array of them; else the one chosen)."""
+    return {block.question.id: block.fill is not None for block in data.blocks if block.options}
+
+
+def _chosen(data: SurveyData) -> list[Any]:
+    """Per choice question its chosen option (or options), instead of one array of
+    all chosen options: a cell then compares a number or scans a short array."""
+    columns = []
+    for question, many in choice_questions(data).items():
+        rows = sa.and_(
+            Answer.question_id == question,
+            Answer.option_id.is_not(None),
+            Answer.row_id.is_(None),
+            Answer.rank.is_(None),
+        )
+        if many:
+            chosen = sa.type_coerce(
+                sa.func.array_agg(Answer.option_id).filter(rows), sa.types.NullType()
+            )
+            columns.append(chosen.label(f"oa{question}"))
+        else:
+            columns.append(sa.func.max(Answer.option_id).filter(rows).label(f"o{question}"))
+    return columns
+
+
 def _inner(data: SurveyData) -> tuple[str, list[str]]:
-    """The pivot query with its columns named; the names of the fixed columns."""
+    """The pivot query with its columns named (the chosen options per question, see
+    :func:`_chosen`); the names of the fixed columns."""
     query = data.query(0, limit=None).order_by(None)
     columns = list(query.selected_columns)
     fixed = ["rid", "channel", "day"]
@@ -267,11 +307,11 @@ def _inner(data: SurveyData) -> tuple[str, list[str]]:
         fixed.append("weight")
     names = fixed + [f"shown{n}" for n in range(len(data.conditional))] + list(ARRAYS)
     assert len(names) == len(columns)
-    labeled = query.with_only_columns(
-        *(column.label(name) for column, name in zip(columns, names, strict=True)),
-        maintain_column_froms=False,
-    )
-    compiled = labeled.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+    labeled = [
+        column.label(name) for column, name in zip(columns, names, strict=True) if name != "opts"
+    ]
+    statement = query.with_only_columns(*labeled, *_chosen(data), maintain_column_froms=False)
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
     return str(compiled), fixed
 
 
