@@ -275,7 +275,7 @@ def choice_questions(data: SurveyData) -> dict[int, bool]:
 def _chosen(data: SurveyData) -> list[Any]:
     """Per choice question its chosen option (or options), instead of one array of
     all chosen options: a cell then compares a number or scans a short array."""
-    columns = []
+    columns: list[Any] = []
     for question, many in choice_questions(data).items():
         rows = sa.and_(
             Answer.question_id == question,
