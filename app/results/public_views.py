@@ -26,7 +26,7 @@ from app.surveys.models import Survey
 
 
 def _survey(slug: str) -> Survey:
-    survey = get_survey_or_404(slug)
+    survey = get_survey_or_404(slug, questionnaire=False)
     # Results that are not (yet) public are not admitted to exist.
     visible = policy.can_view_survey(current_user, survey)
     if not visible or not policy.can_see_survey_results(current_user, survey):

@@ -5,6 +5,7 @@ invitation code."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from flask import abort
 
 from app.extensions import db
@@ -22,8 +23,14 @@ from app.surveys.models import (
 PUBLIC_STATES = (SurveyState.OPEN, SurveyState.CLOSED)
 
 
-def get_survey_or_404(slug: str) -> Survey:
-    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+def get_survey_or_404(slug: str, *, questionnaire: bool = True) -> Survey:
+    """The survey at ``slug``; with its questionnaire loaded at once (sections,
+    questions, options, rows), or, without ``questionnaire``, on first access (a
+    page that may be served from a cache never reads it)."""
+    select = sa.select(Survey).where(Survey.slug == slug)
+    if not questionnaire:
+        select = select.options(so.lazyload(Survey.sections))
+    survey = db.session.scalar(select)
     if survey is None:
         abort(404)
     return survey
