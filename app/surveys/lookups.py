@@ -5,8 +5,8 @@ invitation code."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy import orm as so
 from flask import abort
+from sqlalchemy import orm as so
 
 from app.extensions import db
 from app.processes.models import Process
