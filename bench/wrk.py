@@ -61,10 +61,11 @@ class WrkResult:
 
 
 def _script(workdir: Path, name: str) -> Path:
-    """report.lua followed by the scenario's script, as one file for ``-s``."""
+    """report.lua followed by the scenario's script, as one file for ``-s``. A name of
+    several parts (``survey+paced``) puts their scripts one after the other."""
     parts = [(LUA / "report.lua").read_text()]
     if name != "report":
-        parts.append((LUA / f"{name}.lua").read_text())
+        parts += [(LUA / f"{part}.lua").read_text() for part in name.split("+")]
     path = workdir / f"wrk-{name}.lua"
     path.write_text("\n".join(parts))
     return path

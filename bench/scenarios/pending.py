@@ -9,11 +9,6 @@ from __future__ import annotations
 from bench.scenarios.base import Context, Metrics, not_built
 
 
-def aggregate_lag(ctx: Context) -> Metrics:
-    """Seconds the results lag behind a stream of 50 submissions/s (target <= 10 s)."""
-    return not_built("aggregate_lag.s")
-
-
 def export_xlsx_100k(ctx: Context) -> Metrics:
     """Auswertung XLSX of 100,000 contributions (<= 20 s, <= 300 MB worker RSS), against
     raw XlsxWriter writing the same table (``vs_raw`` <= 2)."""
