@@ -2,12 +2,13 @@
 
 While wrk submits at a bounded rate, :class:`Poller` reads the survey's stored snapshot
 (its respondent count ``n`` and ``as_of``) every ``POLL_SECONDS`` on its own connection.
-Afterwards :func:`lags` pairs the k-th submission (in the order the server stamped
-``submitted_at``, i.e. acknowledged it) with the first poll that saw a snapshot counting
-at least k more respondents than before the stream. Its lag is that poll's time minus
-``submitted_at``: what a visitor waits between "thank you" and their answer in the
-results. Polling adds at most ``POLL_SECONDS``; submissions never seen by the end count
-with the time waited so far (``unseen``).
+Afterwards :func:`lags` pairs the k-th acknowledged submission (wrk notes the time of
+each "thank you" redirect, ``paced.lua``) with the first poll that saw a snapshot
+counting at least k more respondents than before the stream. Its lag is that poll's
+time minus the acknowledgement: what a visitor waits between "thank you" and their
+answer in the results. (The bench survey is anonymised: responses keep no time.)
+Polling adds at most ``POLL_SECONDS``; submissions never seen by the end count with the
+time waited so far (``unseen``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -105,8 +105,3 @@ class Poller:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-def epoch(moments: list[datetime]) -> list[float]:
-    """``submitted_at`` values (naive UTC, as the app stores them) as epoch seconds."""
-    return [(m if m.tzinfo else m.replace(tzinfo=UTC)).timestamp() for m in moments]

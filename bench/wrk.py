@@ -31,6 +31,7 @@ class WrkResult:
     bad: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     done_keys: list[str] = field(default_factory=list)
+    done_at: list[float] = field(default_factory=list)  # epoch seconds (paced.lua)
     exhausted: bool = False
     requests_sent: int = 0
 
@@ -126,4 +127,5 @@ def _parse(data: dict[str, Any]) -> WrkResult:
         for status, count in statuses.items() if isinstance(statuses, dict) else []:
             result.statuses[status] = result.statuses.get(status, 0) + int(count)
         result.done_keys += list(kept.get("done_keys") or [])
+        result.done_at += [float(moment) for moment in kept.get("done_at") or []]
     return result

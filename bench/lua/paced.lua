@@ -28,3 +28,14 @@ function delay()
   local due = started + index * interval
   return math.max(0, math.floor((due - now()) * 1000))
 end
+
+-- The time each respondent's submit was acknowledged (the thanks redirect), for the
+-- lag between a submission and the first results that count it.
+done_at = {}
+bench_collect[#bench_collect + 1] = "done_at"
+local survey_response = response
+function response(status, headers, body)
+  local before = ok
+  survey_response(status, headers, body)
+  if ok > before then done_at[#done_at + 1] = now() end
+end

@@ -24,7 +24,6 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,8 +34,6 @@ from app.results.triggers import SURVEY_SCOPE
 from app.surveys.models import (
     Option,
     Question,
-    Response,
-    ResponseState,
     ResultsVisibility,
     Section,
     Survey,
@@ -148,7 +145,7 @@ def aggregate_lag(ctx: Context) -> Metrics:
     real worker's coalesced rebuilds; the lag is measured by ``bench.lag``."""
     manifest = ctx.manifest
     seconds = min(LAG_SECONDS, max(ctx.durations.load, 5.0))
-    prefix, prepared, mark = _prepare_stream(ctx, seconds)
+    prefix, prepared = _prepare_stream(ctx, seconds)
     poller = lag.Poller(ctx.dsn, manifest.survey_id)
     poller.start()
     base = f"/{LANG}/surveys/{manifest.survey_slug}"
@@ -164,12 +161,12 @@ def aggregate_lag(ctx: Context) -> Metrics:
                 script="survey+paced",
                 args=[str(prefix), *paths, str(LAG_CLIENTS / LAG_PER_S)],
             )
-            submitted = _submitted_since(ctx, manifest.survey_id, mark)
+            submitted = result.done_at
             base_n = poller.samples[0].n if poller.samples else 0
             caught_up = poller.wait_for(base_n + len(submitted), LAG_CATCH_UP_S)
     finally:
         poller.stop()
-    measured = lag.lags(lag.epoch(submitted), poller.samples, base_n, time.time())
+    measured = lag.lags(submitted, poller.samples, base_n, time.time())
     ctx.record(
         "aggregate_lag",
         **result.summary(),
@@ -188,39 +185,23 @@ def aggregate_lag(ctx: Context) -> Metrics:
     return {"aggregate_lag.s": _rounded(measured.max_s)}
 
 
-def _prepare_stream(ctx: Context, seconds: float) -> tuple[Path, int, int]:
-    """The stream's prepared lines (a tenth more than it may send), a current snapshot
-    to start from, and the highest response id before the stream."""
+def _prepare_stream(ctx: Context, seconds: float) -> tuple[Path, int]:
+    """The stream's prepared lines (a tenth more than it may send), and a current
+    snapshot to start from."""
     with ctx.app.app_context():
         survey = db.session.get(Survey, ctx.manifest.survey_id)
         assert survey is not None
         count = int(seconds * LAG_PER_S * 1.1) + LAG_CLIENTS
         lines, _submissions = survey_submissions(Visitors(ctx.app), survey, count, seed=23)
         run_rebuild(SURVEY_SCOPE, survey.id)
-        mark = int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Response.id), 0))) or 0)
         db.session.remove()
     prefix = ctx.workdir / "lag"
     write_split(prefix, lines, LAG_CLIENTS)
-    return prefix, count, mark
+    return prefix, count
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _submitted_since(ctx: Context, survey_id: int, mark: int) -> list[datetime]:
-    with ctx.app.app_context():
-        found = db.session.scalars(
-            sa.select(Response.submitted_at)
-            .where(
-                Response.survey_id == survey_id,
-                Response.id > mark,
-                Response.state == ResponseState.SUBMITTED,
-            )
-            .order_by(Response.submitted_at)
-        ).all()
-        db.session.remove()
-    return [moment for moment in found if moment is not None]
 
 
 def _restore_survey(ctx: Context) -> None:
