@@ -22,7 +22,8 @@ def _analyses() -> dict[str, int]:
     rows = db.session.execute(
         sa.text(
             "SELECT relname, analyze_count FROM pg_stat_user_tables"
-            " WHERE schemaname = current_schema() AND relname IN ('survey_response', 'survey_answer')"
+            " WHERE schemaname = current_schema()"
+            " AND relname IN ('survey_response', 'survey_answer')"
         )
     ).all()
     return {name: int(count) for name, count in rows}
