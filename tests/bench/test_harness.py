@@ -107,6 +107,9 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
     assert metrics["api_results.rps"] > 0
     assert metrics["results_page.rps"] > 0
     assert metrics["aggregate_full.s"] > 0 and metrics["aggregate_full.vs_raw"] > 0
+    lag = result["details"]["aggregate_lag"]
+    assert lag["submitted"] > 0 and lag["caught_up"] and lag["unseen"] == 0
+    assert metrics["aggregate_lag.s"] > 0
     assert 0 < result["details"]["api_results"]["queries"] <= 10
     for scenario in ("survey_submit", "comment_post"):
         assert metrics[f"{scenario}.lost"] == 0
