@@ -27,6 +27,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -85,28 +86,33 @@ def public_viewer() -> bool:
     return first_visit.first_time_visitor(PUBLIC_ARGS)
 
 
+def _text(column: Any) -> Any:
+    """A JSON column as the database stores it: hashed as text, never decoded."""
+    return sa.cast(column, sa.Text)
+
+
 def texts_digest(survey: Survey) -> str:
-    """A digest of every text of the questionnaire a results page shows."""
+    """A digest of every text of the questionnaire a results page shows (one query)."""
     questions = (
-        sa.select(sa.literal("q"), Question.id, Question.prompt, Question.settings)
+        sa.select(sa.literal("q"), Question.id, _text(Question.prompt), _text(Question.settings))
         .join(Section, Section.id == Question.section_id)
         .where(Section.survey_id == survey.id)
     )
     options = (
-        sa.select(sa.literal("o"), Option.id, Option.label, sa.null())
+        sa.select(sa.literal("o"), Option.id, _text(Option.label), sa.null())
         .join(Question, Question.id == Option.question_id)
         .join(Section, Section.id == Question.section_id)
         .where(Section.survey_id == survey.id)
     )
     rows = (
-        sa.select(sa.literal("r"), MatrixRow.id, MatrixRow.label, sa.null())
+        sa.select(sa.literal("r"), MatrixRow.id, _text(MatrixRow.label), sa.null())
         .join(Question, Question.id == MatrixRow.question_id)
         .join(Section, Section.id == Question.section_id)
         .where(Section.survey_id == survey.id)
     )
     found = db.session.execute(sa.union_all(questions, options, rows)).all()
     head = (survey.title, survey.default_locale, survey.suppression_threshold)
-    text = repr((head, sorted((str(r[0]), r[1], repr(r[2]), repr(r[3])) for r in found)))
+    text = repr((head, sorted(tuple(str(value) for value in row) for row in found)))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
