@@ -26,10 +26,13 @@ PUBLIC_STATES = (SurveyState.OPEN, SurveyState.CLOSED)
 def get_survey_or_404(slug: str, *, questionnaire: bool = True) -> Survey:
     """The survey at ``slug``; with its questionnaire loaded at once (sections,
     questions, options, rows), or, without ``questionnaire``, on first access (a
-    page that may be served from a cache never reads it)."""
+    page that may be served from a cache never reads it), the process joined."""
     select = sa.select(Survey).where(Survey.slug == slug)
-    if not questionnaire:
-        select = select.options(so.lazyload(Survey.sections))
+    if not questionnaire:  # nor the process's phases: one query for survey and process
+        select = select.options(
+            so.lazyload(Survey.sections),
+            so.joinedload(Survey.process).lazyload(Process.phases),
+        )
     survey = db.session.scalar(select)
     if survey is None:
         abort(404)
