@@ -64,18 +64,18 @@ def refresh(scope: str, scope_id: int) -> list[str]:
     Returns the tables analysed."""
     if scope != SURVEY_SCOPE or db.session.get_bind().dialect.name != "postgresql":
         return []
-    due = _due(scope_id)
-    if not due:
-        db.session.commit()  # the counting transaction starts afresh (REPEATABLE READ)
-        return []
     try:
-        db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
-        for name in due:  # names from TABLES, never from input
-            db.session.execute(sa.text(f"ANALYZE {name}"))
-        db.session.commit()
-    except sa.exc.OperationalError:
-        db.session.rollback()
-        logger.warning("ANALYZE of %s skipped (busy); the rebuild goes on", ", ".join(due))
+        due = _due(scope_id)
+        if due:
+            db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+            for name in due:  # names from TABLES, never from input
+                db.session.execute(sa.text(f"ANALYZE {name}"))
+        db.session.commit()  # the counting transaction starts afresh (REPEATABLE READ)
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()  # never fails the rebuild: it only plans worse
+        logger.warning("ANALYZE before rebuilding survey %s skipped", scope_id, exc_info=True)
+        return []
+    if not due:
         return []
     logger.info("analysed %s before rebuilding survey %s", ", ".join(due), scope_id)
     return due

@@ -79,3 +79,17 @@ def test_sqlite_gets_no_analyze(made: ResultsSurvey, monkeypatch: pytest.MonkeyP
     assert not [s for s in statements if "ANALYZE" in s.upper()]
     assert not [s for s in statements if "pg_stat" in s]
     assert data["respondents"]["n"] == 400
+
+
+def test_a_failing_analyze_never_fails_the_rebuild(
+    made: ResultsSurvey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _postgresql():
+        pytest.skip("ANALYZE runs on PostgreSQL only")
+    monkeypatch.setattr(planner, "MIN_ROWS", 0)
+    monkeypatch.setattr(planner, "SHARE", 0.0)
+    monkeypatch.setattr(planner, "LOCK_TIMEOUT", "not a duration")  # the SET fails
+    before = _analyses()
+    data = rebuild(made)
+    assert _analyses() == before
+    assert data["respondents"]["n"] == 400
