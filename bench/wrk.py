@@ -31,6 +31,7 @@ class WrkResult:
     bad: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     done_keys: list[str] = field(default_factory=list)
+    done_at: list[float] = field(default_factory=list)  # epoch seconds (paced.lua)
     exhausted: bool = False
     requests_sent: int = 0
 
@@ -61,10 +62,11 @@ class WrkResult:
 
 
 def _script(workdir: Path, name: str) -> Path:
-    """report.lua followed by the scenario's script, as one file for ``-s``."""
+    """report.lua followed by the scenario's script, as one file for ``-s``. A name of
+    several parts (``survey+paced``) puts their scripts one after the other."""
     parts = [(LUA / "report.lua").read_text()]
     if name != "report":
-        parts.append((LUA / f"{name}.lua").read_text())
+        parts += [(LUA / f"{part}.lua").read_text() for part in name.split("+")]
     path = workdir / f"wrk-{name}.lua"
     path.write_text("\n".join(parts))
     return path
@@ -125,4 +127,5 @@ def _parse(data: dict[str, Any]) -> WrkResult:
         for status, count in statuses.items() if isinstance(statuses, dict) else []:
             result.statuses[status] = result.statuses.get(status, 0) + int(count)
         result.done_keys += list(kept.get("done_keys") or [])
+        result.done_at += [float(moment) for moment in kept.get("done_at") or []]
     return result

@@ -26,7 +26,7 @@ from app.surveys.models import Survey
 
 
 def _survey(slug: str) -> Survey:
-    survey = get_survey_or_404(slug)
+    survey = get_survey_or_404(slug, questionnaire=False)
     # Results that are not (yet) public are not admitted to exist.
     visible = policy.can_view_survey(current_user, survey)
     if not visible or not policy.can_see_survey_results(current_user, survey):
@@ -40,14 +40,29 @@ def _computing(template: str, **context: Any) -> str:
 
 
 def survey(slug: str) -> str:
+    """The public results page; public viewers get it from ``page_cache`` (see there)."""
     survey = _survey(slug)
+    if not page_cache.public_viewer():
+        return _survey_page(survey)[0]
+    stamp = snapshots.stamp(SURVEY_SCOPE, survey.id)
+    if stamp is None:
+        return _survey_page(survey)[0]
+    option_id = request.args.get("group", type=int)
+    digest = page_cache.texts_digest(survey)
+    key = f"survey|{survey.id}|{stamp[0]}|{stamp[1]}|{digest}|{current_lang()}|{option_id}"
+    return page_cache.page(key, lambda: _survey_page(survey))
+
+
+def _survey_page(survey: Survey) -> tuple[str, bool]:
+    """The rendered page, and whether it may be kept (not while results are computed)."""
     data = snapshots.public_survey(survey.id)
     if data is None:
         presenting.queue_missing(SURVEY_SCOPE, survey.id)
-        return _computing("results/survey.html", survey=survey, staff=False)
+        return _computing("results/survey.html", survey=survey, staff=False), False
     labels = presenting.Labels.of(survey)
     context = _filter_context(survey, data, labels)
-    return render_template("results/survey.html", survey=survey, staff=False, **context)
+    page = render_template("results/survey.html", survey=survey, staff=False, **context)
+    return page, not context.get("computing")
 
 
 def _filter_context(
@@ -60,7 +75,8 @@ def _filter_context(
         "as_of": presenting.as_of(data),
         "head": {"respondents": data.get("respondents"), "weighted": data.get("weighted")},
     }
-    key = ("survey", survey.id, data["version"], data["as_of"], current_lang(), option_id)
+    digest = page_cache.texts_digest(survey)
+    key = ("survey", survey.id, data["version"], data["as_of"], digest, current_lang(), option_id)
     if option_id is None:
         context["results_html"] = page_cache.rendered(
             key, lambda: numbers(presenting.survey_results(data, survey, labels), survey)

@@ -42,6 +42,19 @@ def stored(scope: str, scope_id: int) -> dict[str, Any] | None:
     )
 
 
+def stamp(scope: str, scope_id: int) -> tuple[int, str] | None:
+    """The stored snapshot's version and computed time (without reading its data), or
+    None before the first rebuild: what a kept page is keyed by."""
+    found = db.session.execute(
+        sa.select(Aggregate.version, Aggregate.computed_at).where(
+            Aggregate.scope == scope,
+            Aggregate.scope_id == scope_id,
+            Aggregate.computed_at.is_not(None),
+        )
+    ).first()
+    return None if found is None else (found.version, found.computed_at.isoformat())
+
+
 # --- masking -----------------------------------------------------------------------
 
 

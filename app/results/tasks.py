@@ -11,7 +11,7 @@ from celery import shared_task
 
 from app.db import utcnow
 from app.extensions import db
-from app.results import background, build, services, triggers
+from app.results import background, build, planner, services, triggers
 
 logger = logging.getLogger(__name__)
 MAIN_SCOPES = (triggers.SURVEY_SCOPE, triggers.PROCESS_SCOPE)
@@ -25,6 +25,7 @@ def run_rebuild(scope: str, scope_id: int, progress: build.Progress | None = Non
     started = time.perf_counter()
     build.claim(scope, scope_id)
     db.session.commit()
+    planner.refresh(scope, scope_id)  # statistics after bulk inserts; commits
     try:
         build.begin_snapshot()
         as_of = utcnow()

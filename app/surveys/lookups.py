@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy import orm as so
 
 from app.extensions import db
 from app.processes.models import Process
@@ -22,8 +23,17 @@ from app.surveys.models import (
 PUBLIC_STATES = (SurveyState.OPEN, SurveyState.CLOSED)
 
 
-def get_survey_or_404(slug: str) -> Survey:
-    survey = db.session.scalar(sa.select(Survey).where(Survey.slug == slug))
+def get_survey_or_404(slug: str, *, questionnaire: bool = True) -> Survey:
+    """The survey at ``slug``; with its questionnaire loaded at once (sections,
+    questions, options, rows), or, without ``questionnaire``, on first access (a
+    page that may be served from a cache never reads it), the process joined."""
+    select = sa.select(Survey).where(Survey.slug == slug)
+    if not questionnaire:  # nor the process's phases: one query for survey and process
+        select = select.options(
+            so.lazyload(Survey.sections),
+            so.joinedload(Survey.process).lazyload(Process.phases),
+        )
+    survey = db.session.scalar(select)
     if survey is None:
         abort(404)
     return survey

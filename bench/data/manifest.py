@@ -80,6 +80,12 @@ def reset(conn: sa.Connection, manifest: Manifest) -> dict[str, int]:
     _delete(
         conn, "DELETE FROM survey_participation WHERE survey_id = :s", s=manifest.load_survey_id
     )
+    # Submissions to the bench survey itself (aggregate_lag); generated ones are kept,
+    # and the generator writes no participation rows.
+    removed["survey_response"] += _delete(
+        conn, "DELETE FROM survey_response WHERE id > :m", m=marks["survey_response"]
+    )
+    _delete(conn, "DELETE FROM survey_participation WHERE survey_id = :s", s=manifest.survey_id)
     removed["comment"] = _delete(conn, "DELETE FROM comment WHERE id > :m", m=marks["comment"])
     removed["participant"] = _delete(
         conn, "DELETE FROM participant WHERE id > :m", m=marks["participant"]

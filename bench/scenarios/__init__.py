@@ -7,7 +7,7 @@ worker; the queue is drained afterwards), exports last.
 
 from __future__ import annotations
 
-from bench.scenarios import download, exports, open_data, pages, pending, results, writes
+from bench.scenarios import download, exports, open_data, pages, results, writes
 from bench.scenarios.base import Context, Metrics, Scenario
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -60,7 +60,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "aggregate_full", results.aggregate_full, ("aggregate_full.s", "aggregate_full.vs_raw")
     ),
-    Scenario("aggregate_lag", pending.aggregate_lag, ("aggregate_lag.s",)),
+    Scenario("aggregate_lag", results.aggregate_lag, ("aggregate_lag.s",)),
     Scenario(
         "export_abwaegung",
         exports.abwaegung_export,

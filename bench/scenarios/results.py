@@ -10,6 +10,13 @@ in the same run (``vs_raw``, target <= 3; the rebuild <= 2 s).
 (one town's page, read from the stored snapshot) under wrk. The bench survey's
 results are made public for this (``results_visibility = live``): the page is the
 public one. Target >= 200 req/s; ``vs_floor`` compares with the same run's floor.
+
+``aggregate_lag``: wrk submits to the bench survey (survey.lua, paced by paced.lua) at
+most 50 respondents/s for 20 s while ``bench.lag`` polls the stored snapshot; the
+metric is the largest lag between a submission's acknowledgement and the first snapshot
+counting it (target <= 10 s). The details give the median, the rate reached and
+whether the snapshot caught up. The stream's responses are removed afterwards
+(``ctx.restore``) and the snapshot is recounted.
 """
 
 from __future__ import annotations
@@ -17,15 +24,25 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.results.tasks import run_rebuild
 from app.results.triggers import SURVEY_SCOPE
-from app.surveys.models import Option, Question, ResultsVisibility, Section, Survey
+from app.surveys.models import (
+    Option,
+    Question,
+    ResultsVisibility,
+    Section,
+    Survey,
+)
+from bench import lag, wrk
+from bench.prepare import Visitors, survey_submissions, write_split
 from bench.scenarios.base import Context, Metrics
 from bench.scenarios.pages import load_page
+from bench.settings import LANG
 
 REPEAT = 3
 PAGE_CLIENTS = 16
@@ -113,3 +130,83 @@ def results_page(ctx: Context) -> Metrics:
         "results_page.rps": round(result.rps, 1),
         "results_page.vs_floor": ctx.ratio(result.rps, "floor.rps"),
     }
+
+
+# --- aggregate_lag ---------------------------------------------------------------------
+
+LAG_PER_S = 50  # submissions per second the stream is held to (the target's load)
+LAG_CLIENTS = 10  # each paced to one respondent every LAG_CLIENTS / LAG_PER_S seconds
+LAG_SECONDS = 20.0
+LAG_CATCH_UP_S = 40.0  # how long to wait after the stream for the last submissions
+
+
+def aggregate_lag(ctx: Context) -> Metrics:
+    """Submissions at a bounded 50/s into the bench survey (50,000 responses), with the
+    real worker's coalesced rebuilds; the lag is measured by ``bench.lag``."""
+    manifest = ctx.manifest
+    seconds = min(LAG_SECONDS, max(ctx.durations.load, 5.0))
+    prefix, prepared = _prepare_stream(ctx, seconds)
+    poller = lag.Poller(ctx.dsn, manifest.survey_id)
+    poller.start()
+    base = f"/{LANG}/surveys/{manifest.survey_slug}"
+    paths = [base + "/start", base + "/page/1", base + "/submit"]
+    try:
+        with ctx.sampler.window() as window:
+            result = wrk.run(
+                ctx.url(base + "/start"),
+                workdir=ctx.workdir,
+                seconds=seconds,
+                connections=LAG_CLIENTS,
+                threads=LAG_CLIENTS,
+                script="survey+paced",
+                args=[str(prefix), *paths, str(LAG_CLIENTS / LAG_PER_S)],
+            )
+            submitted = result.done_at
+            base_n = poller.samples[0].n if poller.samples else 0
+            caught_up = poller.wait_for(base_n + len(submitted), LAG_CATCH_UP_S)
+    finally:
+        poller.stop()
+    measured = lag.lags(submitted, poller.samples, base_n, time.time())
+    ctx.record(
+        "aggregate_lag",
+        **result.summary(),
+        prepared=prepared,
+        submitted=len(submitted),
+        submissions_per_s=round(len(submitted) / result.seconds, 1) if result.seconds else 0,
+        target_per_s=LAG_PER_S,
+        p50_s=_rounded(measured.p50_s),
+        unseen=measured.unseen,
+        caught_up=caught_up,
+        snapshots_seen=len({s.as_of for s in poller.samples}),
+        poll_s=lag.POLL_SECONDS,
+    )
+    ctx.record_window("aggregate_lag", window)
+    _restore_survey(ctx)
+    return {"aggregate_lag.s": _rounded(measured.max_s)}
+
+
+def _prepare_stream(ctx: Context, seconds: float) -> tuple[Path, int]:
+    """The stream's prepared lines (a tenth more than it may send), and a current
+    snapshot to start from."""
+    with ctx.app.app_context():
+        survey = db.session.get(Survey, ctx.manifest.survey_id)
+        assert survey is not None
+        count = int(seconds * LAG_PER_S * 1.1) + LAG_CLIENTS
+        lines, _submissions = survey_submissions(Visitors(ctx.app), survey, count, seed=23)
+        run_rebuild(SURVEY_SCOPE, survey.id)
+        db.session.remove()
+    prefix = ctx.workdir / "lag"
+    write_split(prefix, lines, LAG_CLIENTS)
+    return prefix, count
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _restore_survey(ctx: Context) -> None:
+    """The stream's responses removed (``ctx.restore``), and the snapshot recounted."""
+    ctx.record("aggregate_lag", restored=ctx.restore())
+    with ctx.app.app_context():
+        run_rebuild(SURVEY_SCOPE, ctx.manifest.survey_id)
+        db.session.remove()

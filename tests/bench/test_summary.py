@@ -46,6 +46,8 @@ def test_verdicts() -> None:
 
 
 def test_the_export_scenarios_are_built() -> None:
-    names = {scenario.name: scenario for scenario in SCENARIOS}
-    for name in ("export_xlsx_100k", "export_csv_250k", "export_sav_250k", "download_60mb"):
-        assert names[name].run.__module__ != "bench.scenarios.pending", name
+    modules = {scenario.name: scenario.run.__module__ for scenario in SCENARIOS}
+    assert modules["export_xlsx_100k"] == "bench.scenarios.exports"
+    assert modules["export_csv_250k"] == "bench.scenarios.exports"
+    assert modules["export_sav_250k"] == "bench.scenarios.exports"
+    assert modules["download_60mb"] == "bench.scenarios.download"
