@@ -3,7 +3,9 @@ tests/security/test_hostile_forms.py does not post: moderation notes and block r
 (shown on the comment's moderation page and in the audit log and its CSV), the survey
 builder's texts (survey title, introduction and thank-you text, page title and
 introduction, question and help text, option labels; shown on the builder's pages,
-the preview and the public survey page), and the texts staff type that the Abwägung
+the preview and the public survey page), paper entry (the batch label, and open and
+"other" answers typed from a returned questionnaire: the entry page after saving and the
+form refused and shown again), and the texts staff type that the Abwägung
 export carries (offline input: author and text; official replies), read back from its
 CSV (formula guard) and XLSX (string cells only).
 
@@ -35,11 +37,13 @@ from app.participation.models import Participant
 from app.processes.models import Process
 from app.staff.offline_forms import local_today
 from app.staff.offline_services import AUTHOR_MAX_LENGTH
-from app.surveys.models import Question, Survey
+from app.surveys.models import Answer, Question, Response, Survey
+from app.surveys.paper.services import BATCH_MAX
 from tests.conftest import login_as, submit
 from tests.factories import make_comment, make_goal, make_process, make_user
 from tests.security.inert import assert_inert, shapes
 from tests.security.payloads import PAYLOADS
+from tests.security.test_hostile_surveys import _other, _survey, _texts
 from tests.surveys.conftest import staff_button
 
 HARMLESS = "Harmless text, see https://example.org/info and\na second line"
@@ -217,6 +221,45 @@ def test_survey_builder_texts_are_inert(app: Flask, process: Process, admin: Fla
             assert_inert(_page(admin, url), baseline[url], f"{url}: {payload}")
         for url in public_pages:
             assert_inert(_page(public, url), baseline[url], f"{url}: {payload}")
+
+
+# --- paper entry -------------------------------------------------------------------------
+
+
+def _paper(client: FlaskClient, questions: dict[str, Question], text: str) -> dict[str, str]:
+    """One questionnaire typed in with ``text`` as the batch label and in every open
+    field: first refused (the required choice left out), then saved. Returns both pages."""
+    survey_id = questions["single"].section.survey_id
+    batch = " ".join(text.split())[:BATCH_MAX]
+    url = f"/en/staff/surveys/{survey_id}/paper/entry"
+    page = client.get(url, query_string={"batch": batch}).get_data(as_text=True)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    data = hidden | {"batch": batch} | _texts(questions, text)
+    refused = client.post(url, data=data)
+    assert refused.status_code == 200, text
+    data[questions["single"].field_name] = _other(questions["single"])
+    saved = client.post(url, data=data)
+    assert saved.status_code == 302, (text, saved.get_data(as_text=True)[-1500:])
+    entry = client.get(saved.headers["Location"]).get_data(as_text=True)
+    return {"refused": refused.get_data(as_text=True), "entry": entry}
+
+
+def test_paper_entry_batches_and_answers_are_inert(
+    app: Flask, process: Process, admin: FlaskClient
+) -> None:
+    questions = _survey(process)
+    baseline = {name: shapes(html) for name, html in _paper(admin, questions, HARMLESS).items()}
+    for payload in PAYLOADS:
+        for name, html in _paper(admin, questions, payload).items():
+            assert_inert(html, baseline[name], f"{name}: {payload}")
+    long_texts = db.session.scalars(
+        sa.select(Answer.value_text)
+        .where(Answer.question_id == questions["long"].id)
+        .order_by(Answer.id)
+    ).all()
+    assert long_texts[1:] == [p.strip() for p in PAYLOADS]  # as typed
+    batches = set(db.session.scalars(sa.select(Response.batch_label)))
+    assert len(batches) == len({" ".join(p.split())[:BATCH_MAX] for p in PAYLOADS}) + 1
 
 
 # --- the Abwägung export ---------------------------------------------------------------
