@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean add-language bench bench-quick
+.PHONY: run test check lint pytest pytest-sqlite pytest-postgres translations compile-translations install clean add-language bench bench-quick bench-ground-truth
 
 run: install compile-translations  ## Serve the demo at http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -74,6 +74,9 @@ bench: install compile-translations  ## Benchmarks on the real stack, scale M (<
 
 bench-quick: install compile-translations  ## The same scenarios on tiny data, 5 s each (<= 2 min)
 	$(BIN)/python -m bench.run --quick
+
+bench-ground-truth: install compile-translations  ## 20,000 survey submissions at 64 clients, then lost/dupes and aggregates against SQL
+	$(BIN)/python -m bench.ground_truth
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

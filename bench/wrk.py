@@ -2,13 +2,17 @@
 
 wrk drives all load: GETs with ``report.lua`` alone, prepared POSTs with
 ``replay.lua`` or ``survey.lua``. Only loopback URLs are accepted; every run is
-bounded by ``-d`` (time) and, for POSTs, by the prepared lines (count).
+bounded by ``-d`` (time) and, for POSTs, by the prepared lines (count); a run given
+``until`` ends as soon as it says so (e.g. every thread is through its lines).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +86,7 @@ def run(
     script: str = "report",
     args: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    until: Callable[[], bool] | None = None,
 ) -> WrkResult:
     if urlsplit(url).hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise WrkError(f"wrk only runs against loopback here, not {url}")
@@ -99,13 +104,48 @@ def run(
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     command += [url, "--", *(args or [])]
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 60, check=False
-    )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if done.returncode != 0 or line is None:
-        raise WrkError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout}")
+    stdout, stderr, returncode = _wait(command, seconds + 60, until)
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if returncode != 0 or line is None:
+        raise WrkError(f"wrk failed ({returncode}): {stderr.strip() or stdout}")
     return _parse(json.loads(line.removeprefix("BENCH_JSON ")))
+
+
+def _wait(
+    command: list[str], timeout: float, until: Callable[[], bool] | None
+) -> tuple[str, str, int]:
+    """Run wrk to its end, reading its pipes all along (a full pipe would block it).
+
+    wrk ends after ``-d`` even when every thread stopped early; ``until`` (asked every
+    half second) says when there is nothing left to wait for, and a SIGINT then makes
+    wrk print its report at once.
+    """
+    deadline = time.monotonic() + timeout
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            return _communicate(process, deadline, until)
+        except BaseException:  # also Ctrl-C: wrk must not outlive the harness
+            process.kill()
+            raise
+
+
+def _communicate(
+    process: subprocess.Popen[str], deadline: float, until: Callable[[], bool] | None
+) -> tuple[str, str, int]:
+    interrupted = False
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=0.5)
+            return stdout, stderr, process.returncode
+        except subprocess.TimeoutExpired:
+            pass  # communicate keeps what it read so far for the next call
+        if time.monotonic() > deadline:
+            raise WrkError("wrk did not end in time")
+        if until is not None and not interrupted and until():
+            process.send_signal(signal.SIGINT)
+            interrupted = True
 
 
 def _parse(data: dict[str, Any]) -> WrkResult:
