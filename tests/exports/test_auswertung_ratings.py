@@ -36,10 +36,10 @@ def rated(process: Process) -> Goal:
     return goal
 
 
-def _write(module: Any, process: Process) -> bytes:
+def _write(module: Any, process: Process, lang: str = "en") -> bytes:
     out = io.BytesIO()
-    with force_locale("en"):
-        module.write(process, None, "en", out, lambda _rows: None)
+    with force_locale(lang):
+        module.write(process, None, lang, out, lambda _rows: None)
     return out.getvalue()
 
 
@@ -84,3 +84,9 @@ def test_no_footnote_when_nothing_is_hidden(process: Process) -> None:
     document = Document(io.BytesIO(_write(docx_file, process)))
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "Mean agreement: 4.0" in paragraphs and FOOTNOTE not in paragraphs
+
+
+def test_the_german_annex_names_the_threshold(process: Process, rated: Goal) -> None:
+    document = Document(io.BytesIO(_write(docx_file, process, "de")))
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "Werte unter 5 sind ausgeblendet" in paragraphs
