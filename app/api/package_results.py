@@ -15,6 +15,11 @@ def _values(enum: type) -> tuple[str, ...]:
 
 
 GROUPS = _values(StakeholderGroup)
+SUPPRESSED = (
+    "Hidden by small-cell suppression, as on the public pages: a count below 5, or a "
+    "further count from which a hidden one could be worked out (the question's total "
+    "minus the shown counts); all of a question's counts when it has 1 to 4 answers."
+)
 CONTRIBUTION_COLUMNS = [
     Column("id", "integer", "The contribution's id (as in the API).", required=True),
     Column("goal_code", "string", "Code of the goal it was written on.", required=True),
@@ -74,14 +79,15 @@ def contributions(items: list[dict[str, Any]]) -> Table:
 
 
 def ratings(results: dict[str, Any]) -> list[Table]:
-    """The rating questions, and the answers per goal (none while not public)."""
+    """The rating questions, and the answers per goal (none while not public),
+    suppressed as in the API: a hidden count and its percent are empty."""
     questions = [[q["key"], cell(q["scale"]), q["prompt"]["text"]] for q in results["questions"]]
     labels = {
         (q["key"], a["value"]): a["label"] for q in results["questions"] for a in q["answers"]
     }
     counts = [
         [goal["goal"], result["key"], row["value"], labels.get((result["key"], row["value"]), ""),
-         row["count"], row["percent"]]
+         cell(row["count"]), cell(row["percent"]), cell(row["suppressed"])]
         for goal in results["goals"]
         for result in goal["questions"]
         for row in result["counts"]
@@ -103,7 +109,9 @@ def ratings(results: dict[str, Any]) -> list[Table]:
             Column("value", "integer", "The answer's value (agreement: 0 = no answer).",
                    required=True),
             Column("label", "string", "The answer as the form shows it."),
-            Column("count", "integer", "How many gave this answer."),
-            Column("percent", "number", "Share of the question's answers, in percent."),
+            Column("count", "integer", "How many gave this answer; empty when suppressed."),
+            Column("percent", "number",
+                   "Share of the question's answers, in percent; empty when suppressed."),
+            Column("suppressed", "boolean", SUPPRESSED, required=True),
         ], counts, ["goal_code", "question", "value"], [to_goal, to_question]),
     ]  # fmt: skip

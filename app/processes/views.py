@@ -9,6 +9,7 @@ from app.core import first_visit, policy
 from app.db import utcnow
 from app.goals.services import goal_tree
 from app.processes.services import get_process_or_404, published_processes
+from app.ratings import services as ratings
 from app.results.services import process_counts
 
 bp = Blueprint("processes", __name__, template_folder="templates")
@@ -27,6 +28,8 @@ def detail(slug: str) -> str:
     if not policy.can_view_process(current_user, process):
         abort(404)
     counts = process_counts(process.id)
+    results_visible = policy.can_see_rating_results(current_user, process)
+    per_goal = (counts.data or {}).get("per_goal", {}) if counts and results_visible else {}
     return render_template(
         "processes/detail.html",
         process=process,
@@ -34,5 +37,5 @@ def detail(slug: str) -> str:
         counts=counts.data if counts else None,
         now=utcnow(),
         can_manage=policy.can_manage_process(current_user, process),
-        results_visible=policy.can_see_rating_results(current_user, process),
+        means=ratings.public_means(process, per_goal),
     )

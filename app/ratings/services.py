@@ -23,7 +23,13 @@ from app.privacy.consent import version_for_contribution
 from app.processes.models import Process
 from app.ratings.models import NO_ANSWER, SCALE_VALUES, Rating, RatingQuestion, ScaleKind
 from app.results.models import Aggregate
+from app.results.process_results import (
+    DEFAULT_THRESHOLD,
+    public_rating_pattern,
+    rating_distribution,
+)
 from app.results.services import process_counts
+from app.results.snapshots import PUBLIC_STATS_DIGITS, public_distribution
 from app.results.tasks import schedule_process_recount
 
 logger = logging.getLogger(__name__)
@@ -225,36 +231,89 @@ def numbers_in(aggregate: Aggregate | None, goal: Goal) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AnswerRow:
+    value: int
     label: str
-    count: int
-    percent: float  # 0..100
+    count: int | None  # None: suppressed (a small cell, or one that would reveal it)
+    percent: float | None  # 0..100 of all answers; None with the count
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     question: RatingQuestion
-    total: int
+    total: int | None  # answers; None when too few to show anything
     rows: list[AnswerRow]
+
+    @property
+    def hidden(self) -> bool:
+        return self.total is None
+
+    @property
+    def suppressed(self) -> bool:
+        return any(row.suppressed for row in self.rows)
 
 
 @dataclass(frozen=True)
 class GoalResults:
     ratings: int
-    mean_agreement: float | None
+    mean_agreement: float | None  # None unless public (:func:`public_mean`)
     questions: list[QuestionResult]
+    threshold: int = DEFAULT_THRESHOLD
+
+    @property
+    def suppressed(self) -> bool:
+        return any(q.suppressed for q in self.questions)
 
 
-def _question_result(question: RatingQuestion, counts: dict[str, int]) -> QuestionResult:
-    total = sum(counts.values())
+def _int_counts(counts: dict[str, int]) -> dict[int, int]:
+    return {int(value): int(n) for value, n in counts.items()}
+
+
+def question_result(question: RatingQuestion, counts: dict[str, int]) -> QuestionResult:
+    """One question's answers as the public sees them, with small-cell suppression
+    (primary and secondary, the Trialog's pattern): hidden counts are None."""
+    dist = public_distribution(
+        rating_distribution(question.id, question.scale, _int_counts(counts))
+    )
+    labels = SCALE_LABELS[question.scale]
+    if dist.get("hidden"):
+        rows = [AnswerRow(v, str(labels[v]), None, None) for v in SCALE_VALUES[question.scale]]
+        return QuestionResult(question, None, rows)
     rows = [
-        AnswerRow(
-            label=str(SCALE_LABELS[question.scale][value]),
-            count=counts.get(str(value), 0),
-            percent=100 * counts.get(str(value), 0) / total if total else 0.0,
-        )
-        for value in SCALE_VALUES[question.scale]
+        AnswerRow(o["id"], str(labels[o["id"]]), o["count"], o["pct"] or 0.0)
+        if not o.get("suppressed")
+        else AnswerRow(o["id"], str(labels[o["id"]]), None, None)
+        for o in dist["options"]
     ]
-    return QuestionResult(question, total, rows)
+    return QuestionResult(question, int(dist["n"]), rows)
+
+
+def public_mean(questions: list[RatingQuestion], numbers: dict[str, Any]) -> float | None:
+    """The goal's mean agreement if every distribution it comes from allows a public
+    mean (the pattern's ``stats``: enough valid answers, and hidden cells stay hidden
+    from a mean to one decimal); to one decimal where a cell is hidden."""
+    mean = numbers.get("mean_agreement")
+    distribution: dict[str, dict[str, int]] = numbers.get("distribution", {})
+    scales = {q.key: q.scale for q in questions}
+    if mean is None or any(key not in scales for key in distribution):
+        return None
+    patterns = [
+        public_rating_pattern(scales[key], _int_counts(counts))
+        for key, counts in distribution.items()
+        if scales[key] == ScaleKind.AGREEMENT
+    ]
+    if not patterns or not all(p["stats"] for p in patterns):
+        return None
+    return round(mean, PUBLIC_STATS_DIGITS) if any(p["cells"] for p in patterns) else mean
+
+
+def public_means(process: Process, per_goal: dict[str, Any]) -> dict[str, float | None]:
+    """goal id (str) → the public mean agreement, for the process page."""
+    questions = rating_questions(process)
+    return {goal_id: public_mean(questions, numbers) for goal_id, numbers in per_goal.items()}
 
 
 def goal_results(
@@ -263,13 +322,13 @@ def goal_results(
     questions: list[RatingQuestion],
     numbers: dict[str, Any] | None = None,
 ) -> GoalResults:
-    """The results of one goal, read from the stored aggregate only (``numbers``:
-    what :func:`numbers_in` found in counts the caller has read)."""
+    """The public results of one goal, read from the stored aggregate only
+    (``numbers``: what :func:`numbers_in` found in counts the caller has read)."""
     if numbers is None:
         numbers = goal_numbers(process, goal)
     distribution = numbers.get("distribution", {})
     return GoalResults(
         ratings=int(numbers.get("ratings", 0)),
-        mean_agreement=numbers.get("mean_agreement"),
-        questions=[_question_result(q, distribution.get(q.key, {})) for q in questions],
+        mean_agreement=public_mean(questions, numbers),
+        questions=[question_result(q, distribution.get(q.key, {})) for q in questions],
     )

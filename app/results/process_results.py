@@ -15,6 +15,7 @@ The comment counts keep the declared group and add ``by_group_confirmed``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,6 +81,23 @@ def _scale_info(question_id: int, scale: ScaleKind) -> QuestionInfo:
     return QuestionInfo(question_id, kind, False, options, (), 0)
 
 
+def rating_distribution(
+    question_id: int, scale: ScaleKind, counts: Mapping[int, int]
+) -> dict[str, Any]:
+    """One rating distribution (value → count) with its public pattern under ``"public"``:
+    the overall distribution of a goal's question exactly as the Trialog stores it."""
+    info = _scale_info(question_id, scale)
+    dist = choice_distribution(info, _sums(dict(counts)), None, False)
+    annotate_question({"id": question_id, "n": dist["n"], "items": [dist]}, info, DEFAULT_THRESHOLD)
+    return dist
+
+
+def public_rating_pattern(scale: ScaleKind, counts: Mapping[int, int]) -> dict[str, Any]:
+    """What the public may see of a rating distribution: ``{"hidden", "cells", "valid",
+    "stats"}`` (see :mod:`app.results.survey_public`), primary and secondary suppression."""
+    return dict(rating_distribution(0, scale, counts)["public"])
+
+
 def _rating_counts(process_id: int) -> tuple[list[Any], list[Any]]:
     declared = declared_groups(process_id)
     group = _group_of(declared).label("grp")
@@ -120,9 +138,7 @@ def _goal_ratings(
         for g in GROUPS:
             for value, n in counts.get((question.id, g), {}).items():
                 overall_counts[value] = overall_counts.get(value, 0) + n
-        overall = choice_distribution(info, _sums(overall_counts), None, False)
-        entry = {"id": question.id, "n": overall["n"], "items": [overall]}
-        annotate_question(entry, info, DEFAULT_THRESHOLD)
+        overall = rating_distribution(question.id, question.scale, overall_counts)
         annotate_columns(info, overall, [columns[g] for g in GROUPS], hidden_at, DEFAULT_THRESHOLD)
         out[question.key] = {"overall": overall, "groups": columns}
     return out

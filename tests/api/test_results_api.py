@@ -27,16 +27,33 @@ def _goal(body: dict[str, Any], code: str) -> dict[str, Any]:
     return next(g for g in body["goals"] if g["goal"] == code)
 
 
+def _alike(data: OpenData, values: dict[int, int]) -> None:
+    """Further raters of goal 12.1's direction: ``values`` maps a value to how many."""
+    question = next(q.id for q in rating_questions(data.process) if q.key == "direction")
+    with unaudited():
+        for value, count in values.items():
+            for n in range(count):
+                person = _participant(ParticipantKind.ANONYMOUS, f"alike-{value}-{n}")
+                save_ratings(data.process, data.goals["12.1"], person, {question: value})
+    db.session.commit()
+
+
+# With these, each answer of the fixture's three raters (4, 5, 2) is given five times.
+ENOUGH_ALIKE = {4: 4, 5: 4, 2: 4}
+
+
 def test_results_per_goal_from_the_aggregate(client: FlaskClient, opendata: OpenData) -> None:
+    _alike(opendata, ENOUGH_ALIKE)
     body = get_json(client, RESULTS + "?lang=en")
     assert body["visible"] is True and body["as_of"]
     assert [g["goal"] for g in body["goals"]] == ["12", "12.1", "12.2"]
     culture = _goal(body, "12.1")
-    assert (culture["ratings"], culture["mean_agreement"]) == (3, 3.67)
+    assert (culture["ratings"], culture["mean_agreement"]) == (15, 3.67)
     direction = next(q for q in culture["questions"] if q["key"] == "direction")
     counts = {row["value"]: row["count"] for row in direction["counts"]}
-    assert counts == {1: 0, 2: 1, 3: 0, 4: 1, 5: 1, 0: 0}
-    assert direction["total"] == 3
+    assert counts == {1: 0, 2: 5, 3: 0, 4: 5, 5: 5, 0: 0}
+    assert not any(row["suppressed"] for row in direction["counts"])
+    assert direction["total"] == 15 and direction["hidden"] is False
     labels = body["questions"][0]["answers"]
     assert labels[0] == {"value": 1, "label": "Strongly disagree"}
 
@@ -52,6 +69,7 @@ def _page_shows_results(client: FlaskClient) -> bool:
 def test_no_answer_shows_results_the_goal_page_hides(
     client: FlaskClient, opendata: OpenData, visibility: ResultsVisibility
 ) -> None:
+    _alike(opendata, ENOUGH_ALIKE)
     opendata.process.results_visibility = visibility
     db.session.commit()
     shown_on_page = _page_shows_results(client)

@@ -57,6 +57,15 @@ def rate(client: FlaskClient, data: dict[str, str], **kwargs: Any) -> Any:
     return submit(client, RATE_URL, data, form_url=GOAL_URL, **kwargs)
 
 
+def alike_raters(app: Flask, count: int, data: dict[str, str] = ALL_ANSWERS) -> None:
+    """``count`` further people who rate the goal like ``data``: with them the answers
+    are no small cells, so the public results show them."""
+    for index in range(count):
+        other = app.test_client()
+        login_as(other, make_user(f"alike{index}@example.org", f"Alike {index}"))
+        assert rate(other, data).status_code == 302
+
+
 def stored() -> dict[str, tuple[int, bool]]:
     """question key → (value, confirmed) of all ratings, for one participant."""
     db.session.expire_all()
@@ -136,7 +145,7 @@ def test_showing_the_goal_page_never_commits(
 
 
 def test_rating_is_stored_counted_and_shown_live(
-    citizen_client: FlaskClient, process: Process, goal: Goal
+    app: Flask, citizen_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
     page = page_of(citizen_client.get(GOAL_URL))
     assert "<legend" in page and "Is the direction right?" in page
@@ -152,10 +161,14 @@ def test_rating_is_stored_counted_and_shown_live(
     }
     page = page_of(citizen_client.get(response.headers["Location"]))
     assert "Thank you, your rating has been saved." in page
-    assert "Mean agreement: 4.0 of 5, 1 rating" in page
+    assert "Mean agreement" not in page  # one rater: a small cell, no public mean
+    alike_raters(app, 4)
+    assert numbers(process, goal)["distribution"]["direction"] == {"4": 5}
+    page = page_of(citizen_client.get(GOAL_URL))
+    assert "Mean agreement: 4.0 of 5, 5 ratings" in page
     assert "<caption" in page and "100%" in page
     overview = page_of(citizen_client.get("/en/p/hf12/"))
-    assert "1 rating" in overview
+    assert "5 ratings" in overview
     assert "Ø 4.0" in overview and "mean agreement 4.0 of 5" in overview
 
 
@@ -330,10 +343,11 @@ def test_guest_ratings_count_after_the_confirmation_link(
 
 
 def test_after_phase_results_appear_once_the_phase_has_ended(
-    citizen_client: FlaskClient, process: Process, goal: Goal
+    app: Flask, citizen_client: FlaskClient, process: Process, goal: Goal
 ) -> None:
     process.results_visibility = ResultsVisibility.AFTER_PHASE
     db.session.commit()
+    alike_raters(app, 4)
     rate(citizen_client, ALL_ANSWERS)
     page = page_of(citizen_client.get(GOAL_URL))
     assert "Results are shown after the participation phase." in page
@@ -345,7 +359,7 @@ def test_after_phase_results_appear_once_the_phase_has_ended(
     phase.starts_at, phase.ends_at = utcnow() - timedelta(days=9), utcnow() - timedelta(hours=1)
     db.session.commit()
     page = page_of(citizen_client.get(GOAL_URL))
-    assert "Mean agreement: 4.0 of 5, 1 rating" in page
+    assert "Mean agreement: 4.0 of 5, 5 ratings" in page
     assert "Ø 4.0" in page_of(citizen_client.get("/en/p/hf12/"))
 
 
@@ -354,6 +368,7 @@ def test_staff_only_results(
 ) -> None:
     process.results_visibility = ResultsVisibility.STAFF
     db.session.commit()
+    alike_raters(app, 4)
     rate(citizen_client, ALL_ANSWERS)
     page = page_of(citizen_client.get(GOAL_URL))
     assert "Results are only visible to staff." in page
@@ -362,7 +377,7 @@ def test_staff_only_results(
     staff = make_user("staff@example.org", "Staff", process=process, role=Role.STAFF)
     staff_client = app.test_client()
     login_as(staff_client, staff)
-    assert "Mean agreement: 4.0 of 5, 1 rating" in page_of(staff_client.get(GOAL_URL))
+    assert "Mean agreement: 4.0 of 5, 5 ratings" in page_of(staff_client.get(GOAL_URL))
     assert "Ø 4.0" in page_of(staff_client.get("/en/p/hf12/"))
 
 
@@ -467,8 +482,9 @@ def test_parallel_saves_of_one_participant_end_with_one_row_per_question(
 
 
 def test_rating_results_have_decorative_svg_bars_beside_the_percentages(
-    citizen_client: FlaskClient, goal: Goal
+    app: Flask, citizen_client: FlaskClient, goal: Goal
 ) -> None:
+    alike_raters(app, 4)
     rate(citizen_client, ALL_ANSWERS)
     page = page_of(citizen_client.get(GOAL_URL))
     results = page[page.index('id="rating-results-heading"') :]

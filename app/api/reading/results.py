@@ -13,7 +13,7 @@ from app.core import policy
 from app.goals.services import flatten, goal_tree
 from app.processes.models import Process, ResultsVisibility
 from app.ratings.models import SCALE_VALUES, RatingQuestion
-from app.ratings.services import SCALE_LABELS, rating_questions
+from app.ratings.services import SCALE_LABELS, public_mean, question_result, rating_questions
 from app.results import snapshots
 from app.results.models import Aggregate
 
@@ -39,17 +39,21 @@ def _question(question: RatingQuestion, lang: str, fallback: str) -> dict[str, A
 
 
 def _question_result(question: RatingQuestion, counts: dict[str, int]) -> dict[str, Any]:
-    total = sum(int(n) for n in counts.values())
+    """One question's answers as the goal page shows them (suppressed, the Trialog's
+    pattern): a hidden count and its percent are null with ``suppressed`` true."""
+    result = question_result(question, counts)
     return {
         "key": question.key,
-        "total": total,
+        "total": result.total,
+        "hidden": result.hidden,
         "counts": [
             {
-                "value": value,
-                "count": int(counts.get(str(value), 0)),
-                "percent": round(100 * int(counts.get(str(value), 0)) / total, 2) if total else 0.0,
+                "value": row.value,
+                "count": row.count,
+                "percent": row.percent,
+                "suppressed": row.suppressed,
             }
-            for value in SCALE_VALUES[question.scale]
+            for row in result.rows
         ],
     }
 
@@ -117,7 +121,7 @@ def _goals(proc: Process, stored: Aggregate | None, questions: list[RatingQuesti
             {
                 "goal": node.goal.code,
                 "ratings": int(numbers.get("ratings", 0)),
-                "mean_agreement": numbers.get("mean_agreement"),
+                "mean_agreement": public_mean(questions, numbers),
                 "questions": [_question_result(q, distribution.get(q.key, {})) for q in questions],
                 "trialog": _trialog(
                     public["ratings"].get(str(node.goal.id)), list(public["groups"])

@@ -32,17 +32,32 @@ class RatingQuestionSchema(ma.Schema):
     answers = nested_field(AnswerLabelSchema, "The possible answers, in order.", many=True)
 
 
+SUPPRESSION_NOTE = (
+    "Small-cell suppression as on the public results page: a count below 5 is hidden, "
+    "and so is any further count from which a hidden one could be worked out (the total "
+    "minus the shown counts)."
+)
+
+
 class AnswerCountSchema(ma.Schema):
     value = int_field("The answer's value.")
-    count = int_field("How many gave this answer.")
+    count = int_field("How many gave this answer; null when suppressed.", nullable=True)
     percent = described(
-        ma.fields.Float(required=True), "Share of this question's answers, in percent."
+        ma.fields.Float(required=True, allow_none=True),
+        "Share of this question's answers, in percent; null when suppressed.",
     )
+    suppressed = described(ma.fields.Boolean(required=True), SUPPRESSION_NOTE)
 
 
 class QuestionResultSchema(ma.Schema):
     key = str_field("The question's key.")
-    total = int_field("Answers to this question.")
+    total = int_field(
+        "Answers to this question; null when there are too few (1-4) to show any.",
+        nullable=True,
+    )
+    hidden = described(
+        ma.fields.Boolean(required=True), "Too few answers: every count is suppressed."
+    )
     counts = nested_field(AnswerCountSchema, "One entry per possible answer.", many=True)
 
 
@@ -110,7 +125,9 @@ class GoalResultSchema(ma.Schema):
     ratings = int_field("Participants who rated this goal.")
     mean_agreement = described(
         ma.fields.Float(required=True, allow_none=True),
-        "Mean of the agreement answers (1-5, without 'no answer').",
+        "Mean of the agreement answers (1-5, without 'no answer'); null unless the "
+        "distribution is public: at least 5 valid answers, and where a count is "
+        "suppressed, enough answers that the mean (then to one decimal) cannot reveal it.",
     )
     questions = nested_field(QuestionResultSchema, "Per rating question.", many=True)
     trialog = nested_field(

@@ -25,8 +25,10 @@ from app.i18n import last_day
 from app.processes.models import Process
 from app.ratings.models import ScaleKind
 from app.ratings.services import QuestionResult, goal_results, rating_questions
+from app.results.process_results import DEFAULT_THRESHOLD
 
 MAX_ROWS = 20_000
+THRESHOLD = DEFAULT_THRESHOLD  # of the suppressed rating counts, named in the footnote
 
 
 class DocumentTooLargeError(Exception):
@@ -41,20 +43,40 @@ PALETTES = {
 }
 
 
+# The segment of the suppressed answers together (their sum follows from n anyway).
+HIDDEN_COLOUR = "#8c8c8c"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
-    count: int
-    percent: float
+    count: int | None  # None: suppressed, as on the public pages
+    percent: float  # 0 when suppressed
     offset: float  # where the segment starts in the stacked bar (0..100)
     colour: str
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
 
 
 @dataclass(frozen=True)
 class Chart:
+    """One question's stacked bar; the public (suppressed) numbers, since the annex is
+    published with the council's Vorlage."""
+
     prompt: str
-    total: int
+    total: int | None  # None: too few answers to show any
     bars: list[Bar]
+    hidden_offset: float = 100.0  # the suppressed answers' segment, from here to 100
+
+    @property
+    def hidden_share(self) -> float:
+        return max(0.0, 100.0 - self.hidden_offset) if self.suppressed and self.total else 0.0
+
+    @property
+    def suppressed(self) -> bool:
+        return any(bar.suppressed for bar in self.bars)
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,10 @@ class GoalRatings:
     raters: int
     mean_agreement: float | None
     charts: list[Chart]
+
+    @property
+    def suppressed(self) -> bool:
+        return any(chart.suppressed for chart in self.charts)
 
 
 @dataclass
@@ -82,6 +108,11 @@ class FieldPart:
     blocks: list[GoalBlock]
     ratings: list[GoalRatings]
     feedback: list[tuple[GoalBlock, list[Entry]]]  # the Steckbrief's feedback, by goal
+
+    @property
+    def suppressed(self) -> bool:
+        """Some rating count is hidden: the part gets the footnote."""
+        return any(goal.suppressed for goal in self.ratings)
 
 
 @dataclass
@@ -120,9 +151,10 @@ def _chart(result: QuestionResult, text: Callable[[Any], str]) -> Chart:
     palette = PALETTES[result.question.scale]
     bars, offset = [], 0.0
     for index, row in enumerate(result.rows):
-        bars.append(Bar(row.label, row.count, row.percent, offset, palette[index % len(palette)]))
-        offset += row.percent
-    return Chart(text(result.question.prompt), result.total, bars)
+        percent = row.percent or 0.0
+        bars.append(Bar(row.label, row.count, percent, offset, palette[index % len(palette)]))
+        offset += percent
+    return Chart(text(result.question.prompt), result.total, bars, offset)
 
 
 def legends(fields: list[FieldPart]) -> list[Chart]:

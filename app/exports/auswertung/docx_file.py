@@ -21,7 +21,15 @@ from docx.shared import Mm, Pt, RGBColor
 from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
-from app.exports.auswertung.document import Auswertung, Chart, FieldPart, build, legends
+from app.exports.auswertung.document import (
+    HIDDEN_COLOUR,
+    THRESHOLD,
+    Auswertung,
+    Chart,
+    FieldPart,
+    build,
+    legends,
+)
 from app.exports.auswertung.entries import Entry
 from app.processes.models import Process
 
@@ -215,14 +223,16 @@ def _goals(document: Any, part: FieldPart) -> None:
 
 
 def _bar(cell: Any, chart: Chart) -> None:
-    shown = [bar for bar in chart.bars if bar.percent > 0]
+    shown = [(bar.percent, bar.colour) for bar in chart.bars if bar.percent > 0]
+    if chart.hidden_share > 0:
+        shown.append((chart.hidden_share, HIDDEN_COLOUR))
     paragraph = cell.paragraphs[0]
     if not shown:
         return
     bar = cell.add_table(rows=1, cols=len(shown))
-    _widths(bar, [BAR_WIDTH_MM * item.percent / 100 for item in shown])
-    for segment, item in zip(bar.rows[0].cells, shown, strict=True):
-        _shade(segment, item.colour)
+    _widths(bar, [BAR_WIDTH_MM * percent / 100 for percent, _colour in shown])
+    for segment, (_percent_shown, colour) in zip(bar.rows[0].cells, shown, strict=True):
+        _shade(segment, colour)
         _text(segment.paragraphs[0], "", size=5)
     paragraph.paragraph_format.space_after = Pt(0)
 
@@ -266,15 +276,44 @@ def _ratings(document: Any, part: FieldPart, doc: Auswertung) -> None:
             _text(caption, " " + text, colour=GREY, size=8.5)
         table = document.add_table(rows=0, cols=3, style="Table Grid")
         for chart in goal.charts:
-            row = table.add_row()
-            _row_flags(row)
-            _text(row.cells[0].paragraphs[0], f"{chart.prompt} (n = {chart.total})", size=8.5)
-            _bar(row.cells[1], chart)
-            numbers = "; ".join(
-                f"{bar.label}: {bar.count} ({_percent(bar.percent)})" for bar in chart.bars
-            )
-            _text(row.cells[2].paragraphs[0], numbers, size=8)
+            _chart_row(table, chart)
         _widths(table, (50, BAR_WIDTH_MM + 4, 60))
+    if part.suppressed:
+        _text(document.add_paragraph(), _suppression_note(), colour=GREY, size=8)
+
+
+DASH = "\u2013"  # a suppressed count
+
+
+def _suppression_note() -> str:
+    return _(
+        "Values below %(threshold)d are hidden, and so is any further value from which "
+        "a hidden one could be worked out.",
+        threshold=THRESHOLD,
+    )
+
+
+def _numbers(chart: Chart) -> str:
+    if chart.total is None:
+        return _(
+            "Fewer than %(threshold)d answers: the distribution is not shown.",
+            threshold=THRESHOLD,
+        )
+    return "; ".join(
+        f"{bar.label}: {DASH}"
+        if bar.count is None
+        else f"{bar.label}: {bar.count} ({_percent(bar.percent)})"
+        for bar in chart.bars
+    )
+
+
+def _chart_row(table: Any, chart: Chart) -> None:
+    row = table.add_row()
+    _row_flags(row)
+    n = "" if chart.total is None else f" (n = {chart.total})"
+    _text(row.cells[0].paragraphs[0], chart.prompt + n, size=8.5)
+    _bar(row.cells[1], chart)
+    _text(row.cells[2].paragraphs[0], _numbers(chart), size=8)
 
 
 def _table(document: Any, entries: list[Entry], doc: Auswertung) -> None:

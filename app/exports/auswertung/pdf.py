@@ -16,7 +16,7 @@ from typing import IO, Any
 from flask import render_template
 from flask_babel import format_date, format_decimal
 
-from app.exports.auswertung.document import Auswertung, build, legends
+from app.exports.auswertung.document import HIDDEN_COLOUR, THRESHOLD, Auswertung, build, legends
 from app.processes.models import Process
 
 CONTENT_TYPE = "application/pdf"
@@ -44,6 +44,8 @@ def html(doc: Auswertung) -> str:
         "exports/auswertung/document.html",
         doc=doc,
         legends=legends,
+        threshold=THRESHOLD,
+        hidden_colour=HIDDEN_COLOUR,
         direction=direction,
         day=lambda value: format_date(value, "short"),
         decimal=lambda value: format_decimal(value, "#,##0.0#"),
