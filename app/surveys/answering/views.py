@@ -173,9 +173,9 @@ def start(slug: str) -> Any:
         raise Bounce(str(refused), intro_url) from None
     # A new response has no answers yet. Read before the commit, which expires them.
     answers = load_answers(response.id) if resume_code is None else {}
-    target, response_id = _step(survey, 0, 1, answers), response.id
+    target, survey_id, response_id = _step(survey, 0, 1, answers), survey.id, response.id
     db.session.commit()
-    browser.remember(survey.id, response_id, resume_code)
+    browser.remember(survey_id, response_id, resume_code)
     return redirect(target)
 
 
