@@ -52,6 +52,7 @@ def _surveys(app: Any, manifest: manifests.Manifest, count: int) -> list[Prepare
     base = f"/{LANG}/surveys/{manifest.load_survey_slug}"
     with app.app_context():
         survey = db.session.get(Survey, manifest.load_survey_id)
+        assert survey is not None
         lines, _submissions = survey_submissions(Visitors(app), survey, count, seed=16)
     prepared = []
     for line in lines:

@@ -70,8 +70,9 @@ def version_for_contribution() -> int:
             version = ConsentVersion(number=1, text=dict(default_text()))
             db.session.add(version)
     except IntegrityError:
-        version = current_version()
-        assert version is not None
+        again = current_version()
+        assert again is not None
+        return again.id
     return version.id
 
 
