@@ -11,7 +11,8 @@ The cached objects are loaded by a session of their own on the request's connect
 (so they see what the request sees, and never join the request's identity map) and
 kept detached: read-only, shared by the requests of a process. At the end of the
 request the survey's ``sections`` are expired again (:func:`release`), so nothing
-but the request that took them can reach the shared objects.
+but the request that took them can reach the shared objects. An edit by a Core
+statement or plain SQL bypasses the listener: it must move ``updated_at`` itself.
 """
 
 from __future__ import annotations
