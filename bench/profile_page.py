@@ -2,6 +2,7 @@
 
     python -m bench.profile_page [--scale M] [--path /de/p/bench-hf12/goals/12.2.2]
                                  [--requests 200] [--html profile.html]
+    python -m bench.profile_page --post survey|comment --redis redis://…/N [--database URL]
 
 No gunicorn and no load generator: the app (production settings, the bench database,
 the rate limiter off) answers ``--requests`` first-time visitors through Flask's test
@@ -11,6 +12,12 @@ second do not), the SQL statements of one request, and pyinstrument's call tree 
 all requests. ``--warm`` requests go first (catalogs, templates, caches).
 ``--cold`` empties the fragment cache before each request (every comment rendered);
 ``--redis URL`` caches on Redis as production does, else in the process's memory.
+
+``--post survey`` profiles survey submissions instead (start, page with 20 answers,
+submit: three requests counted as one), ``--post comment`` anonymous comments
+(:mod:`bench.profile_posts`). Give ``--redis`` so that tasks are queued as in
+production (they are purged afterwards; without it they run inside the requests).
+What the POSTs wrote is deleted at the end.
 """
 
 from __future__ import annotations
@@ -22,15 +29,18 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
 from bench import settings
 
+Action = Callable[[], None]  # one request, or the requests of one submission
 
-def _app(scale: str, redis: str | None) -> Any:
-    env = settings.server_env(settings.database_url(scale), redis or "", "bench-profile")
+
+def _app(database: str, redis: str | None) -> Any:
+    env = settings.server_env(database, redis or "", "bench-profile")
     for key, value in env.items():
         os.environ[key] = value
     if not redis:
@@ -48,7 +58,18 @@ def _visitor(app: Any) -> Any:
     return client
 
 
-def _statements(app: Any, path: str) -> list[str]:
+def _page(app: Any, path: str, *, cold: bool) -> Action:
+    def get() -> None:
+        if cold:  # every request renders every comment (the first visit after a deploy)
+            _clear_cache(app)
+        response = _visitor(app).get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+
+    return get
+
+
+def _statements(app: Any, action: Action) -> list[str]:
     from app.extensions import db
 
     found: list[str] = []
@@ -60,22 +81,18 @@ def _statements(app: Any, path: str) -> list[str]:
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", _count)
     try:
-        _visitor(app).get(path)
+        action()
     finally:
         sa.event.remove(engine, "before_cursor_execute", _count)
     return found
 
 
-def _cpu_ms(app: Any, path: str, requests: int, *, cold: bool = False) -> list[float]:
+def _cpu_ms(action: Action, requests: int) -> list[float]:
     times = []
     for _ in range(requests):
-        if cold:  # every request renders every comment (the first visit after a deploy)
-            _clear_cache(app)
         start = time.process_time()
-        response = _visitor(app).get(path)
+        action()
         times.append((time.process_time() - start) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
     return times
 
 
@@ -118,44 +135,73 @@ def _clear_cache(app: Any) -> None:
     app.extensions.pop("comment_fragments_recent", None)  # the process's own copies too
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="M")
+    parser.add_argument("--database", default=None, help="default mitwirken_bench_<scale>")
     parser.add_argument(
         "--path", default=f"/{settings.LANG}/p/{settings.PROCESS_SLUG}/goals/{settings.BUSY_GOAL}"
     )
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--post", choices=("survey", "comment"), default=None)
+    parser.add_argument("--requests", type=int, default=None, help="200 (GET), 100 (--post)")
     parser.add_argument("--warm", type=int, default=20)
     parser.add_argument("--redis", default=None, help="cache on this Redis (default: none)")
     parser.add_argument("--cold", action="store_true", help="empty the cache before each request")
     parser.add_argument("--html", default=None, help="write pyinstrument's HTML here")
     args = parser.parse_args(argv)
+    if args.requests is None:
+        args.requests = 100 if args.post else 200
+    return args
 
+
+def _action(app: Any, args: argparse.Namespace) -> Action:
+    if not args.post:
+        return _page(app, args.path, cold=args.cold)
+    from bench.profile_posts import Posts
+
+    return Posts(app, args.post, args.warm + 1 + 3 * args.requests)
+
+
+def _finish(app: Any, args: argparse.Namespace, action: Action) -> str:
+    """What the summary line names; deletes what POSTs wrote."""
+    from bench.profile_posts import Posts, reset
+
+    if isinstance(action, Posts):
+        print("removed again:", reset(app, action.manifest))
+        return f"one {args.post} submission"
+    return f"{args.path}: {len(_visitor(app).get(args.path).data):,} bytes"
+
+
+def _report(stats: pstats.Stats, requests: int) -> None:
+    print("CPU per request by where it is spent (cProfile, process time, with its overhead):")
+    for name, ms in cpu_buckets(stats, requests):
+        print(f"  {ms:6.1f} ms  {name}")
+    calls = {name: row[1] for (_f, _l, name), row in stats.stats.items()}  # type: ignore[attr-defined]
+    for name in ("gettext", "pgettext", "ngettext", "url_for", "format_datetime", "escape"):
+        print(f"  {name}: {calls.get(name, 0) / requests:.0f} calls per request")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     from pyinstrument import Profiler
 
-    app = _app(args.scale, args.redis)
-    _cpu_ms(app, args.path, args.warm)
-    statements = _statements(app, args.path)
-    times = _cpu_ms(app, args.path, args.requests, cold=args.cold)
-    size = len(_visitor(app).get(args.path).data)
+    app = _app(args.database or settings.database_url(args.scale), args.redis)
+    action = _action(app, args)
+    _cpu_ms(action, args.warm)
+    statements = _statements(app, action)
+    times = _cpu_ms(action, args.requests)
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    _cpu_ms(app, args.path, args.requests, cold=args.cold)
+    _cpu_ms(action, args.requests)
     profiler.stop()
 
     cpu = cProfile.Profile(time.process_time)
     cpu.enable()
-    _cpu_ms(app, args.path, args.requests, cold=args.cold)
+    _cpu_ms(action, args.requests)
     cpu.disable()
-    stats = pstats.Stats(cpu)
 
     print(profiler.output_text(unicode=True, color=False, show_all=False))
-    print("CPU per request by where it is spent (cProfile, process time, with its overhead):")
-    for name, ms in cpu_buckets(stats, args.requests):
-        print(f"  {ms:6.1f} ms  {name}")
-    calls = {name: row[1] for (_f, _l, name), row in stats.stats.items()}  # type: ignore[attr-defined]
-    for name in ("gettext", "pgettext", "ngettext", "url_for", "format_datetime", "escape"):
-        print(f"  {name}: {calls.get(name, 0) / args.requests:.0f} calls per request")
+    _report(pstats.Stats(cpu), args.requests)
     if args.html:
         with open(args.html, "w", encoding="utf-8") as out:
             out.write(profiler.output_html())
@@ -163,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     for statement in statements:
         print("  ", statement)
     print(
-        f"{args.path}: {size:,} bytes; CPU per request over {args.requests} requests: "
+        f"{_finish(app, args, action)}: CPU each, over {args.requests}: "
         f"median {statistics.median(times):.1f} ms, mean {statistics.fmean(times):.1f} ms, "
         f"min {min(times):.1f} ms; load average {os.getloadavg()[0]:.2f}"
     )

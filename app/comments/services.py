@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app.comments import tasks
 from app.comments.models import Comment, CommentStatus
+from app.core import upsert
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
@@ -84,7 +84,7 @@ def create_comment(
 
     Raises DuplicateSubmissionError when the idempotency key was used already.
     """
-    comment = Comment(
+    comment = _insert_once(
         goal_id=goal.id,
         parent_id=parent.id if parent is not None else None,
         participant_id=participant.id,
@@ -98,19 +98,28 @@ def create_comment(
         idempotency_key=draft.idempotency_key,
         consent_version_id=version_for_contribution(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(comment)
-    except IntegrityError:
-        existing = find_by_key(draft.idempotency_key) if draft.idempotency_key else None
+    if comment is None:  # the key's comment was committed meanwhile (a parallel retry)
+        existing = find_by_key(draft.idempotency_key or "")
         if existing is None:
-            raise
-        raise DuplicateSubmissionError(existing) from None
+            raise LookupError("idempotency key in use, but no comment has it")
+        raise DuplicateSubmissionError(existing)
     if comment.status == CommentStatus.UNCONFIRMED:
         request_guest_confirmation(participant)
     elif comment.status == CommentStatus.PUBLISHED:
         _became_visible(comment, process.id, notify=True)
     return comment
+
+
+def _insert_once(**values: Any) -> Comment | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING: the new comment,
+    or None if its key was used already. One statement, no SAVEPOINT."""
+    stmt = (
+        upsert.insert(Comment)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Comment)
+    )
+    return db.session.scalars(stmt).first()
 
 
 def bump(comment_id: int, **deltas: int) -> None:

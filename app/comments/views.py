@@ -124,9 +124,13 @@ def _published_message(comment: Comment) -> str:
     return _("Your comment is published.")
 
 
-def _done(process: Process, goal: Goal, comment: Comment) -> Response:
-    flash(_published_message(comment), "success")
-    return redirect(_goal_url(goal, process, anchor=f"comment-{comment.id}"))
+def _done(process: Process, goal: Goal, comment: Comment, *, commit: bool = False) -> Response:
+    message = _published_message(comment)
+    url = _goal_url(goal, process, anchor=f"comment-{comment.id}")
+    if commit:  # after reading them: the commit expires the objects
+        db.session.commit()
+    flash(message, "success")
+    return redirect(url)
 
 
 def _save(
@@ -160,8 +164,7 @@ def _save(
         comment = services.create_comment(process, goal, participant, draft, parent)
     except services.DuplicateSubmissionError as duplicate:
         comment = duplicate.comment
-    db.session.commit()
-    return _done(process, goal, comment)
+    return _done(process, goal, comment, commit=True)
 
 
 def _refuse(process: Process, goal: Goal, message: str) -> Response:

@@ -60,16 +60,19 @@ def versions() -> list[ConsentVersion]:
 
 def version_for_contribution() -> int:
     """The id of the version in force; stores the default wording as version 1 first."""
-    version = current_version()
-    if version is not None:
-        return version.id
+    found = db.session.scalar(
+        sa.select(ConsentVersion.id).order_by(ConsentVersion.number.desc()).limit(1)
+    )
+    if found is not None:
+        return found
     try:
         with db.session.begin_nested():  # two first contributions at once: one version 1
             version = ConsentVersion(number=1, text=dict(default_text()))
             db.session.add(version)
     except IntegrityError:
-        version = current_version()
-        assert version is not None
+        again = current_version()
+        assert again is not None
+        return again.id
     return version.id
 
 

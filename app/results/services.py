@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.exc import IntegrityError
 
+from app.core import upsert
 from app.db import utcnow
 from app.extensions import db
 from app.goals.models import Goal
 from app.results.models import Aggregate
-
-logger = logging.getLogger(__name__)
 
 PROCESS_SCOPE = "process"
 
@@ -32,31 +29,24 @@ def init_goal_counters(app: Flask, counters: Sequence[GoalCounter]) -> None:
 
 
 def mark_dirty(scope: str, scope_id: int) -> bool:
-    """Flag an aggregate for rebuilding; safe against a concurrent first insert.
+    """Flag an aggregate for rebuilding, creating it if need be: one upsert, so two
+    first changes at once cannot collide.
 
     True when this call made it dirty (it was clean or did not exist): only then
     does a rebuild need to be queued, as one is pending otherwise.
     """
-    stmt = sa.update(Aggregate).where(
-        Aggregate.scope == scope, Aggregate.scope_id == scope_id, Aggregate.dirty_since.is_(None)
+    now = utcnow()
+    stmt = (
+        upsert.insert(Aggregate.__table__)
+        .values(scope=scope, scope_id=scope_id, dirty_since=now)
+        .on_conflict_do_update(
+            index_elements=["scope", "scope_id"],
+            set_={"dirty_since": now},
+            where=Aggregate.__table__.c.dirty_since.is_(None),
+        )
+        .returning(Aggregate.__table__.c.id)
     )
-    result = db.session.execute(
-        stmt.values(dirty_since=utcnow()).execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0):
-        return True
-    exists = db.session.scalar(
-        sa.select(Aggregate.id).where(Aggregate.scope == scope, Aggregate.scope_id == scope_id)
-    )
-    if exists is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Aggregate(scope=scope, scope_id=scope_id))
-    except IntegrityError:
-        logger.debug("aggregate %s/%s created concurrently", scope, scope_id)
-        return False
-    return True
+    return db.session.execute(stmt).first() is not None
 
 
 def _goal_counts(process_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ an answer twice.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -377,3 +377,39 @@ class Answer(db.Model):  # type: ignore[name-defined]
     value_number: so.Mapped[float | None]
     value_date: so.Mapped[date | None]
     rank: so.Mapped[int | None]
+
+
+# --- the questionnaire's version -----------------------------------------------------
+# Answering caches a survey's questionnaire per process, keyed by ``updated_at``
+# (app.surveys.answering.structure). So any change to a section, question, option or
+# matrix row moves its survey's ``updated_at`` in the same flush, and it only ever
+# moves forward, even within one clock tick.
+
+STRUCTURE = (Section, Question, Option, MatrixRow)
+
+
+def _survey_id_of(part: Any) -> int | None:
+    if isinstance(part, Section):
+        return part.survey_id or (part.survey.id if part.survey is not None else None)
+    parent = part.question if isinstance(part, Option | MatrixRow) else part.section
+    return _survey_id_of(parent) if parent is not None else None
+
+
+def _edited_survey_ids(session: so.Session) -> set[int]:
+    changed = [*session.new, *session.deleted]
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    ids = {_survey_id_of(obj) for obj in changed if isinstance(obj, STRUCTURE)}
+    ids |= {obj.id for obj in changed if isinstance(obj, Survey) and obj.id is not None}
+    ids.discard(None)
+    return ids  # type: ignore[return-value]
+
+
+def _touch_edited_surveys(session: so.Session, _context: Any, _instances: Any) -> None:
+    for survey_id in _edited_survey_ids(session):
+        survey = session.get(Survey, survey_id)
+        if survey is not None and survey not in session.deleted:
+            earliest = survey.updated_at + timedelta(microseconds=1)
+            survey.updated_at = max(utcnow(), earliest)
+
+
+sa.event.listen(so.Session, "before_flush", _touch_edited_surveys)

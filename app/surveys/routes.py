@@ -13,7 +13,7 @@ from flask.typing import RouteCallable
 
 from app.core.staff_area import staff_only
 from app.surveys import lookups
-from app.surveys.answering import browser
+from app.surveys.answering import browser, structure
 from app.surveys.answering import views as answering
 from app.surveys.builder import helpers, part_views, question_views, survey_views
 from app.surveys.paper import views as paper
@@ -25,6 +25,7 @@ POST = ["POST"]
 
 surveys_bp = Blueprint("surveys", __name__, template_folder="templates")
 surveys_bp.after_request(browser.set_browser_cookie)
+surveys_bp.teardown_request(structure.release)
 surveys_bp.register_error_handler(answering.Bounce, answering.bounce)
 surveys_bp.context_processor(answering.template_helpers)
 surveys_bp.add_app_template_global(lookups.surveys_for_process)

@@ -44,8 +44,8 @@ def test_task_is_dropped_on_rollback_and_queued_once(app: Flask) -> None:
 
 def test_a_savepoint_as_first_write_is_undone_by_rollback(app: Flask) -> None:
     from app.results.models import Aggregate
-    from app.results.services import mark_dirty
 
-    mark_dirty("process", 999)  # inserts inside a SAVEPOINT
+    with db.session.begin_nested():  # the first write of the transaction, in a SAVEPOINT
+        db.session.add(Aggregate(scope="process", scope_id=999))
     db.session.rollback()
     assert db.session.query(Aggregate).filter_by(scope_id=999).count() == 0

@@ -38,11 +38,12 @@ def load_answers(response_id: int) -> Answers:
 
 
 def insert_answers(response_id: int, answers: Answers) -> None:
+    """All rows in one multi-row INSERT (Core, no ORM objects), whatever their kinds."""
     rows = [
         row.as_dict() | {"response_id": response_id} for rows in answers.values() for row in rows
     ]
     if rows:
-        db.session.execute(sa.insert(Answer), rows)
+        db.session.execute(sa.insert(Answer.__table__).values(rows))
 
 
 def save_section(response_id: int, section: Section, answers: Answers) -> None:
@@ -52,6 +53,13 @@ def save_section(response_id: int, section: Section, answers: Answers) -> None:
         sa.delete(Answer).where(Answer.response_id == response_id, Answer.question_id.in_(ids))
     )
     insert_answers(response_id, {qid: rows for qid, rows in answers.items() if qid in ids})
+
+
+def with_section(stored: Answers, section: Section, answers: Answers) -> Answers:
+    """``stored`` as :func:`save_section` leaves it: the section's answers replaced."""
+    ids = {question.id for question in section.questions}
+    kept = {qid: rows for qid, rows in stored.items() if qid not in ids}
+    return kept | {qid: rows for qid, rows in answers.items() if qid in ids}
 
 
 def answers_before(survey: Survey, section: Section, answers: Answers) -> Answers:

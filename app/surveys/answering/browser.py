@@ -47,12 +47,13 @@ def _entries() -> dict[str, dict[str, Any]]:
     return dict(session.get(SESSION_KEY) or {})
 
 
-def remember(survey: Survey, response: Response, resume_code: str | None) -> None:
+def remember(survey_id: int, response_id: int, resume_code: str | None) -> None:
+    """Ids, not objects: callers pass them from before a commit (which expires both)."""
     entries = _entries()
-    known = entries.get(str(survey.id), {})
-    if known.get("r") != response.id:
+    known = entries.get(str(survey_id), {})
+    if known.get("r") != response_id:
         known = {}
-    entries[str(survey.id)] = {"r": response.id, "c": resume_code or known.get("c", "")}
+    entries[str(survey_id)] = {"r": response_id, "c": resume_code or known.get("c", "")}
     session[SESSION_KEY] = entries
 
 

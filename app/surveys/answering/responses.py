@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
+from app.core import upsert
 from app.db import utcnow
 from app.extensions import db
 from app.privacy.consent import version_for_contribution
@@ -38,6 +38,16 @@ from app.surveys.models import (
     ResponseState,
     Survey,
 )
+
+# What links a response to a person, code or browser: an anonymised survey's
+# responses drop it when they are accepted (the day of submission stays).
+ANONYMISED: dict[str, Any] = {
+    "user_id": None,
+    "code_id": None,
+    "browser_key_hash": None,
+    "started_at": None,
+    "submitted_at": None,
+}
 
 
 class IncompleteResponseError(Exception):
@@ -67,29 +77,41 @@ def start_response(
     existing = _in_progress(survey, respondent, idempotency_key)
     if existing is not None:
         return existing, None
-    if idempotency_key and _key_used(idempotency_key):
-        idempotency_key = None  # an old form posted again: a new response without key
     resume_code = codes.new_code(codes.RESUME_LENGTH)
-    response = Response(
-        survey_id=survey.id,
-        channel=ResponseChannel.ONLINE,
-        state=ResponseState.IN_PROGRESS,
-        resume_token_hash=codes.token_hash(resume_code),
-        idempotency_key=idempotency_key or None,
-        user_id=respondent.user_id if survey.access_mode == AccessMode.ACCOUNT else None,
-        code_id=respondent.code.id if respondent.code else None,
-        browser_key_hash=respondent.browser_hash if survey.access_mode == AccessMode.OPEN else None,
-        started_at=now or utcnow(),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:  # the same start posted twice at once
+    values = {
+        "survey_id": survey.id,
+        "channel": ResponseChannel.ONLINE,
+        "state": ResponseState.IN_PROGRESS,
+        "resume_token_hash": codes.token_hash(resume_code),
+        "idempotency_key": idempotency_key or None,
+        "user_id": respondent.user_id if survey.access_mode == AccessMode.ACCOUNT else None,
+        "code_id": respondent.code.id if respondent.code else None,
+        "browser_key_hash": (
+            respondent.browser_hash if survey.access_mode == AccessMode.OPEN else None
+        ),
+        "started_at": now or utcnow(),
+    }
+    response = _insert_once(values)
+    if response is None:  # the key is taken: the same start posted twice at once ...
         again = _in_progress(survey, respondent, idempotency_key)
-        if again is None:
-            raise
-        return again, None
+        if again is not None:
+            return again, None
+        # ... or an old form posted again: a new response without the key
+        response = _insert_once(values | {"idempotency_key": None})
+        assert response is not None  # without a key nothing can conflict
     return response, resume_code
+
+
+def _insert_once(values: dict[str, Any]) -> Response | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING: the new response,
+    or None if its key was used already."""
+    stmt = (
+        upsert.insert(Response)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(Response)
+    )
+    return db.session.scalars(stmt).first()
 
 
 def _in_progress(
@@ -118,11 +140,6 @@ def _in_progress(
     )
 
 
-def _key_used(key: str) -> bool:
-    found = db.session.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
-    return found is not None
-
-
 def response_by_resume_code(survey: Survey, raw: str) -> Response | None:
     if not codes.normalise(raw):
         return None
@@ -146,8 +163,11 @@ def new_resume_code(response: Response) -> str:
 # --- submitting ----------------------------------------------------------------------
 
 
-def submit_response(response: Response, now: datetime | None = None) -> bool:
+def submit_response(
+    response: Response, now: datetime | None = None, *, answers: Answers | None = None
+) -> bool:
     """Accept the response; False if it had been submitted already (no change).
+    ``answers``: its stored answers, if the caller has just read them.
 
     Raises :class:`IncompleteResponseError` if a required question is open and
     :class:`SurveyRefusedError` if the survey is closed or the code, account or
@@ -157,7 +177,8 @@ def submit_response(response: Response, now: datetime | None = None) -> bool:
     reason = closed_reason(survey, now)
     if reason:
         raise SurveyRefusedError(reason)
-    answers = load_answers(response.id)
+    if answers is None:
+        answers = load_answers(response.id)
     missing = first_incomplete(survey, answers)
     if missing is not None:
         raise IncompleteResponseError(missing)
@@ -187,37 +208,40 @@ def accept(response: Response, now: datetime, *, consent_version_id: int | None 
     An online response records the consent version it was submitted under."""
     survey = response.survey
     day = local_day(now)
+    # Read before the UPDATE, which drops them from an anonymised survey's response.
+    respondent = Respondent(user_id=response.user_id, browser_hash=response.browser_key_hash)
+    code_id = response.code_id
+    values: dict[str, Any] = {
+        "state": ResponseState.SUBMITTED,
+        "submitted_on": day,
+        "submitted_at": None if survey.anonymised else now,
+        "resume_token_hash": None,
+        "consent_version_id": consent_version_id,
+    }
+    if survey.anonymised:
+        values |= ANONYMISED
     result = db.session.execute(
         sa.update(Response)
         .where(Response.id == response.id, Response.state == ResponseState.IN_PROGRESS)
-        .values(
-            state=ResponseState.SUBMITTED,
-            submitted_on=day,
-            submitted_at=None if survey.anonymised else now,
-            resume_token_hash=None,
-            consent_version_id=consent_version_id,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(response)
     if result.rowcount == 0:  # type: ignore[attr-defined]
         return False
     used_at = datetime.combine(day, time(), tzinfo=UTC) if survey.anonymised else now
-    _use_code(response, used_at)
-    _record_participation(survey, response)
-    if survey.anonymised:
-        _anonymise(response)
-    db.session.flush()
+    _use_code(code_id, used_at)
+    _record_participation(survey, respondent)
     survey_changed(survey.id)  # the results are rebuilt after the commit (coalesced)
     return True
 
 
-def _use_code(response: Response, used_at: datetime) -> None:
-    if response.code_id is None:
+def _use_code(code_id: int | None, used_at: datetime) -> None:
+    if code_id is None:
         return
     result = db.session.execute(
         sa.update(InvitationCode)
-        .where(InvitationCode.id == response.code_id, InvitationCode.used_at.is_(None))
+        .where(InvitationCode.id == code_id, InvitationCode.used_at.is_(None))
         .values(used_at=used_at)
         .execution_options(synchronize_session=False)
     )
@@ -225,28 +249,17 @@ def _use_code(response: Response, used_at: datetime) -> None:
         raise SurveyRefusedError(_("This code has already been used."))
 
 
-def _record_participation(survey: Survey, response: Response) -> None:
-    respondent = Respondent(user_id=response.user_id, browser_hash=response.browser_key_hash)
+def _record_participation(survey: Survey, respondent: Respondent) -> None:
     subject = gate.subject(survey, respondent)
     if subject is None:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = (
-        dialect.insert(Participation)
+        upsert.insert(Participation)
         .values(survey_id=survey.id, subject=subject)
         .on_conflict_do_nothing()
     )
     if db.session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
         raise SurveyRefusedError(_("You have already taken part in this survey."))
-
-
-def _anonymise(response: Response) -> None:
-    """Drop everything that links the response to a person, code or browser."""
-    response.user_id = None
-    response.code_id = None
-    response.browser_key_hash = None
-    response.started_at = None
-    response.submitted_at = None
 
 
 def new_idempotency_key() -> str:

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from app.core import honeypot, policy
 from app.extensions import db, limiter
 from app.surveys import codes, lookups
-from app.surveys.answering import browser, gate
+from app.surveys.answering import browser, gate, structure
 from app.surveys.answering.answers import (
     answers_before,
     as_formdata,
@@ -34,6 +34,7 @@ from app.surveys.answering.answers import (
     unseen_pages,
     visible_answers,
     visible_questions,
+    with_section,
 )
 from app.surveys.answering.gate import Respondent, SurveyRefusedError, closed_reason
 from app.surveys.answering.responses import (
@@ -44,7 +45,7 @@ from app.surveys.answering.responses import (
     start_response,
     submit_response,
 )
-from app.surveys.answering.validation import max_length, top_n, validate_page
+from app.surveys.answering.validation import Answers, max_length, top_n, validate_page
 from app.surveys.models import AccessMode, Response, ResponseState, Survey
 
 CODE_LIMIT = "10 per minute"
@@ -82,8 +83,8 @@ def template_helpers() -> dict[str, Any]:
 
 
 def _survey(slug: str) -> Survey:
-    survey = lookups.get_survey_or_404(slug)
-    if not policy.can_view_survey(current_user, survey):
+    survey = structure.survey_by_slug(slug)
+    if survey is None or not policy.can_view_survey(current_user, survey):
         abort(404)
     return survey
 
@@ -170,9 +171,12 @@ def start(slug: str) -> Any:
         if survey.access_mode == AccessMode.CODE:
             return _intro_page(survey, str(refused))
         raise Bounce(str(refused), intro_url) from None
+    # A new response has no answers yet. Read before the commit, which expires them.
+    answers = load_answers(response.id) if resume_code is None else {}
+    target, survey_id, response_id = _step(survey, 0, 1, answers), survey.id, response.id
     db.session.commit()
-    browser.remember(survey, response, resume_code)
-    return redirect(_step(survey, 0, 1, load_answers(response.id)))
+    browser.remember(survey_id, response_id, resume_code)
+    return redirect(target)
 
 
 def _start(survey: Survey) -> tuple[Response, str | None]:
@@ -202,8 +206,9 @@ def page(slug: str, number: int) -> Any:
         if not errors:
             save_section(response.id, section, answers)
             mark_seen(response, section)
+            target = _after_page(survey, number, action, with_section(stored, section, answers))
             db.session.commit()
-            return redirect(_after_page(survey, number, action, load_answers(response.id)))
+            return redirect(target)
         values = request.form
     questions = visible_questions(section, previous)
     if not questions and request.method == "GET":
@@ -257,11 +262,11 @@ def review(slug: str) -> str:
     return render_template("surveys/answering/review.html", **_review_context(survey, response))
 
 
-def _unconfirmed_unseen(survey: Survey, response: Response) -> list[int]:
+def _unconfirmed_unseen(survey: Survey, response: Response, answers: Answers) -> list[int]:
     """Pages not seen yet, unless the respondent confirmed sending without them."""
     if request.form.get("confirm") == "unseen":
         return []
-    return unseen_pages(survey, load_answers(response.id), response.seen_sections)
+    return unseen_pages(survey, answers, response.seen_sections)
 
 
 @limiter.limit(SUBMIT_LIMIT)
@@ -273,14 +278,13 @@ def submit(slug: str) -> HttpResponse | str:
         raise Bounce(_("Please start the survey first."), url_for("surveys.intro", slug=slug))
     if response.state == ResponseState.SUBMITTED:
         raise Bounce(_("Your answers have already been submitted. Thank you!"), thanks, "info")
-    if first_incomplete(survey, load_answers(response.id)) is None and _unconfirmed_unseen(
-        survey, response
-    ):
+    answers = load_answers(response.id)
+    if first_incomplete(survey, answers) is None and _unconfirmed_unseen(survey, response, answers):
         # Asks once more; without JavaScript the answer is a second POST with ``confirm``.
         context = _review_context(survey, response) | {"confirm_unseen": True}
         return render_template("surveys/answering/review.html", **context)
     try:
-        accepted = submit_response(response)
+        accepted = submit_response(response, answers=answers)
     except IncompleteResponseError as incomplete:
         db.session.rollback()
         message = _("Please answer the required questions on this page.")
@@ -314,8 +318,9 @@ def saved(slug: str) -> str:
     resume_code = browser.known_resume_code(survey)
     if resume_code is None:
         resume_code = new_resume_code(response)
+        survey_id, response_id = survey.id, response.id
         db.session.commit()
-        browser.remember(survey, response, resume_code)
+        browser.remember(survey_id, response_id, resume_code)
     return render_template(
         "surveys/answering/saved.html",
         survey=survey,
@@ -363,7 +368,7 @@ def _resume(survey: Survey, raw: str) -> str | None:
     reason = closed_reason(survey)
     if reason:
         return reason
-    browser.remember(survey, response, codes.normalise(raw))
+    browser.remember(survey.id, response.id, codes.normalise(raw))
     flash(_("Welcome back! Your answers so far have been kept."), "success")
     return None
 
