@@ -159,14 +159,15 @@ def _gather_coded(data: SurveyData, columns: Columns, progress: Progress) -> int
 def _gather_copied(data: SurveyData, columns: Columns, progress: Progress) -> int:
     """PostgreSQL: the same cells from one ``COPY`` (:mod:`.copy_csv`, plain spelling)
     into a temporary file, read back in pages by pandas' C parser: no Python per value
-    but for dates and times."""
+    but for dates and times. Progress gives each half of the work (copying, reading
+    back) half of the rows, so the bar moves through both and ends at the total."""
     import pandas as pd
 
     names = [v.name for v in data.variables]
     kinds = {v.name: "float64" if v.type == VarType.NUMERIC else object for v in data.variables}
     with tempfile.TemporaryFile() as raw:
         statement = copy_csv.copy_statement(data, copy_csv.PLAIN)
-        written = copy_csv.copy_into(raw, statement, lambda rows: progress(rows, data.total))
+        written = copy_csv.copy_into(raw, statement, lambda rows: progress(rows // 2, data.total))
         raw.seek(0)
         pages = pd.read_csv(
             raw,
@@ -178,8 +179,11 @@ def _gather_copied(data: SurveyData, columns: Columns, progress: Progress) -> in
             encoding="utf-8",
             chunksize=PAGE,
         )
+        read = 0
         for page in pages:
             columns.add_page(page)
+            read += len(page)
+            progress((written + read) // 2, data.total)
     return written
 
 
