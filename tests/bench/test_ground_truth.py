@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
-import sqlalchemy as sa
 
 from bench import truth
 from bench.ground_truth import acknowledged, checks, errors
 from bench.wrk import WrkResult
-from tests.conftest import DB_KIND, IN_CI, PG_ADMIN_URL, REDIS_TEST_URL
+from tests.conftest import PG_ADMIN_URL, REDIS_TEST_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -200,40 +196,6 @@ def test_acknowledged_keys_are_read_from_every_thread_with_repeats(tmp_path: Pat
 
 
 # --- a small real run (PostgreSQL pass) --------------------------------------------------
-
-
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is missing; CI=true requires it", pytrace=False)
-    pytest.skip(f"{what} is missing")
-
-
-def _admin(statement: str) -> None:
-    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def bench_database() -> Iterator[str]:
-    if DB_KIND != "postgresql":
-        pytest.skip("runs in the PostgreSQL pass")
-    name = f"mitwirken_bench_truth_{os.getpid()}"
-    try:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except sa.exc.OperationalError:
-        _missing("PostgreSQL")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        _missing("Redis")
-    if shutil.which("wrk") is None:
-        _missing("wrk (apt-get install wrk; make bench installs it)")
-    yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
-import sqlalchemy as sa
 
-from tests.conftest import DB_KIND, IN_CI, PG_ADMIN_URL, REDIS_TEST_URL
+from tests.conftest import DB_KIND, PG_ADMIN_URL, REDIS_TEST_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,38 +28,6 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(DB_KIND != "postgresql", reason="runs in the PostgreSQL pass"),
 ]
-
-
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is missing; CI=true requires it", pytrace=False)
-    pytest.skip(f"{what} is missing")
-
-
-def _admin(statement: str) -> None:
-    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def bench_database() -> Iterator[str]:
-    name = f"mitwirken_bench_smoke_{os.getpid()}"
-    try:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except sa.exc.OperationalError:
-        _missing("PostgreSQL")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        _missing("Redis")
-    if shutil.which("wrk") is None:
-        _missing("wrk (apt-get install wrk; make bench installs it)")
-    yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _bench(*args: str) -> subprocess.CompletedProcess[str]:
