@@ -10,9 +10,10 @@
 - **code-to-response links**: the invitation code of a submitted response of such a
   survey (the code stays used; the answers are no longer tied to a letter).
 
-A survey ends at ``closes_at``, or when it was closed by hand (``updated_at`` of a
-closed survey). :func:`plan` only reads (the dry run); :func:`apply` flushes and
-audits one ``privacy.retention`` event with the numbers. The beat task runs daily.
+A survey ends when it was closed (``closed_at``, set by hand or by the beat task at
+``closes_at``); an edit of a closed survey's texts does not postpone it.
+:func:`plan` only reads (the dry run); :func:`apply` flushes and audits one
+``privacy.retention`` event with the numbers. The beat task runs daily.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _unconfirmed_accounts(limit: datetime) -> list[int]:
 def _ended_surveys(limit: datetime) -> sa.Select[int]:
     return sa.select(Survey.id).where(
         Survey.state == SurveyState.CLOSED,
-        sa.func.coalesce(Survey.closes_at, Survey.updated_at) < limit,
+        sa.func.coalesce(Survey.closed_at, Survey.closes_at, Survey.updated_at) < limit,
     )
 
 

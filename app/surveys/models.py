@@ -103,6 +103,9 @@ class Survey(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     opens_at: so.Mapped[datetime | None]
     closes_at: so.Mapped[datetime | None]
+    # When the survey was closed, by hand or on time; retention counts from here (an
+    # edited text moves ``updated_at``, not this).
+    closed_at: so.Mapped[datetime | None]
     access_mode: so.Mapped[AccessMode] = so.mapped_column(
         enum_column(AccessMode, name="survey_access_mode"), default=AccessMode.OPEN
     )

@@ -26,7 +26,7 @@ def sync_states(now: datetime | None = None) -> tuple[int, int]:
             Survey.closes_at.is_not(None),
             Survey.closes_at <= now,
         )
-        .values(state=SurveyState.CLOSED, updated_at=now)
+        .values(state=SurveyState.CLOSED, closed_at=now, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     opened = db.session.execute(

@@ -15,12 +15,14 @@ from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
 from app.participation.models import Participant, ParticipantKind
+from app.privacy.retention import plan
 from app.privacy.tasks import apply_retention
 from app.processes.editing import save_phase
 from app.processes.models import PhaseKind
 from app.surveys.builder.structure import set_state
 from app.surveys.cli import generate_codes
 from app.surveys.models import AccessMode, InvitationCode, Response, SurveyState
+from app.surveys.tasks import sync_states
 from tests.factories import (
     make_comment,
     make_goal,
@@ -162,3 +164,33 @@ def test_the_beat_task_applies_the_rules(app: Flask, data: dict[str, Any]) -> No
     db.session.close()  # the task runs in its own app context and session
     assert apply_retention()["resume_drafts"] == 1
     assert _state(data) == AFTER
+
+
+def test_an_edit_after_closing_does_not_postpone_retention(app: Flask) -> None:
+    """Retention counts from the close, not from the survey's last change: a typo
+    fixed in a closed survey's texts leaves its resume drafts due."""
+    survey = make_survey("zu")
+    draft = make_response(survey, submitted=False)
+    set_state(survey, SurveyState.CLOSED)
+    db.session.commit()
+    closed_at = survey.closed_at
+    assert closed_at is not None
+    app.config["PRIVACY_RETENTION_DAYS"] = 30
+    later = closed_at + timedelta(days=31)
+    survey.sections[0].title = {"de": "Seite 1 (korrigiert)"}
+    db.session.commit()
+    assert survey.updated_at > closed_at and survey.closed_at == closed_at
+    assert plan(now=later).resume_drafts == [draft.id]
+
+
+def test_reopening_clears_the_close_and_the_beat_sets_it_on_time(app: Flask) -> None:
+    survey = make_survey("termin")
+    set_state(survey, SurveyState.CLOSED)
+    set_state(survey, SurveyState.OPEN)
+    assert survey.closed_at is None
+    survey.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert sync_states() == (0, 1)
+    db.session.commit()
+    db.session.refresh(survey)
+    assert survey.state == SurveyState.CLOSED and survey.closed_at is not None

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.db import utcnow
 from app.extensions import db
 from app.surveys.models import (
     CHOICE_KINDS,
@@ -145,6 +146,8 @@ def set_state(survey: Survey, state: SurveyState) -> None:
         raise SurveyError(_("A survey needs at least one question before it can open."))
     if state == SurveyState.DRAFT and has_responses(survey):
         raise StructureLockedError(_("A survey with responses cannot go back to draft."))
+    if state != survey.state:
+        survey.closed_at = utcnow() if state == SurveyState.CLOSED else None
     survey.state = state
     db.session.flush()
 
