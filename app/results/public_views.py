@@ -173,6 +173,8 @@ def crosstab_tables(
     if entry["kind"] == "number":
         context["group_stats"] = presenting.crosstab_stats(entry, groups, labels)
         return []
+    if entry["kind"] == "ranking":
+        return presenting.crosstab_ranking(entry, overall, groups, labels, context["mode"])
     return presenting.crosstab_tables(entry, overall, groups, labels, context["mode"])
 
 
