@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from app.i18n import tr_text
 from app.results import charts, triggers
+from app.results.filters import GroupParams
 from app.surveys.models import Question, QuestionKind, Survey
 
 LIKERT_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.MATRIX})
@@ -107,6 +108,7 @@ class GroupChoice:
     option_id: int
     label: str
     n: int | None
+    param: str = ""  # its ``?group=`` value (``app.results.filters``)
 
 
 @dataclass
@@ -355,12 +357,19 @@ def survey_results(
     return results
 
 
-def demographics(data: dict[str, Any], labels: Labels, *, public: bool) -> list[Demographic]:
+def demographics(
+    data: dict[str, Any], labels: Labels, *, public: bool, params: GroupParams | None = None
+) -> list[Demographic]:
     """The groups a page can be filtered by (public: only groups with a page)."""
     out = []
     for demographic in data.get("demographics", []):
         groups = [
-            GroupChoice(g["option_id"], labels.option(g["option_id"]), g.get("n"))
+            GroupChoice(
+                g["option_id"],
+                labels.option(g["option_id"]),
+                g.get("n"),
+                params.param(g["option_id"]) if params else str(g["option_id"]),
+            )
             for g in demographic["groups"]
             if g["option_id"] is not None and not (public and g.get("hidden"))
         ]
