@@ -205,7 +205,8 @@ def process(slug: str) -> str:
     if data is None:
         presenting.queue_missing(PROCESS_SCOPE, process.id)
         return _computing("results/process.html", process=process, staff=False)
-    key = ("process", process.id, data["version"], data["as_of"], current_lang())
+    digest = page_cache.process_texts_digest(process.id)  # texts now, numbers stored
+    key = ("process", process.id, data["version"], data["as_of"], digest, current_lang())
     view = process_presenting.ProcessResults(presenting.as_of(data), data["threshold"], [])
     goals = page_cache.rendered(
         key, lambda: goal_tables(process_presenting.process_results(process, data))
