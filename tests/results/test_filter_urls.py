@@ -88,3 +88,17 @@ def test_the_staff_dashboard_uses_the_same_addresses(
     old = client.get(f"{base}?group={public.option('gender', 'female').id}")
     assert old.status_code == 301
     assert old.headers["Location"].endswith(f"{base}?group=gender.female")
+
+
+def test_municipalities_typed_by_staff_get_readable_values(app: Flask) -> None:
+    from app.surveys.builder.services import add_preset
+
+    made = build_results_survey("typed-towns")
+    names = ["Gemeinde Lehre", "Königslutter am Elm", "Königslutter am Elm", "NA", " ", "m2"]
+    question = add_preset(made.q["town"].section, "municipality", names=names, actor=None)
+    db.session.commit()
+    values = [o.value for o in question.options]
+    # a repeated name, the "keine Angabe" value and an m<n> lookalike get m<n>
+    assert values == ["gemeinde-lehre", "koenigslutter-am-elm", "m3", "m4", "m5", "na"]
+    params = GroupParams.of(made.survey.id)
+    assert params.param(question.options[0].id) == f"q{question.id}.gemeinde-lehre"
