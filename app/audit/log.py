@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from app.accounts.models import User
@@ -91,6 +92,17 @@ def names(events: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
     return {i: str(n) for i, n in users}, {i: str(slug) for i, slug in slugs}
 
 
+def actor_label(event: AuditEvent, actors: dict[int, str]) -> str:
+    """Who acted, as the log shows it: the account's name; "deleted account" when the
+    account was deleted since (``actor_deleted``); "system" for events no person caused
+    (retention, erasure, demo data)."""
+    if event.actor_id is not None:
+        return actors.get(event.actor_id, "")
+    if event.actor_deleted:
+        return _("deleted account")
+    return _("system")
+
+
 def _json(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
 
@@ -109,7 +121,7 @@ def csv_text(events: list[AuditEvent]) -> str:
                 e.object_type,
                 e.object_id if e.object_id is not None else "",
                 slugs.get(e.process_id or 0, ""),
-                actors.get(e.actor_id or 0, ""),
+                actor_label(e, actors),
                 _json(e.before),
                 _json(e.after),
             ]

@@ -20,6 +20,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     actor_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    # The actor's account was deleted (actor_id then NULL): shown as "deleted account",
+    # not as the system (app.privacy.erasure sets it before deleting the account).
+    actor_deleted: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     action: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     object_type: so.Mapped[str] = so.mapped_column(sa.String(32))
     object_id: so.Mapped[int | None]

@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from app.db import enum_column, utcnow
@@ -54,8 +55,9 @@ class Comment(db.Model):  # type: ignore[name-defined]
         sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     # Shown as the author: the pseudonym at the time of writing, or the label
-    # staff gave offline input ("Teilnehmer:in Workshop Soziales").
-    author_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # staff gave offline input ("Teilnehmer:in Workshop Soziales"). NULL: the
+    # author's account was deleted; shown translated (``display_author``).
+    author_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     kind: so.Mapped[str] = so.mapped_column(sa.String(32))
     stakeholder_group: so.Mapped[StakeholderGroup] = so.mapped_column(
         enum_column(StakeholderGroup, name="stakeholder_group")
@@ -105,6 +107,15 @@ class Comment(db.Model):  # type: ignore[name-defined]
     @property
     def is_offline(self) -> bool:
         return self.channel != Channel.ONLINE
+
+    @property
+    def display_author(self) -> str:
+        """The author as shown, in the reader's language: "deleted user" for a deleted
+        account's comment (stored as NULL, so it follows the language of every page,
+        mail and export instead of the German it was once stored in)."""
+        if self.author_name is None:
+            return gettext("deleted user")
+        return self.author_name
 
 
 class CommentVote(db.Model):  # type: ignore[name-defined]

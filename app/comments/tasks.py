@@ -70,7 +70,7 @@ def _send(reply: Comment, recipient: Participant, address: str) -> None:
             "comment_reply",
             lang,
             name=recipient.pseudonym,
-            author=reply.author_name,
+            author=reply.display_author,
             goal_code=goal.code,
             goal_title=title,
             excerpt=_excerpt(reply.body),

@@ -64,6 +64,7 @@ def audit() -> str:
         form=form,
         pagination=pagination,
         actors=actors,
+        actor_label=log.actor_label,
         slugs=slugs,
         args={k: v for k, v in request.args.items() if k != "page"},
     )

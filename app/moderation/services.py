@@ -368,7 +368,7 @@ def _mail_author(comment: Comment, process: Process, template: str, **context: A
         address,
         template,
         lang,
-        name=participant.pseudonym or comment.author_name,
+        name=participant.pseudonym or comment.display_author,
         excerpt=comment.body[:300],
         link=link,
         **context,

@@ -1,6 +1,7 @@
 """'Konto löschen': an account, or a guest's address, and what hangs on it (Art. 17).
 
-By default comments and replies stay, attributed to ``DELETED_AUTHOR`` and linked to
+By default comments and replies stay, with no author name (NULL: every page shows
+"deleted user" in its own language, ``Comment.display_author``) and linked to
 nobody (others' replies and the Abwägung refer to them); with ``remove_contributions``
 they are removed like an author's own deletion and their text is erased. Votes,
 reports and ratings are always deleted (they carry no meaning without their author
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.comments.models import Comment, CommentStatus, CommentVote, Report
 from app.comments.services import bump, change_status
@@ -33,7 +35,6 @@ from app.results.triggers import process_changed, survey_changed
 from app.surveys.models import Participation, Response, ResponseState
 
 logger = logging.getLogger(__name__)
-DELETED_AUTHOR = "gelöschte:r Nutzer:in"  # stored like an offline author label
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _comments(participant_ids: list[int], remove: bool, erased: Erased) -> None:
             erased.comments_removed += 1
         else:
             erased.comments_kept += 1
-        comment.author_name = DELETED_AUTHOR
+        comment.author_name = None  # shown as "deleted user" in the reader's language
         comment.participant_id = None
         comment.idempotency_key = None
     db.session.flush()
@@ -168,6 +169,11 @@ def erase(subject: Subject, *, remove_contributions: bool) -> Erased:
     delete_rows("participant", participant_ids)
     if subject.user is not None:
         user = subject.user
+        # Its audit events lose the actor (SET NULL): mark them, so the log shows a
+        # deleted account there, not the system.
+        db.session.execute(
+            sa.update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_deleted=True)
+        )
         db.session.expunge(user)
         delete_rows("user", [user.id])
     _rebuild(erased)

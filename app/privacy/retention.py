@@ -5,7 +5,8 @@
   ago; a process ends with its last phase, and one without phases never ends;
 - **unconfirmed accounts**: accounts whose address was never confirmed, that many days
   after registration (they are deleted like a self-service deletion, contributions
-  kept as "gelöschte:r Nutzer:in"); admins and accounts with a role are left alone;
+  kept as "deleted user", shown in the reader's language); admins and accounts with
+  a role are left alone;
 - **resume drafts**: responses still in progress of surveys closed that many days ago;
 - **code-to-response links**: the invitation code of a submitted response of such a
   survey (the code stays used; the answers are no longer tied to a letter).

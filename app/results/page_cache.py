@@ -35,6 +35,8 @@ from markupsafe import Markup
 
 from app.core import first_visit
 from app.extensions import db
+from app.goals.models import Goal, GoalRevision
+from app.ratings.models import RatingQuestion
 from app.surveys.models import MatrixRow, Option, Question, Section, Survey
 
 MAX_ENTRIES = 128  # about 100 KB each for a large survey
@@ -113,6 +115,50 @@ def texts_digest(survey: Survey) -> str:
     found = db.session.execute(sa.union_all(questions, options, rows)).all()
     head = (survey.title, survey.default_locale, survey.suppression_threshold)
     text = repr((head, sorted(tuple(str(value) for value in row) for row in found)))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def process_texts_digest(process_id: int) -> str:
+    """A digest of every text of a process the results page shows (one query): the
+    goals' codes, places and current titles, the rating questions' prompts.
+
+    Part of the key of the process page's rendered goals, so a reworded goal (a new
+    revision) or rating question shows at once, not after the next rebuild: the
+    numbers come from the snapshot, the texts from the current rows."""
+    newest = (
+        sa.select(GoalRevision.goal_id, sa.func.max(GoalRevision.number).label("number"))
+        .join(Goal, Goal.id == GoalRevision.goal_id)
+        .where(Goal.process_id == process_id)
+        .group_by(GoalRevision.goal_id)
+        .subquery()
+    )
+    goals = (
+        sa.select(
+            sa.literal("g"),
+            Goal.id,
+            _text(GoalRevision.title),
+            Goal.code,
+            sa.cast(Goal.position, sa.Text),
+            sa.cast(Goal.parent_id, sa.Text),
+        )
+        .join(newest, newest.c.goal_id == Goal.id)
+        .join(
+            GoalRevision,
+            sa.and_(
+                GoalRevision.goal_id == newest.c.goal_id, GoalRevision.number == newest.c.number
+            ),
+        )
+    )
+    questions = sa.select(
+        sa.literal("q"),
+        RatingQuestion.id,
+        _text(RatingQuestion.prompt),
+        RatingQuestion.key,
+        sa.cast(RatingQuestion.position, sa.Text),
+        sa.null(),
+    ).where(RatingQuestion.process_id == process_id)
+    found = db.session.execute(sa.union_all(goals, questions)).all()
+    text = repr(sorted(tuple(str(value) for value in row) for row in found))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

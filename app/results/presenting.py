@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from app.i18n import tr_text
 from app.results import charts, triggers
+from app.results.filters import GroupParams
 from app.surveys.models import Question, QuestionKind, Survey
 
 LIKERT_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.MATRIX})
@@ -32,6 +33,7 @@ CROSSTAB_KINDS = frozenset(
         QuestionKind.SCALE,
         QuestionKind.MATRIX,
         QuestionKind.NUMBER,
+        QuestionKind.RANKING,
     }
 )
 
@@ -106,6 +108,7 @@ class GroupChoice:
     option_id: int
     label: str
     n: int | None
+    param: str = ""  # its ``?group=`` value (``app.results.filters``)
 
 
 @dataclass
@@ -354,12 +357,19 @@ def survey_results(
     return results
 
 
-def demographics(data: dict[str, Any], labels: Labels, *, public: bool) -> list[Demographic]:
+def demographics(
+    data: dict[str, Any], labels: Labels, *, public: bool, params: GroupParams | None = None
+) -> list[Demographic]:
     """The groups a page can be filtered by (public: only groups with a page)."""
     out = []
     for demographic in data.get("demographics", []):
         groups = [
-            GroupChoice(g["option_id"], labels.option(g["option_id"]), g.get("n"))
+            GroupChoice(
+                g["option_id"],
+                labels.option(g["option_id"]),
+                g.get("n"),
+                params.param(g["option_id"]) if params else str(g["option_id"]),
+            )
             for g in demographic["groups"]
             if g["option_id"] is not None and not (public and g.get("hidden"))
         ]
@@ -403,6 +413,8 @@ class CrossTable:
     label: str | None
     columns: list[CrossColumn]
     rows: list[CrossRow]
+    measure: str | None = None  # what the cells are, if not the chosen mode (rankings)
+    total_label: str | None = None  # the heading of the total column, if not a count
 
 
 def _cell_text(option: dict[str, Any], mode: str) -> str | None:
@@ -455,6 +467,100 @@ def crosstab_tables(
         label = labels.rows.get(row_id) if row_id else None
         tables.append(CrossTable(label, header, rows))
     return tables
+
+
+def _ranking_columns(
+    table: dict[str, Any], groups: list[dict[str, Any]], labels: Labels
+) -> list[tuple[CrossColumn, dict[str, dict[str, Any]]]]:
+    """Per group: its column head and its ranking's items by id ({} when hidden)."""
+    out = []
+    for group in groups:
+        column = table["columns"].get(group["key"]) or {"hidden": True}
+        ranking = column.get("ranking") or {"hidden": True}
+        hidden = bool(group.get("hidden") or column.get("hidden") or ranking.get("hidden"))
+        items = {} if hidden else {str(i["id"]): i for i in ranking.get("items", [])}
+        n = None if hidden else column.get("n")
+        out.append((CrossColumn(labels.option(group["option_id"]), n, hidden), items))
+    return out
+
+
+def _rank_value(item: dict[str, Any] | None, key: str) -> str | None:
+    if item is None or item.get("suppressed") or item.get(key) is None:
+        return None
+    return format_decimal(item[key], format="#,##0.00")
+
+
+def _ranked_text(
+    item: dict[str, Any] | None, mode: str, overall: dict[str, Any], n: int | None
+) -> str | None:
+    if item is None or item.get("suppressed") or item.get("ranked") is None:
+        return None
+    ranked = int(item["ranked"])
+    if mode == "counts":
+        return format_decimal(ranked)
+    base = overall.get("ranked") if mode == "row" else n
+    if not base or overall.get("suppressed"):
+        return None
+    return pct_text(100 * ranked / base)
+
+
+def crosstab_ranking(
+    table: dict[str, Any],
+    overall: dict[str, Any],
+    groups: list[dict[str, Any]],
+    labels: Labels,
+    mode: str,
+) -> list[CrossTable]:
+    """A ranking question by the groups of ``by``: three tables, items as rows.
+
+    1. How many ranked each item (among the top n), as counts, row % (of all who
+       ranked the item) or column % (of the group's respondents to the question);
+    2. the mean rank per group (1 = first; lower is better);
+    3. the average Borda score per group (rank r of top n earns n - r + 1 points,
+       divided by the group's respondents: the ranking's natural "support" measure).
+
+    The numbers come from the stored snapshot (counted in SQL, per group in the same
+    pass as everything else); public columns carry their suppression pattern, so an
+    item ranked by fewer than k people of a group is hidden in all three tables."""
+    ranking = overall.get("ranking") or {}
+    if overall.get("hidden") or ranking.get("hidden"):
+        return []
+    columns = _ranking_columns(table, groups, labels)
+    header = [head for head, _items in columns]
+    ranked_rows, mean_rows, borda_rows = [], [], []
+    for total in ranking.get("items", []):
+        label = labels.option(total["id"])
+        cells = [None if head.hidden else items.get(str(total["id"])) for head, items in columns]
+        ranked_rows.append(
+            CrossRow(
+                label,
+                [_ranked_text(c, mode, total, h.n) for c, h in zip(cells, header, strict=True)],
+                _ranked_text(total, "counts", total, None),
+            )
+        )
+        mean_rows.append(
+            CrossRow(
+                label, [_rank_value(c, "mean_rank") for c in cells], _rank_value(total, "mean_rank")
+            )
+        )
+        borda_rows.append(
+            CrossRow(
+                label, [_rank_value(c, "borda_avg") for c in cells], _rank_value(total, "borda_avg")
+            )
+        )
+    everyone = _("All")
+    return [
+        CrossTable(
+            None,
+            header,
+            ranked_rows,
+            measure=_("Ranked among the top %(n)d", n=int(ranking.get("top_n") or 0)),
+        ),
+        CrossTable(None, header, mean_rows, measure=_("Mean rank"), total_label=everyone),
+        CrossTable(
+            None, header, borda_rows, measure=_("Average Borda score"), total_label=everyone
+        ),
+    ]
 
 
 @dataclass

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,7 +20,7 @@ from app.core import policy
 from app.extensions import db
 from app.i18n import current_lang
 from app.processes.services import get_process_or_404
-from app.results import page_cache, presenting, process_presenting, snapshots
+from app.results import filters, page_cache, presenting, process_presenting, snapshots
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.lookups import get_survey_or_404
 from app.surveys.models import Survey
@@ -39,38 +40,55 @@ def _computing(template: str, **context: Any) -> str:
     return render_template(template, computing=True, **context)
 
 
-def survey(slug: str) -> str:
+def selected_group(survey: Survey) -> filters.Selection:
+    """``?group=`` of a results page: unknown → 404, an old option id → redirect (see
+    ``app.results.filters``; the caller returns ``redirect_to`` as a response)."""
+    selection = filters.select(survey.id, request.args.get("group"))
+    if selection.unknown:
+        abort(404)
+    return selection
+
+
+def group_redirect(endpoint: str, selection: filters.Selection, **values: Any) -> Any:
+    args: dict[str, Any] = request.args.to_dict() | {"group": selection.redirect_to}
+    return redirect(url_for(endpoint, **values, **args), code=301)
+
+
+def survey(slug: str) -> ResponseReturnValue:
     """The public results page; public viewers get it from ``page_cache`` (see there)."""
     survey = _survey(slug)
+    selection = selected_group(survey)
+    if selection.redirect_to:
+        return group_redirect("results.survey", selection, slug=survey.slug)
+    option_id = selection.option_id
     if not page_cache.public_viewer():
-        return _survey_page(survey)[0]
+        return _survey_page(survey, option_id)[0]
     stamp = snapshots.stamp(SURVEY_SCOPE, survey.id)
     if stamp is None:
-        return _survey_page(survey)[0]
-    option_id = request.args.get("group", type=int)
+        return _survey_page(survey, option_id)[0]
     digest = page_cache.texts_digest(survey)
     key = f"survey|{survey.id}|{stamp[0]}|{stamp[1]}|{digest}|{current_lang()}|{option_id}"
-    return page_cache.page(key, lambda: _survey_page(survey))
+    return page_cache.page(key, lambda: _survey_page(survey, option_id))
 
 
-def _survey_page(survey: Survey) -> tuple[str, bool]:
+def _survey_page(survey: Survey, option_id: int | None) -> tuple[str, bool]:
     """The rendered page, and whether it may be kept (not while results are computed)."""
     data = snapshots.public_survey(survey.id)
     if data is None:
         presenting.queue_missing(SURVEY_SCOPE, survey.id)
         return _computing("results/survey.html", survey=survey, staff=False), False
     labels = presenting.Labels.of(survey)
-    context = _filter_context(survey, data, labels)
+    context = _filter_context(survey, data, labels, option_id)
     page = render_template("results/survey.html", survey=survey, staff=False, **context)
     return page, not context.get("computing")
 
 
 def _filter_context(
-    survey: Survey, data: dict[str, Any], labels: presenting.Labels
+    survey: Survey, data: dict[str, Any], labels: presenting.Labels, option_id: int | None
 ) -> dict[str, Any]:
-    option_id = request.args.get("group", type=int)
+    params = filters.GroupParams.of(survey.id)
     context: dict[str, Any] = {
-        "demographics": presenting.demographics(data, labels, public=True),
+        "demographics": presenting.demographics(data, labels, public=True, params=params),
         "selected": option_id,
         "as_of": presenting.as_of(data),
         "head": {"respondents": data.get("respondents"), "weighted": data.get("weighted")},
@@ -173,6 +191,8 @@ def crosstab_tables(
     if entry["kind"] == "number":
         context["group_stats"] = presenting.crosstab_stats(entry, groups, labels)
         return []
+    if entry["kind"] == "ranking":
+        return presenting.crosstab_ranking(entry, overall, groups, labels, context["mode"])
     return presenting.crosstab_tables(entry, overall, groups, labels, context["mode"])
 
 
@@ -185,7 +205,8 @@ def process(slug: str) -> str:
     if data is None:
         presenting.queue_missing(PROCESS_SCOPE, process.id)
         return _computing("results/process.html", process=process, staff=False)
-    key = ("process", process.id, data["version"], data["as_of"], current_lang())
+    digest = page_cache.process_texts_digest(process.id)  # texts now, numbers stored
+    key = ("process", process.id, data["version"], data["as_of"], digest, current_lang())
     view = process_presenting.ProcessResults(presenting.as_of(data), data["threshold"], [])
     goals = page_cache.rendered(
         key, lambda: goal_tables(process_presenting.process_results(process, data))

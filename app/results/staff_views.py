@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.core import policy
 from app.core.staff_area import acting_user, managed_process
 from app.extensions import db
-from app.results import presenting, process_presenting, snapshots
-from app.results.public_views import crosstab_context, crosstab_tables, goal_tables, numbers
+from app.results import filters, presenting, process_presenting, snapshots
+from app.results.public_views import (
+    crosstab_context,
+    crosstab_tables,
+    goal_tables,
+    group_redirect,
+    numbers,
+    selected_group,
+)
 from app.results.triggers import PROCESS_SCOPE, SURVEY_SCOPE
 from app.surveys.models import Survey
 
@@ -30,17 +38,21 @@ def _survey(survey_id: int) -> Survey:
     return survey
 
 
-def survey(survey_id: int) -> str:
+def survey(survey_id: int) -> ResponseReturnValue:
     survey = _survey(survey_id)
+    selection = selected_group(survey)
+    if selection.redirect_to:
+        return group_redirect("results_staff.survey", selection, survey_id=survey.id)
     data = snapshots.staff_survey(survey)
     if data is None:
         presenting.queue_missing(SURVEY_SCOPE, survey.id)
         db.session.commit()
         return render_template("results/survey.html", survey=survey, staff=True, computing=True)
     labels = presenting.Labels.of(survey)
-    option_id = request.args.get("group", type=int)
+    option_id = selection.option_id
+    params = filters.GroupParams.of(survey.id)
     context: dict[str, Any] = {
-        "demographics": presenting.demographics(data, labels, public=False),
+        "demographics": presenting.demographics(data, labels, public=False, params=params),
         "selected": option_id,
         "as_of": presenting.as_of(data),
         "weighting": data.get("weighting") or {},

@@ -3,6 +3,15 @@
 Primary: a count ``c`` with ``0 < c < k`` is hidden (k = the survey's threshold).
 Zeros are shown; they reveal no person.
 
+Complements are never zeros where a non-zero cell will do. A zero is often known
+without the table (a structural zero: no under-18 is retired), so hiding it
+protects nothing: the reader fills it in and derives the cell it was meant to
+cover. Statistical offices therefore do not use zeros as complements. Every
+complement below is chosen by :func:`complement` (smallest non-zero count, a zero
+only when no other cell can close the gap), and the tables are first made safe
+under the assumption that every zero is known; only when that is impossible does
+a zero serve as a complement.
+
 Secondary, for a table with its row and column totals (and a 1-D distribution with
 its n): a hidden cell must not follow from what is shown. The shown totals are
 linear equations over the hidden entries; an entry is determined exactly when its
@@ -25,7 +34,7 @@ shown groups" reveals them; more groups are hidden, smallest first.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -37,17 +46,28 @@ def primary(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
+def complement(candidates: Iterable[int], counts: Sequence[int]) -> int | None:
+    """The complementary cell to hide among ``candidates`` (positions in ``counts``):
+    the smallest non-zero count (it hides the fewest people), a zero only when every
+    candidate is zero; ties by position. ``None`` without candidates.
+
+    The one rule for survey tables, cross-tabs, subgroup columns and the Trialog's
+    rating distributions (all of them reach it through this module).
+    """
+    return min(candidates, key=lambda i: (counts[i] == 0, counts[i], i), default=None)
+
+
 def suppress_distribution(counts: Sequence[int], threshold: int, *, additive: bool) -> set[int]:
     """Hidden positions of a 1-D distribution shown with its n.
 
     ``additive``: the counts add up to the n shown (one answer per person), so a
-    single hidden count would follow from n; then the smallest other one is hidden too.
+    single hidden count would follow from n; then a :func:`complement` is hidden too.
     """
     hidden = {i for i, c in enumerate(counts) if primary(c, threshold)}
     if additive and len(hidden) == 1:
-        others = [i for i in range(len(counts)) if i not in hidden]
-        if others:
-            hidden.add(min(others, key=lambda i: (counts[i], i)))
+        other = complement((i for i in range(len(counts)) if i not in hidden), counts)
+        if other is not None:
+            hidden.add(other)
     return hidden
 
 
@@ -127,15 +147,23 @@ def suppress_table(
 def _complete_rows(
     cells: Sequence[Sequence[int]], hidden: set[Cell], hidden_rows: set[int]
 ) -> bool:
-    """Row equations only: no row may have exactly one unknown."""
+    """Row equations only: no row may have exactly one unknown.
+
+    Hidden zeros count as known (see the module text), so a row whose only other
+    unknown is a zero gets a non-zero complement as well.
+    """
     for i, row in enumerate(cells):
-        unknowns = sum(1 for j in range(len(row)) if (i, j) in hidden) + (i in hidden_rows)
+        hidden_here = [j for j in range(len(row)) if (i, j) in hidden]
+        known_zeros = sum(1 for j in hidden_here if row[j] == 0)
+        unknowns = len(hidden_here) - known_zeros + (i in hidden_rows and sum(row) > 0)
         if unknowns != 1:
             continue
-        others = [j for j in range(len(row)) if (i, j) not in hidden]
-        if not others:
+        other = complement((j for j in range(len(row)) if (i, j) not in hidden), row)
+        if other is None:
+            if known_zeros:
+                continue  # the zero is the second unknown, as before: nothing better
             return False
-        hidden.add((i, min(others, key=lambda j: (row[j], j))))
+        hidden.add((i, other))
     return True
 
 
@@ -158,25 +186,66 @@ def _complete_additive(
     hidden_rows: set[int],
     hidden_cols: set[int],
 ) -> bool:
+    """Hide rectangles until no hidden entry is a bridge.
+
+    First with every zero known: hidden zeros are no unknowns and no zero closes a
+    rectangle, so no hidden count follows even for a reader who fills in the zeros.
+    Only if that cannot be done (a bridge with no rectangle of non-zero cells) the
+    zeros count as unknowns, and rectangles with the fewest zeros are preferred.
+    """
+    strict = set(hidden)
+    if _close_bridges(cells, strict, hidden_rows, hidden_cols, zeros_known=True):
+        hidden.update(strict)
+        return True
+    return _close_bridges(cells, hidden, hidden_rows, hidden_cols, zeros_known=False)
+
+
+def _value(cells: Sequence[Sequence[int]], entry: Cell) -> int:
+    """An entry's count: an interior cell, a row total (column index ``columns``) or a
+    column total (row index ``rows``)."""
+    rows, columns = len(cells), len(cells[0])
+    r, c = entry
+    if r < rows and c < columns:
+        return cells[r][c]
+    if r < rows:
+        return sum(cells[r])
+    return sum(cells[i][c] for i in range(rows)) if c < columns else sum(map(sum, cells))
+
+
+def _close_bridges(
+    cells: Sequence[Sequence[int]],
+    hidden: set[Cell],
+    hidden_rows: set[int],
+    hidden_cols: set[int],
+    *,
+    zeros_known: bool,
+) -> bool:
     rows, columns = len(cells), len(cells[0])
     while True:
         edges = _edges(rows, columns, hidden, hidden_rows, hidden_cols)
+        if zeros_known:
+            edges = [e for e in edges if _value(cells, e) > 0]
         bridges = find_bridges(rows + 1, columns + 1, edges)
         if not bridges:
             return True
-        corners = _cheapest_rectangle(cells, bridges[0], set(edges))
+        corners = _cheapest_rectangle(cells, bridges[0], set(edges), zeros_known=zeros_known)
         if corners is None:
             return False
         hidden.update(corners)
 
 
 def _cheapest_rectangle(
-    cells: Sequence[Sequence[int]], bridge: Cell, hidden_entries: set[Cell]
+    cells: Sequence[Sequence[int]],
+    bridge: Cell,
+    hidden_entries: set[Cell],
+    *,
+    zeros_known: bool,
 ) -> list[Cell] | None:
-    """The cheapest interior cells that close a 4-cycle through ``bridge``."""
+    """The cheapest interior cells that close a 4-cycle through ``bridge``: fewest
+    zeros (none at all if ``zeros_known``), then fewest people, then fewest cells."""
     rows, columns = len(cells), len(cells[0])
     i, j = bridge
-    best: tuple[tuple[int, int], list[Cell]] | None = None
+    best: tuple[tuple[int, int, int], list[Cell]] | None = None
     for other_row in range(rows + 1):
         for other_col in range(columns + 1):
             if other_row == i or other_col == j:
@@ -185,7 +254,10 @@ def _cheapest_rectangle(
             new = [c for c in corners if c not in hidden_entries]
             if any(r == rows or c == columns for r, c in new):
                 continue  # totals are fixed: only hidden ones may close the cycle
-            cost = (sum(cells[r][c] for r, c in new), len(new))
+            zeros = sum(1 for r, c in new if cells[r][c] == 0)
+            if zeros and zeros_known:
+                continue  # a known zero closes nothing
+            cost = (zeros, sum(cells[r][c] for r, c in new), len(new))
             if best is None or cost < best[0]:
                 best = (cost, new)
     return None if best is None else best[1]

@@ -69,3 +69,35 @@ def test_responses_in_progress_count_the_pages_they_answered_as_seen(
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     stored = db.session.get(Response, response_id)
     assert stored is not None and sorted(stored.seen_sections) == expected
+
+
+def test_deleted_authors_stored_in_german_become_null(app: Flask, runner: Any) -> None:
+    """a7d3c9e2f410: the German author label of deleted accounts becomes NULL (shown
+    translated); an offline author of the same name and everyone else are kept."""
+    from app.comments.models import Channel, Comment
+    from tests.factories import make_comment, make_goal
+
+    goal = make_goal(make_process("deleted-authors"), "1", "Ziel")
+    deleted = make_comment(goal, "Von einem gelöschten Konto")
+    offline = make_comment(goal, "Vom Workshop")
+    named = make_comment(goal, "Von Bernd")
+    db.session.commit()
+    ids = deleted.id, offline.id, named.id
+    db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "5f2c8e1a9b47"]).exit_code == 0
+    german = "gelöschte:r Nutzer:in"
+    db.session.execute(
+        sa.text("UPDATE comment SET author_name = :n, participant_id = NULL WHERE id = :i"),
+        {"n": german, "i": ids[0]},
+    )
+    db.session.execute(
+        sa.text(
+            "UPDATE comment SET author_name = :n, participant_id = NULL, channel = :c WHERE id = :i"
+        ),
+        {"n": german, "c": Channel.WORKSHOP.value, "i": ids[1]},
+    )
+    db.session.commit()
+    db.session.remove()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    names = [db.session.get(Comment, i).author_name for i in ids]  # type: ignore[union-attr]
+    assert names[0] is None and names[1] == german and names[2] not in (None, german)

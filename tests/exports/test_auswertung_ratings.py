@@ -20,6 +20,7 @@ from app.ratings.services import rating_questions, save_ratings
 from tests.factories import make_goal, make_participant
 
 # Seven raters: five agree (4), two disagree (2); importance and ambition all alike.
+# The 2 is hidden, and its complement is the 5, not a zero (a reader fills zeros in).
 DIRECTIONS = [4, 4, 4, 4, 4, 2, 2]
 FOOTNOTE = "Values below 5 are hidden"
 
@@ -51,9 +52,9 @@ def test_docx_charts_hide_the_small_cell_and_its_complement(process: Process, ra
     document = Document(io.BytesIO(_write(docx_file, process)))
     rows = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     direction = _rating_row(rows)
-    assert "Agree: 5 (71.4\u00a0%)" in direction
-    assert "Disagree: \u2013" in direction and "Strongly disagree: \u2013" in direction
-    assert ": 2 " not in direction and "28.6" not in direction
+    assert "Agree: \u2013" in direction and "Disagree: \u2013" in direction
+    assert "Strongly disagree: 0 " in direction  # a zero is no complement
+    assert ": 2 " not in direction and "28.6" not in direction and "71.4" not in direction
     assert any(cell.endswith("(n = 7)") for cell in rows)
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert FOOTNOTE in paragraphs
@@ -68,9 +69,9 @@ def test_pdf_charts_show_the_same_suppressed_numbers(process: Process, rated: Go
         check=True,
     ).stdout.decode("utf-8")
     flat = " ".join(text.split())
-    assert "Agree: 5 (71.4 %)" in flat
-    assert "Disagree: \u2013" in flat and "Strongly disagree: \u2013" in flat
-    assert "Disagree: 2" not in flat and "28.6" not in flat
+    assert "Agree: \u2013" in flat and "Disagree: \u2013" in flat
+    assert "Strongly disagree: 0 " in flat  # a zero is no complement
+    assert "Disagree: 2" not in flat and "28.6" not in flat and "71.4" not in flat
     assert FOOTNOTE in flat and "Mean agreement" not in flat
 
 

@@ -15,7 +15,6 @@ from app.comments.models import Comment, CommentStatus, CommentVote, Report, Rep
 from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant
-from app.privacy.erasure import DELETED_AUTHOR
 from app.processes.models import Process
 from app.ratings.models import Rating
 from app.ratings.services import count_ratings
@@ -94,8 +93,13 @@ def test_deleting_keeps_comments_as_deleted_user_and_rebuilds_the_counts(
     assert db.session.get(Participant, data["participant_id"]) is None
     comment = db.session.get(Comment, data["comment"])
     assert comment is not None
-    assert comment.author_name == DELETED_AUTHOR and comment.participant_id is None
+    assert comment.author_name is None and comment.participant_id is None
     assert comment.body == "Annas Kommentar" and comment.status == CommentStatus.PUBLISHED
+    # shown in the reader's language, not in the German it used to be stored in
+    english = client.get("/en/p/hf12/goals/1").get_data(as_text=True)
+    german = client.get("/de/p/hf12/goals/1").get_data(as_text=True)
+    assert "<bdi>deleted user</bdi>" in english and "gelöschte:r Nutzer:in" not in english
+    assert "<bdi>gelöschte:r Nutzer:in</bdi>" in german
     assert db.session.get(Comment, data["reply"]) is not None  # others' replies stay
     other = db.session.get(Comment, data["other"])
     assert other is not None and (other.support_up, other.score, other.report_count) == (0, 0, 0)
@@ -126,7 +130,7 @@ def test_deleting_with_contributions_removes_their_text_and_responses(
     db.session.expire_all()
     comment = db.session.get(Comment, data["comment"])
     assert comment is not None and comment.status == CommentStatus.REMOVED
-    assert comment.body == "" and comment.author_name == DELETED_AUTHOR
+    assert comment.body == "" and comment.author_name is None
     assert "Annas Kommentar" not in client.get("/en/p/hf12/goals/1").get_data(as_text=True)
     assert db.session.get(Response, data["response"]) is None
     event = db.session.scalars(

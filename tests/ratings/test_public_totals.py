@@ -27,7 +27,9 @@ from tests.factories import make_goal, make_participant
 
 GOAL_URL = "/en/p/hf12/goals/1"
 RESULTS = "/api/v1/processes/hf12/results"
-# Seven raters: five say "agree" (4), two "disagree" (2) — a small cell of 2.
+# Seven raters: five say "agree" (4), two "disagree" (2) — a small cell of 2. Every
+# other answer is 0, and a zero is no complement (a reader fills it in): the five are
+# hidden with the two, so "7 minus the shown zeros" leaves two cells to split 7.
 DIRECTIONS = [4, 4, 4, 4, 4, 2, 2]
 SMALL, SMALL_PERCENT = 2, round(100 * 2 / 7, 2)  # 28.57
 MEAN = round((5 * 4 + 2 * 2) / 7, 2)  # 3.43: with n = 7 it would give the 2 away
@@ -71,9 +73,9 @@ def test_goal_page_hides_the_small_cell_and_its_complement(client: FlaskClient, 
     section = _results_section(client)
     cells = _cells(section)
     assert "7 ratings" in section
-    assert "5" in cells and "71%" in cells  # the five who agree
+    assert "71%" not in cells  # the five who agree are the complement
     assert str(SMALL) not in cells and "29%" not in cells
-    # The two rows (disagree, and one more) show no number at all.
+    # The two rows (disagree, agree) show no number at all.
     hidden = re.findall(r'colspan="2">.*?<span class="visually-hidden">hidden</span>', section)
     assert len(hidden) == 2
     assert "Values below 5 are hidden" in section
@@ -98,10 +100,11 @@ def test_api_hides_what_the_goal_page_hides(client: FlaskClient, goal: Goal) -> 
     assert direction["total"] == 7
     shown = [c for c in direction["counts"] if not c["suppressed"]]
     hidden = [c for c in direction["counts"] if c["suppressed"]]
-    assert {c["value"] for c in hidden} >= {2} and len(hidden) >= 2
+    assert {c["value"] for c in hidden} == {2, 4}  # no zero as the complement
     assert all(c["count"] is None and c["percent"] is None for c in hidden)
-    # The total minus the shown counts leaves more than one hidden cell to split it.
-    assert direction["total"] - sum(c["count"] for c in shown) == SMALL
+    # The total minus the shown counts leaves two non-zero hidden cells to split it.
+    assert all(c["count"] == 0 for c in shown)
+    assert direction["total"] - sum(c["count"] for c in shown) == SMALL + 5
     answers = json.dumps(rated["questions"])
     assert f'"count": {SMALL},' not in answers and str(SMALL_PERCENT) not in answers
     assert str(MEAN) not in json.dumps(body)
@@ -138,9 +141,9 @@ def test_the_public_results_page_hides_the_same_cells(client: FlaskClient, goal:
     counts = [c for c in _api_direction(client)["counts"] if c["value"] != 0]
     # One cell per answer ("no answer" apart), then "answered" and the mean.
     assert [("results-hidden" in cell) for cell in cells[:5]] == [c["suppressed"] for c in counts]
-    assert cells[2:6] == ["0.0 %", "71.4 %", "0.0 %", "7"]  # five of seven agree
+    assert cells[2] == "0.0 %" and cells[4:6] == ["0.0 %", "7"]  # the five are hidden too
     assert cells[6] == "\u2013"  # no mean either
-    assert "28.6 %" not in html
+    assert "28.6 %" not in html and "71.4 %" not in html
 
 
 def test_open_data_rows_leave_suppressed_counts_empty(process: Process, goal: Goal) -> None:
@@ -149,8 +152,8 @@ def test_open_data_rows_leave_suppressed_counts_empty(process: Process, goal: Go
     direction = [row for row in table.rows if row[0] == "1" and row[1] == "direction"]
     by_value = {row[2]: row for row in direction}
     assert by_value[2][4:] == ["", "", "true"]
-    assert by_value[4][4:] == [5, round(100 * 5 / 7, 2), "false"]
-    assert sum(1 for row in direction if row[6] == "true") >= 2
+    assert by_value[4][4:] == ["", "", "true"]  # the complement: not a zero
+    assert sum(1 for row in direction if row[6] == "true") == 2
 
 
 def test_enough_alike_raters_make_every_number_and_the_mean_public(

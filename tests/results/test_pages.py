@@ -14,6 +14,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.participation.models import StakeholderGroup
 from app.results import snapshots
+from app.results.filters import GroupParams
 from app.results.models import Aggregate
 from app.surveys.models import ResultsVisibility, SurveyState
 from tests.conftest import counting_queries, login_as
@@ -106,7 +107,8 @@ def test_the_page_reads_the_snapshot_and_never_counts(client: FlaskClient, made:
     assert "700 respondents" in page
     assert "As of" in page
     lehre, town = made.option("town", "lehre"), made.q["town"]
-    for query in (f"?group={lehre.id}", f"/crosstab?by={town.id}&show=column"):
+    assert lehre.value == "lehre"
+    for query in ("?group=municipality.lehre", f"/crosstab?by={town.id}&show=column"):
         with counting_queries() as statements:
             assert client.get(_url(made, query)).status_code == 200
         assert len(statements) <= 15
@@ -156,7 +158,7 @@ def test_filter_by_a_group_shows_the_whole_page_for_it(client: FlaskClient, made
     lehre = made.option("town", "lehre")
     public = snapshots.public_filter(made.survey.id, lehre.id)
     assert public is not None and not public.get("hidden")
-    html = client.get(_url(made, f"?group={lehre.id}")).get_data(as_text=True)
+    html = client.get(_url(made, "?group=municipality.lehre")).get_data(as_text=True)
     assert "Results for “Gemeinde Lehre”" in html
     assert f"{public['filter']['n']} respondents in this group" in html
     assert html.count("results-question") >= len(public["questions"]) - 1
@@ -173,7 +175,8 @@ def test_a_group_below_the_threshold_shows_no_results(client: FlaskClient, made:
         if g["hidden"] and g["option_id"] is not None
     )
     assert small["option_id"] is not None and data
-    html = client.get(_url(made, f"?group={small['option_id']}")).get_data(as_text=True)
+    param = GroupParams.of(made.survey.id).param(small["option_id"])
+    html = client.get(_url(made, f"?group={param}")).get_data(as_text=True)
     assert "Too few respondents in this group." in html
     assert "results-question" not in html
     assert client.get(_url(made, "?group=999999")).status_code == 404
@@ -258,7 +261,8 @@ def test_staff_dashboard_warns_and_audits_every_subgroup_view(
     assert row is not None and f">{rare['count']}<" in row.group(1)  # staff see it
     assert "Weighted" not in _section(html, made.q["multi"].id)  # no weights: one column
     diverse = made.option("gender", "diverse")
-    html = admin_client.get(f"{base}?group={diverse.id}").get_data(as_text=True)
+    assert diverse.value == "diverse"
+    html = admin_client.get(f"{base}?group=gender.diverse").get_data(as_text=True)
     assert "Unsuppressed numbers for staff" in html and "Results for" in html
     assert _audits() == before + 1
     admin_client.get(f"{base}crosstab?by={made.q['town'].id}")
@@ -393,7 +397,8 @@ def test_a_missing_crosstab_row_is_queued_not_counted(
     )
     lehre = made.option("town", "lehre")
     with counting_queries() as statements:
-        html = client.get(_url(made, f"?group={lehre.id}")).get_data(as_text=True)
+        html = client.get(_url(made, "?group=municipality.lehre")).get_data(as_text=True)
+    assert lehre.value == "lehre"
     assert "The results are being computed." in html and "Refresh the page" in html
     assert "results-question" not in html
     assert queued == [("survey", made.survey.id)]

@@ -67,6 +67,23 @@ def hidden_entries(pattern: TablePattern, hidden_rows: set[int]) -> set[object]:
     return hidden
 
 
+def entry_values(cells: list[list[int]]) -> dict[object, int]:
+    rows, columns = len(cells), len(cells[0])
+    values: dict[object, int] = {
+        ("c", i, j): cells[i][j] for i in range(rows) for j in range(columns)
+    }
+    values |= {("row", i): sum(cells[i]) for i in range(rows)}
+    values |= {("col", j): sum(cells[i][j] for i in range(rows)) for j in range(columns)}
+    return values
+
+
+def zero_hidden(cells: list[list[int]], pattern: TablePattern, hidden_rows: set[int]) -> bool:
+    """A zero among the hidden entries: a complement when no non-zero cell closed the
+    gap, or a cell of a hidden group (whose other unknowns may all be zeros)."""
+    zero_cell = any(cells[i][j] == 0 for i, j in pattern.cells)
+    return zero_cell or any(sum(cells[i]) == 0 for i in hidden_rows)
+
+
 tables = st.integers(1, 5).flatmap(
     lambda rows: st.integers(1, 5).flatmap(
         lambda columns: st.lists(
@@ -96,7 +113,15 @@ def test_no_hidden_cell_follows_from_the_totals(
     if pattern.hidden:
         return  # nothing of the table is shown
     hidden = hidden_entries(pattern, hidden_rows)
-    assert not determined(table_equations(rows, columns, additive), hidden)
+    values = entry_values(cells)
+    equations = table_equations(rows, columns, additive)
+    # Zeros as unknowns: a hidden zero may follow (it reveals nobody), a count may not.
+    assert not {e for e in determined(equations, hidden) if values[e] > 0}
+    # Zeros known to the reader (structural zeros): still no hidden count follows,
+    # whenever no zero had to serve (tested with zeros above and in the examples below).
+    nonzero = {e for e in hidden if values[e] > 0}
+    if not zero_hidden(cells, pattern, hidden_rows):
+        assert not determined(equations, nonzero)
     for i in range(rows):
         for j in range(columns):
             if 0 < cells[i][j] < K:
@@ -116,6 +141,46 @@ def test_a_distribution_shown_with_its_n_hides_no_derivable_count(
     if additive:
         equation = {i: 1 for i in range(len(counts))} | {"n": -1}
         assert not determined([equation], set(hidden))
+        # the complement is a zero only when every other count is zero
+        if any(counts[i] == 0 for i in hidden):
+            assert all(counts[i] == 0 for i in range(len(counts)) if i not in hidden)
+
+
+def test_a_distribution_hides_the_smallest_non_zero_complement() -> None:
+    # "3" is hidden; the smallest other count is the 0, but a zero is often known
+    # (structural), so the 12 is hidden with it.
+    counts = [3, 0, 12, 40]
+    assert suppress_distribution(counts, K, additive=True) == {0, 2}
+    shown = {i: c for i, c in enumerate(counts) if i not in {0, 2}}
+    # n and the shown counts (the zero too) leave 3 + 12 = 15, in many ways
+    equation = {i: 1 for i in range(len(counts))} | {"n": -1}
+    assert not determined([equation], {0, 2})
+    assert sum(counts) - sum(shown.values()) == 15
+    # only zeros besides: the zero is the fallback (n < k then hides everything anyway)
+    assert suppress_distribution([3, 0, 0], K, additive=True) == {0, 1}
+
+
+def test_a_row_hides_a_non_zero_complement() -> None:
+    # multiple choice per group: only row equations; the smallest other cell is a 0
+    cells = [[2, 0, 30, 8]]
+    pattern = suppress_table(
+        cells, [10, 10, 40, 20], K, hidden_rows=set(), hidden_columns=set(), additive=False
+    )
+    assert pattern.cells == {(0, 0), (0, 3)}
+
+
+def test_a_table_hides_a_rectangle_without_zeros() -> None:
+    # the cheapest rectangle through (0, 2) would use the zeros (cost 0 + 0 + 7)
+    cells = [[20, 30, 2], [0, 18, 0], [33, 12, 50]]
+    column_totals = [sum(c[j] for c in cells) for j in range(3)]
+    pattern = suppress_table(
+        cells, column_totals, K, hidden_rows=set(), hidden_columns=set(), additive=True
+    )
+    assert (0, 2) in pattern.cells
+    assert all(cells[i][j] > 0 for i, j in pattern.cells)
+    assert pattern.cells == {(0, 2), (0, 1), (2, 1), (2, 2)}  # 30 + 12 + 50 < 20 + 33 + 50
+    hidden = hidden_entries(pattern, set())
+    assert not determined(table_equations(3, 3, True), hidden)
 
 
 @given(sizes=st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 7, 12, 30, 200]), min_size=1, max_size=7))
@@ -148,3 +213,14 @@ def test_one_small_cell_hides_a_rectangle() -> None:
     assert (0, 2) in pattern.cells and len(pattern.cells) == 4
     # of the rectangles through (0, 2), the one hiding the fewest people: 20 + 25 + 40
     assert pattern.cells == {(0, 2), (0, 0), (1, 0), (1, 2)}
+
+
+def test_the_trialog_hides_the_same_non_zero_complement() -> None:
+    from app.ratings.models import ScaleKind
+    from app.results.process_results import public_rating_pattern
+
+    # importance 1..5: two "1", nobody chose "2": the empty "2" is no complement, the 9 is
+    pattern = public_rating_pattern(ScaleKind.IMPORTANCE, {1: 2, 2: 0, 3: 9, 4: 30, 5: 40})
+    assert pattern["cells"] == [1, 3]
+    counts = [2, 0, 9, 30, 40]
+    assert suppress_distribution(counts, K, additive=True) == {0, 2}  # the same rule

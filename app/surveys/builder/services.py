@@ -11,6 +11,7 @@ system). Questions: :mod:`app.surveys.builder.questions`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -135,10 +136,29 @@ def add_preset(
     choices = None
     if names is not None:
         kept = [name.strip() for name in names if name.strip()]
-        choices = [(f"m{n}", {"de": name, "en": name}) for n, name in enumerate(kept, start=1)]
+        values = _municipality_values(kept)
+        choices = [
+            (value, {"de": name, "en": name}) for value, name in zip(values, kept, strict=True)
+        ]
     question = parts.add_demographic_question(section, preset, choices=choices, required=required)
     audit("question.preset", question, section.survey, actor)
     return question
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _municipality_values(names: list[str]) -> list[str]:
+    """Option values from the names: ``Gemeinde Lehre`` → ``gemeinde-lehre``. They name
+    the option in the results filter's address (``?group=municipality.gemeinde-lehre``)
+    and in exports; ``m<n>`` where a name gives no value of its own (empty, taken, or
+    the "keine Angabe" value ``na``)."""
+    values: list[str] = []
+    for number, name in enumerate(names, start=1):
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")[:60]
+        taken = slug in values or slug == "na" or re.fullmatch(r"m\d+", slug)
+        values.append(f"m{number}" if not slug or taken else slug)
+    return values
 
 
 def add_goal_matrix(
