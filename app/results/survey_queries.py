@@ -16,6 +16,7 @@ to be written; :func:`write_weights` stores the same numbers there afterwards.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from app.extensions import db
 from app.surveys.models import Answer, Response, ResponseState
 
 OVERALL = -1  # the slot without a demographic split
-PROFILE_TABLE = "survey_results_profile"  # temporary, one per counting transaction
+PROFILE_TABLE = "survey_results_profile"  # one per counting transaction, see create_profile
 GroupKey = int | None  # the option chosen in a demographic question; None: not answered
 CellKey = tuple[int | None, ...]  # options of the margin questions (raking cell)
 
@@ -101,24 +102,29 @@ def _weight_table(dims: Dimensions) -> sa.Subquery:
 
 def create_profile(survey_id: int, question_ids: Sequence[int]) -> sa.Table:
     """The profile of the survey's submitted responses, counted once per rebuild into a
-    temporary table: ``rid`` and its options ``d0``, ``d1``, … in ``question_ids``.
+    table of its own: ``rid`` and its options ``d0``, ``d1``, … in ``question_ids``.
 
     Every statement of the rebuild that splits by demographic group (raking cells,
     answer cells, respondents, weights) reads it, instead of each repeating the
     conditional aggregation over the demographic answers (on PostgreSQL once more in
-    every parallel worker). It lives as long as the counting transaction: dropped on
-    commit on PostgreSQL, by :func:`drop_profile` on SQLite.
+    every parallel worker). The primary key tells the planner ``rid`` is unique.
+
+    On PostgreSQL an UNLOGGED table with a name of its own, created and dropped inside
+    the counting transaction (so no other session ever sees it, and a failed rebuild's
+    rollback removes it): unlike a temporary table, parallel workers can read it. On
+    SQLite a temporary table, dropped by :func:`release_profile`.
     """
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    name = f"{PROFILE_TABLE}_{uuid.uuid4().hex[:12]}" if postgres else PROFILE_TABLE
     table = sa.Table(
-        PROFILE_TABLE,
+        name,
         sa.MetaData(),
         sa.Column("rid", sa.Integer, primary_key=True, autoincrement=False),
         *[sa.Column(f"d{i}", sa.Integer) for i in range(len(question_ids))],
-        prefixes=["TEMPORARY"],
-        postgresql_on_commit="DROP",
+        prefixes=["UNLOGGED" if postgres else "TEMPORARY"],
     )
-    if db.session.get_bind().dialect.name != "postgresql":
-        drop_profile(table)  # PostgreSQL's goes with the transaction that made it
+    if not postgres:
+        drop_profile(table)  # one left on this connection by a failed rebuild
     db.session.execute(sa.schema.CreateTable(table))
     db.session.execute(
         sa.insert(table).from_select(
@@ -129,15 +135,12 @@ def create_profile(survey_id: int, question_ids: Sequence[int]) -> sa.Table:
 
 
 def drop_profile(table: sa.Table) -> None:
-    """Drop the profile table if it is there (one left by a failed rebuild on SQLite)."""
     db.session.execute(sa.schema.DropTable(table, if_exists=True))
 
 
 def release_profile(table: sa.Table) -> None:
-    """Done counting: SQLite keeps a temporary table for the connection, so drop it;
-    PostgreSQL drops it at the commit."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        drop_profile(table)
+    """Done counting: drop the profile (before the transaction commits)."""
+    drop_profile(table)
 
 
 def _profile_select(survey_id: int, question_ids: Sequence[int]) -> sa.Select[Any]:

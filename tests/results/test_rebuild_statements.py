@@ -1,5 +1,5 @@
 """A survey rebuild issues a fixed, small number of statements: the demographic
-profile of the responses is counted once (a temporary table) and read by every
+profile of the responses is counted once (a table of its own) and read by every
 statement that splits by group, whatever the number of responses or groups."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from tests.conftest import counting_queries
 from tests.results.conftest import ResultsSurvey, add_responses, rebuild
 
 # At most: the claim (2), the planner check (PostgreSQL: 3), the counting
-# transaction's settings (PostgreSQL: 2), the questionnaire (5), the profile (2; on
-# SQLite also dropped before and after), margins and weighting settings (2), the raking
+# transaction's settings (PostgreSQL: 2), the questionnaire (5), the profile (create,
+# fill, drop; on SQLite also dropped before), margins and weighting settings (2), the raking
 # cells (weighted), timeline, weights, answer cells, respondents, "Sonstiges" texts (5);
 # then the main snapshot and one cross-tab per demographic question (2 each).
-FIXED = 22
+FIXED = 23
 PER_STORED_ROW = 2
 PROFILE = "AS dem ON"  # the conditional aggregation over the demographic answers
 CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
