@@ -38,7 +38,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.results.models import Aggregate
 from app.results.triggers import SURVEY_SCOPE
-from app.surveys.models import Response, ResponseState, Survey
+from app.surveys.lookups import submitted_count
+from app.surveys.models import Survey
 from bench import harness, settings, truth, wrk
 from bench.harness import Started
 from bench.prepare import Visitors, survey_submissions, write_split
@@ -120,17 +121,6 @@ def _load(bench: Started, prefix: Path, clients: int, max_seconds: float) -> dic
     }
 
 
-def _submitted(survey_id: int) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Response)
-            .where(Response.survey_id == survey_id, Response.state == ResponseState.SUBMITTED)
-        )
-        or 0
-    )
-
-
 def _snapshot(survey_id: int) -> tuple[dict[str, Any] | None, bool]:
     """The stored main snapshot (None before the first rebuild) and whether the scope
     is marked dirty (a rebuild is due)."""
@@ -150,7 +140,7 @@ def catch_up(bench: Started, timeout: float) -> dict[str, Any]:
     begun = time.monotonic()
     with bench.app.app_context():
         while True:
-            submitted = _submitted(survey_id)  # requests in flight when wrk stopped
+            submitted = submitted_count(survey_id)  # requests in flight when wrk stopped
             data, dirty = _snapshot(survey_id)
             counted = None if data is None else int(data["respondents"]["n"])
             db.session.rollback()  # the next look sees newer commits

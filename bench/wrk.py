@@ -38,6 +38,8 @@ class WrkResult:
     done_at: list[float] = field(default_factory=list)  # epoch seconds (paced.lua)
     exhausted: bool = False
     requests_sent: int = 0
+    behind_s: float = 0.0  # paced.lua: the latest start's delay, most of any thread
+    behind_max_s: float = 0.0  # paced.lua: the largest delay of any start
 
     @property
     def rps(self) -> float:
@@ -168,4 +170,6 @@ def _parse(data: dict[str, Any]) -> WrkResult:
             result.statuses[status] = result.statuses.get(status, 0) + int(count)
         result.done_keys += list(kept.get("done_keys") or [])
         result.done_at += [float(moment) for moment in kept.get("done_at") or []]
+        result.behind_s = max(result.behind_s, float(kept.get("behind_ms", 0)) / 1000)
+        result.behind_max_s = max(result.behind_max_s, float(kept.get("behind_max_ms", 0)) / 1000)
     return result

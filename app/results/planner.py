@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.results.models import Aggregate
 from app.results.triggers import SURVEY_SCOPE
-from app.surveys.models import Response, ResponseState
+from app.surveys.lookups import submitted_count
 
 logger = logging.getLogger(__name__)
 
@@ -102,23 +102,12 @@ def _counted(survey_id: int) -> int:
     return int(counted or 0)
 
 
-def _submitted(survey_id: int) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Response)
-            .where(Response.survey_id == survey_id, Response.state == ResponseState.SUBMITTED)
-        )
-        or 0
-    )
-
-
 def _due(survey_id: int) -> list[str]:
     changes = _changes()
     due = [name for name in TABLES if name in changes and stale(changes[name])]
     responses = changes.get("survey_response")
     if len(due) == len(TABLES) or responses is None:
         return due
-    if survey_grew(_counted(survey_id), _submitted(survey_id), responses.modified):
+    if survey_grew(_counted(survey_id), submitted_count(survey_id), responses.modified):
         return list(TABLES)
     return due

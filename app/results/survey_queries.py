@@ -16,6 +16,7 @@ to be written; :func:`write_weights` stores the same numbers there afterwards.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from app.extensions import db
 from app.surveys.models import Answer, Response, ResponseState
 
 OVERALL = -1  # the slot without a demographic split
+PROFILE_TABLE = "survey_results_profile"  # one per counting transaction, see create_profile
 GroupKey = int | None  # the option chosen in a demographic question; None: not answered
 CellKey = tuple[int | None, ...]  # options of the margin questions (raking cell)
 
@@ -98,45 +100,89 @@ def _weight_table(dims: Dimensions) -> sa.Subquery:
     return sa.union_all(*rows).subquery("cw")
 
 
-def profile(survey_id: int, dims: Dimensions) -> sa.Subquery:
-    """One row per submitted response: ``rid`` and its options ``d0``, ``d1``, … .
+def create_profile(survey_id: int, question_ids: Sequence[int]) -> sa.Table:
+    """The profile of the survey's submitted responses, counted once per rebuild into a
+    table of its own: ``rid`` and its options ``d0``, ``d1``, … in ``question_ids``.
 
-    The options are picked by conditional aggregation over the response's answers;
-    being an aggregate, the database computes this small table first and then joins
-    the answers to it once (a flattened join would look up each demographic answer
-    for every answer row).
+    Every statement of the rebuild that splits by demographic group (raking cells,
+    answer cells, respondents, weights) reads it, instead of each repeating the
+    conditional aggregation over the demographic answers (on PostgreSQL once more in
+    every parallel worker). The primary key tells the planner ``rid`` is unique.
+
+    On PostgreSQL an UNLOGGED table with a name of its own, created and dropped inside
+    the counting transaction (so no other session ever sees it, and a failed rebuild's
+    rollback removes it): unlike a temporary table, parallel workers can read it. On
+    SQLite a temporary table, dropped by :func:`release_profile`.
+    """
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    name = f"{PROFILE_TABLE}_{uuid.uuid4().hex[:12]}" if postgres else PROFILE_TABLE
+    table = sa.Table(
+        name,
+        sa.MetaData(),
+        sa.Column("rid", sa.Integer, primary_key=True, autoincrement=False),
+        *[sa.Column(f"d{i}", sa.Integer) for i in range(len(question_ids))],
+        prefixes=["UNLOGGED" if postgres else "TEMPORARY"],
+    )
+    if not postgres:
+        drop_profile(table)  # one left on this connection by a failed rebuild
+    db.session.execute(sa.schema.CreateTable(table))
+    db.session.execute(
+        sa.insert(table).from_select(
+            [c.name for c in table.columns], _profile_select(survey_id, question_ids)
+        )
+    )
+    return table
+
+
+def drop_profile(table: sa.Table) -> None:
+    db.session.execute(sa.schema.DropTable(table, if_exists=True))
+
+
+def release_profile(table: sa.Table) -> None:
+    """Done counting: drop the profile (before the transaction commits)."""
+    drop_profile(table)
+
+
+def _profile_select(survey_id: int, question_ids: Sequence[int]) -> sa.Select[Any]:
+    """One row per submitted response with its option in each demographic question.
+
+    The options are picked by conditional aggregation over the response's answers (one
+    pass over the demographic answers, however many questions).
     """
     response, answer = Response.__table__, Answer.__table__.alias("dem")
     columns = [
         sa.func.max(answer.c.option_id).filter(answer.c.question_id == question_id).label(f"d{i}")
-        for i, question_id in enumerate(dims.question_ids)
+        for i, question_id in enumerate(question_ids)
     ]
     source: Any = response
-    if dims.question_ids:
+    if question_ids:
         on = sa.and_(
             answer.c.response_id == response.c.id,
-            answer.c.question_id.in_(dims.question_ids),
+            answer.c.question_id.in_(question_ids),
             answer.c.item == 0,
         )
         source = response.outerjoin(answer, on)
-    options = (
+    return (
         sa.select(response.c.id.label("rid"), *columns)
         .select_from(source)
         .where(response.c.survey_id == survey_id, response.c.state == ResponseState.SUBMITTED)
         .group_by(response.c.id)
-        .subquery("pd" if dims.weights else "p")
     )
+
+
+def profile(table: sa.Table, dims: Dimensions) -> sa.Subquery:
+    """The profile as ``p`` (``rid``, ``d0``, …), with the margin ``cell`` when weighted."""
+    labelled = [table.c[f"d{i}"] for i in range(len(dims.question_ids))]
     if not dims.weights:
-        return options
+        return sa.select(table.c.rid, *labelled).subquery("p")
     # The margin cell's number: a column of a 40-row table, so the planner knows it
-    # has few values (a count per answer key and cell is small, and runs in parallel).
+    # has few values (a count per answer key and cell is small).
     cells, on, _weight = _weight_join(
-        dims, [options.c[f"d{position}"] for position in dims.margin_positions]
+        dims, [table.c[f"d{position}"] for position in dims.margin_positions]
     )
-    labelled = [options.c[f"d{i}"] for i in range(len(dims.question_ids))]
     return (
-        sa.select(options.c.rid, cells.c.cell, *labelled)
-        .select_from(options.outerjoin(cells, on))
+        sa.select(table.c.rid, cells.c.cell, *labelled)
+        .select_from(table.outerjoin(cells, on))
         .subquery("p")
     )
 
@@ -238,12 +284,14 @@ def _unpivot(values: Sequence[Any], dims: Dimensions) -> list[tuple[int, GroupKe
     return out
 
 
-def answer_cells(survey_id: int, question_ids: Sequence[int], dims: Dimensions) -> list[AnswerCell]:
+def answer_cells(
+    profiled: sa.Table, question_ids: Sequence[int], dims: Dimensions
+) -> list[AnswerCell]:
     """Counts and weight sums per (question, row, option, rank, number value), overall
     and per demographic group."""
     if not question_ids:
         return []
-    p = profile(survey_id, dims)
+    p = profile(profiled, dims)
     a = Answer.__table__
     keys = [a.c.question_id, a.c.row_id, a.c.option_id, a.c.rank, a.c.value_number]
     source = a.join(p, p.c.rid == a.c.response_id)
@@ -256,12 +304,12 @@ def answer_cells(survey_id: int, question_ids: Sequence[int], dims: Dimensions) 
 
 
 def respondent_counts(
-    survey_id: int, question_ids: Sequence[int], dims: Dimensions
+    profiled: sa.Table, question_ids: Sequence[int], dims: Dimensions
 ) -> list[GroupCount]:
     """Respondents per question (one per response, however many rows it answered)."""
     if not question_ids:
         return []
-    p = profile(survey_id, dims)
+    p = profile(profiled, dims)
     a = Answer.__table__
     answered = (
         sa.select(a.c.question_id, a.c.response_id)
@@ -301,10 +349,17 @@ def _other_answers(survey_id: int, option_ids: Sequence[int]) -> Any:
     )
 
 
-def other_texts(
-    survey_id: int, option_ids: Sequence[int], limit: int
-) -> dict[int, list[tuple[str, int]]]:
-    """The texts typed for "Sonstiges" options, counted, most frequent first."""
+@dataclass(frozen=True, slots=True)
+class OtherTexts:
+    """The texts typed for one "Sonstiges" option: the most frequent, and how many."""
+
+    texts: list[tuple[str, int]]
+    distinct: int
+
+
+def other_texts(survey_id: int, option_ids: Sequence[int], limit: int) -> dict[int, OtherTexts]:
+    """The texts typed for "Sonstiges" options, counted, most frequent first (at most
+    ``limit``), and the number of distinct texts, in one pass."""
     if not option_ids:
         return {}
     (source, a, _r), condition = _other_answers(survey_id, option_ids)
@@ -312,55 +367,44 @@ def other_texts(
     position = sa.func.row_number().over(
         partition_by=a.c.option_id, order_by=(count.desc(), a.c.value_text)
     )
+    distinct = sa.func.count().over(partition_by=a.c.option_id)  # one row per text
     ranked = (
-        sa.select(a.c.option_id, a.c.value_text, count, position.label("pos"))
+        sa.select(
+            a.c.option_id, a.c.value_text, count, position.label("pos"), distinct.label("texts")
+        )
         .select_from(source)
         .where(condition)
         .group_by(a.c.option_id, a.c.value_text)
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(ranked.c.option_id, ranked.c.value_text, ranked.c.n)
+        sa.select(ranked.c.option_id, ranked.c.value_text, ranked.c.n, ranked.c.texts)
         .where(ranked.c.pos <= limit)
         .order_by(ranked.c.option_id, ranked.c.pos)
     )
-    out: dict[int, list[tuple[str, int]]] = {}
-    for option_id, text, n in rows:
-        out.setdefault(option_id, []).append((text, int(n)))
+    out: dict[int, OtherTexts] = {}
+    for option_id, text, n, texts in rows:
+        out.setdefault(option_id, OtherTexts([], int(texts))).texts.append((text, int(n)))
     return out
-
-
-def distinct_other_texts(survey_id: int, option_ids: Sequence[int]) -> dict[int, int]:
-    if not option_ids:
-        return {}
-    (source, a, _r), condition = _other_answers(survey_id, option_ids)
-    rows = db.session.execute(
-        sa.select(a.c.option_id, sa.func.count(sa.distinct(a.c.value_text)))
-        .select_from(source)
-        .where(condition)
-        .group_by(a.c.option_id)
-    )
-    return {option_id: int(n) for option_id, n in rows}
 
 
 # --- weights -----------------------------------------------------------------------
 
 
-def margin_cells(survey_id: int, margin_ids: Sequence[int]) -> dict[CellKey, int]:
-    """Respondents per combination of options in the margin questions."""
-    p = profile(survey_id, Dimensions(margin_ids, [[] for _ in margin_ids]))
-    dims = [p.c[f"d{i}"] for i in range(len(margin_ids))]
+def margin_cells(profiled: sa.Table, positions: Sequence[int]) -> dict[CellKey, int]:
+    """Respondents per combination of options in the margin questions (the profile's
+    columns at ``positions``)."""
+    dims = [profiled.c[f"d{i}"] for i in positions]
     rows = db.session.execute(sa.select(*dims, sa.func.count()).group_by(*dims))
     return {tuple(row[:-1]): int(row[-1]) for row in rows}
 
 
-def write_weights(survey_id: int, dims: Dimensions) -> None:
+def write_weights(profiled: sa.Table, dims: Dimensions) -> None:
     """Store each submitted response's weight in ``Response.weight`` (one UPDATE;
     rows whose weight is unchanged are not written)."""
     r = Response.__table__
-    margin_ids = [dims.question_ids[i] for i in dims.margin_positions]
-    p = profile(survey_id, Dimensions(margin_ids, [[] for _ in margin_ids]))
-    cells, on, weight = _weight_join(dims, [p.c[f"d{i}"] for i in range(len(margin_ids))])
+    p = profiled
+    cells, on, weight = _weight_join(dims, [p.c[f"d{i}"] for i in dims.margin_positions])
     weights = (
         sa.select(p.c.rid, weight.label("w")).select_from(p.outerjoin(cells, on)).subquery("pw")
     )

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.results import survey_queries as q
 from app.results.distributions import (
     COUNTED_KINDS,
@@ -130,7 +132,7 @@ def question_result(
 
 
 def _dimensions(
-    survey: Survey, demographics: list[QuestionInfo]
+    survey: Survey, demographics: list[QuestionInfo], profiled: sa.Table
 ) -> tuple[q.Dimensions, dict[str, Any], dict[q.CellKey, int]]:
     """The demographic split and, with margins, the raking weights and their report."""
     ids = [d.id for d in demographics]
@@ -140,10 +142,9 @@ def _dimensions(
     margins = [m for m in margins if m.question_id in ids]
     if not margins:
         return q.Dimensions(ids, options), {"active": False, "ignored": ignored}, {}
-    margin_ids = [m.question_id for m in margins]
-    cells = q.margin_cells(survey.id, margin_ids)
+    positions = [ids.index(m.question_id) for m in margins]
+    cells = q.margin_cells(profiled, positions)
     weights, report = rake(cells, margins, settings.trim_cap)
-    positions = [ids.index(question_id) for question_id in margin_ids]
     weighting = {
         "active": True,
         "cap": settings.trim_cap,
@@ -187,6 +188,32 @@ def _representativeness(
         margin["missing"] = everyone - known_n
 
 
+def _count(
+    survey: Survey,
+    infos: list[QuestionInfo],
+    demographics: list[QuestionInfo],
+    profiled: sa.Table,
+    step: Progress,
+) -> tuple[Counts, q.Dimensions, dict[str, Any], q.Sums, list[dict[str, Any]], dict[str, int]]:
+    """Every statement that reads the profile: weights, answer cells, respondents."""
+    dims, weighting, margin_cells = _dimensions(survey, demographics, profiled)
+    timeline, channels = _timeline(survey.id)
+    everyone = _everyone(dims, margin_cells, channels)
+    if dims.weighted:
+        q.write_weights(profiled, dims)
+    else:
+        q.reset_weights(survey.id)
+    step("weights")
+    counted = [i.id for i in infos if i.kind in COUNTED_KINDS | PRESENCE_KINDS]
+    cells = q.answer_cells(profiled, counted, dims)
+    step("answers")
+    respondent_ids = [i.id for i in infos if i.kind in RESPONDENT_KINDS]
+    respondents = q.respondent_counts(profiled, respondent_ids, dims)
+    step("respondents")
+    counts = _index({i.id: i for i in infos}, cells, respondents)
+    return counts, dims, weighting, everyone, timeline, channels
+
+
 # --- assembling --------------------------------------------------------------------
 
 
@@ -204,16 +231,16 @@ def _timeline(survey_id: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 def _other(survey_id: int, questions: list[QuestionInfo]) -> dict[str, Any]:
     option_ids = [o.id for question in questions for o in question.options if o.is_other]
-    texts = q.other_texts(survey_id, option_ids, OTHER_TEXTS_LIMIT)
-    distinct = q.distinct_other_texts(survey_id, option_ids)
-    return {
-        str(option): {
-            "texts": [[text, n] for text, n in texts.get(option, [])],
-            "distinct": distinct.get(option, 0),
-            "more": max(distinct.get(option, 0) - len(texts.get(option, [])), 0),
+    found = q.other_texts(survey_id, option_ids, OTHER_TEXTS_LIMIT)
+    out = {}
+    for option in option_ids:
+        typed = found.get(option, q.OtherTexts([], 0))
+        out[str(option)] = {
+            "texts": [[text, n] for text, n in typed.texts],
+            "distinct": typed.distinct,
+            "more": typed.distinct - len(typed.texts),
         }
-        for option in option_ids
-    }
+    return out
 
 
 def _group_sizes(
@@ -284,23 +311,15 @@ def build_survey(survey: Survey, progress: Progress | None = None) -> SurveyBuil
     infos = [QuestionInfo.of(question) for question in survey.questions]
     by_id = {info.id: info for info in infos}
     demographics = [i for i in infos if i.demographic and i.kind in GROUPING_KINDS]
-    dims, weighting, margin_cells = _dimensions(survey, demographics)
+    profiled = q.create_profile(survey.id, [d.id for d in demographics])
+    counts, dims, weighting, everyone, timeline, channels = _count(
+        survey, infos, demographics, profiled, step
+    )
+    q.release_profile(profiled)
     weighted = dims.weighted
-    timeline, channels = _timeline(survey.id)
-    everyone = _everyone(dims, margin_cells, channels)
-    step("weights")
-    counted = [i.id for i in infos if i.kind in COUNTED_KINDS | PRESENCE_KINDS]
-    cells = q.answer_cells(survey.id, counted, dims)
-    step("answers")
-    respondent_ids = [i.id for i in infos if i.kind in RESPONDENT_KINDS]
-    counts = _index(by_id, cells, q.respondent_counts(survey.id, respondent_ids, dims))
-    step("respondents")
     results = {i.id: question_result(i, counts, q.OVERALL, None, weighted) for i in infos}
     if weighted:
         _representativeness(weighting, results, everyone.count)
-        q.write_weights(survey.id, dims)
-    else:
-        q.reset_weights(survey.id)
     main: dict[str, Any] = {
         "format": FORMAT,
         "scope": "survey",

@@ -1,6 +1,6 @@
 """Reading surveys: lookups shared by answering, the builder and paper entry: a survey
 by its address, what the public may see, links from processes and goals, a typed
-invitation code."""
+invitation code, the number of submitted responses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from app.surveys.models import (
     InvitationCode,
     MatrixRow,
     Question,
+    Response,
+    ResponseState,
     Section,
     Survey,
     SurveyState,
@@ -37,6 +39,16 @@ def get_survey_or_404(slug: str, *, questionnaire: bool = True) -> Survey:
     if survey is None:
         abort(404)
     return survey
+
+
+def submitted_count(survey_id: int) -> int:
+    """How many responses of the survey are submitted (what its results count)."""
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Response)
+        .where(Response.survey_id == survey_id, Response.state == ResponseState.SUBMITTED)
+    )
+    return int(count or 0)
 
 
 def public_by_id() -> sa.Select[tuple[Survey]]:

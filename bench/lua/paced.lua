@@ -1,7 +1,10 @@
--- Paces survey.lua (put after it in the same script): each thread starts its next
--- respondent no earlier than `interval` seconds after the previous one was due, so
--- N threads submit at most N / interval respondents per second. args[5]: interval.
--- The two requests after "start" go out at once (a browser following redirects).
+-- Paces survey.lua (put after it in the same script): each thread starts its k-th
+-- respondent no earlier than (k - 1) * `interval` seconds after its first, so N
+-- threads offer N / interval respondents per second from the first moment on.
+-- args[5]: interval. The two requests after "start" go out at once (a browser
+-- following redirects). A respondent that cannot start on time starts as soon as the
+-- previous one is done; how late it started is kept, so the report can tell a server
+-- that did not keep up (`behind_ms` at the end > 0) from a schedule that asked less.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -22,11 +25,19 @@ function init(args)
   interval = tonumber(args[5]) or 0
 end
 
+-- behind_ms: how late the thread's latest respondent started; behind_max_ms: the most.
+behind_ms, behind_max_ms = 0, 0
+bench_collect[#bench_collect + 1] = "behind_ms"
+bench_collect[#bench_collect + 1] = "behind_max_ms"
+
 function delay()
   if step ~= 0 or interval <= 0 then return 0 end
-  started = started or now()
-  local due = started + index * interval
-  return math.max(0, math.floor((due - now()) * 1000))
+  local moment = now()
+  started = started or moment
+  local wait = started + (index - 1) * interval - moment
+  behind_ms = math.max(0, math.floor(-wait * 1000))
+  behind_max_ms = math.max(behind_max_ms, behind_ms)
+  return math.max(0, math.floor(wait * 1000))
 end
 
 -- The time each respondent's submit was acknowledged (the thanks redirect), for the

@@ -4,11 +4,15 @@ tests/bench/test_harness.py)."""
 
 from __future__ import annotations
 
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bench import lag, wrk
+from bench.prepare import write_split
 from bench.scenarios import SCENARIOS, results
 
 
@@ -47,3 +51,48 @@ def test_aggregate_lag_is_a_results_scenario_now() -> None:
     [scenario] = [s for s in SCENARIOS if s.name == "aggregate_lag"]
     assert scenario.run is results.aggregate_lag
     assert scenario.keys == ("aggregate_lag.s",)
+
+
+class _Survey(BaseHTTPRequestHandler):
+    """Answers the three posts of a respondent the way the survey does (redirects)."""
+
+    NEXT = {"/start": "/page/1", "/page/1": "/review", "/submit": "/thanks"}
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(302)
+        self.send_header("Location", self.NEXT.get(self.path, "/"))
+        self.send_header("Set-Cookie", "session=s; Path=/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk")
+def test_the_paced_stream_offers_its_rate_from_the_first_second(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Survey)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    clients, per_s, seconds = 4, 20, 3
+    lines = [f"k{i}\tsession=x\ta=1\tb=2\tc=3" for i in range(clients * 40)]
+    write_split(tmp_path / "lag", lines, clients)
+    try:
+        result = wrk.run(
+            f"http://127.0.0.1:{server.server_port}/start",
+            workdir=tmp_path,
+            seconds=seconds,
+            connections=clients,
+            threads=clients,
+            script="survey+paced",
+            args=[str(tmp_path / "lag"), "/start", "/page/1", "/submit", str(clients / per_s)],
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    # The k-th respondent of a thread is due (k - 1) intervals after its first: 3 s
+    # offer 60 (and the ones due at the very end), the last may be cut off by the end.
+    due = clients * (int(result.seconds * per_s / clients) + 1)
+    assert per_s * seconds - clients <= result.ok <= due
+    assert result.behind_s < 0.1  # a fast server keeps the pace
+    assert len(result.done_at) == result.ok

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from app.db import utcnow
 from app.extensions import db
+from app.surveys.lookups import submitted_count
 from app.surveys.models import Answer, ResponseState, SurveyState
 from tests.surveys.conftest import (
     Sink,
@@ -119,6 +120,14 @@ def test_review_lists_answers_and_final_submit_confirms(app: Flask, client: Flas
     thanks = client.get(url(sink, "thanks")).get_data(as_text=True)
     assert "Your answers have been submitted" in thanks
     assert _submitted() == 1
+
+
+def test_submitted_count_counts_only_submitted_responses(app: Flask, client: FlaskClient) -> None:
+    sink = kitchen_sink()
+    answer_all(client, sink)
+    assert len(stored_responses()) == 1 and submitted_count(sink.survey.id) == 0
+    assert final_submit(client, sink).status_code == 302
+    assert submitted_count(sink.survey.id) == 1
 
 
 def test_final_submit_twice_is_one_response(app: Flask, client: FlaskClient) -> None:
