@@ -1,4 +1,8 @@
-"""The real stack for a run: tools, PostgreSQL, Redis, gunicorn (2 workers), one Celery worker.
+"""The real stack for a run: tools, PostgreSQL, Redis, gunicorn, one Celery worker.
+
+gunicorn runs as in production (``Dockerfile``): ``gthread`` workers, here 2 processes
+(one per core) with :data:`bench.settings.GUNICORN_THREADS` threads each, so a
+worker's CPU serves another request while one waits on PostgreSQL.
 
 Like ``.ci/run``: PostgreSQL and Redis are started when they do not answer, and
 Debian's ``wrk`` is installed with apt-get when missing. Whatever this module starts
@@ -171,7 +175,10 @@ class Stack:
     def _server_command(self) -> list[str]:
         bind = f"127.0.0.1:{self.port}"
         return [
-            *(sys.executable, "-m", "gunicorn", "-w", "2", "-b", bind),
+            *(sys.executable, "-m", "gunicorn", "-b", bind),
+            *("--workers", str(settings.GUNICORN_WORKERS)),
+            *("--worker-class", settings.gunicorn_worker_class()),
+            *("--threads", str(settings.GUNICORN_THREADS)),
             *("--log-level", "warning", "bench.wsgi:bench_app()"),
         ]
 
