@@ -63,7 +63,4 @@ EXPOSE 8000
 # Run `flask db upgrade` once per release (the `migrate` service in docker-compose.yml).
 # gunicorn writes no access log (it would hold client addresses and links with tokens);
 # the app logs no addresses (app/core/security.py, docs/security.md).
-# gthread workers: a process serves another request while one waits on PostgreSQL
-# (each submission is a few short transactions); docs/performance.md, "Write path".
-CMD ["gunicorn", "--workers", "4", "--worker-class", "gthread", "--threads", "4", \
-     "--bind", "0.0.0.0:8000", "app:create_app()"]
+CMD ["gunicorn", "--workers", "4", "--bind", "0.0.0.0:8000", "app:create_app()"]

@@ -33,12 +33,12 @@ SURVEY_SLUG = "bench-befragung"  # the survey with 50,000 (M) responses
 LOAD_SURVEY_SLUG = "bench-befragung-last"  # same questions; survey_submit writes here
 LANG = "de"
 
-# gunicorn as in production (Dockerfile): gthread workers, one process per core, and
-# threads so that a process's CPU is not idle while a request waits on PostgreSQL
-# (docs/performance.md, "Write path"). BENCH_GUNICORN_THREADS=1 runs the old shape,
-# sync workers (one request at a time per process), for comparisons.
+# gunicorn: 2 sync workers (one per core), as in production (Dockerfile, 4 sync
+# workers). BENCH_GUNICORN_THREADS=N (N > 1) runs gthread workers of N threads instead,
+# to compare (docs/performance.md, "Write path (session 7)": no clear gain measured on
+# a loaded machine, a worse p99).
 GUNICORN_WORKERS = 2
-GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
 
 
 def gunicorn_worker_class() -> str:

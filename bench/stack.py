@@ -1,8 +1,7 @@
 """The real stack for a run: tools, PostgreSQL, Redis, gunicorn, one Celery worker.
 
-gunicorn runs as in production (``Dockerfile``): ``gthread`` workers, here 2 processes
-(one per core) with :data:`bench.settings.GUNICORN_THREADS` threads each, so a
-worker's CPU serves another request while one waits on PostgreSQL.
+gunicorn runs 2 sync workers (one per core); ``BENCH_GUNICORN_THREADS=N`` runs
+``gthread`` workers with N threads each instead (:mod:`bench.settings`).
 
 Like ``.ci/run``: PostgreSQL and Redis are started when they do not answer, and
 Debian's ``wrk`` is installed with apt-get when missing. Whatever this module starts

@@ -46,18 +46,6 @@ def test_gunicorn_writes_no_access_log() -> None:
     assert [c for c in gunicorn if re.search(r"access-?log", c)] == []
 
 
-def test_gunicorn_runs_threaded_workers_in_the_image_and_in_compose() -> None:
-    """gthread workers (docs/performance.md, "Write path"): the app is thread-safe per
-    request, and a process serves others while a request waits on PostgreSQL."""
-    dockerfile = (ROOT / "Dockerfile").read_text().split("CMD", 1)[1]
-    image = " ".join(re.findall(r'"([^"]*)"', dockerfile))
-    compose = _command(_compose()["services"]["web"])
-    for command in (image, compose):
-        words = command.replace("=", " ").split()
-        assert words[words.index("--worker-class") + 1] == "gthread", command
-        assert int(words[words.index("--threads") + 1]) > 1, command
-
-
 def test_compose_sets_the_proxy_count_and_a_durable_redis() -> None:
     compose = _compose()
     assert compose["x-app"]["environment"]["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-1}"
