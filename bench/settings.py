@@ -33,6 +33,17 @@ SURVEY_SLUG = "bench-befragung"  # the survey with 50,000 (M) responses
 LOAD_SURVEY_SLUG = "bench-befragung-last"  # same questions; survey_submit writes here
 LANG = "de"
 
+# gunicorn: 2 sync workers (one per core), as in production (Dockerfile, 4 sync
+# workers). BENCH_GUNICORN_THREADS=N (N > 1) runs gthread workers of N threads instead,
+# to compare (docs/performance.md, "Write path (session 7)": no clear gain measured on
+# a loaded machine, a worse p99).
+GUNICORN_WORKERS = 2
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
+
+
+def gunicorn_worker_class() -> str:
+    return "gthread" if GUNICORN_THREADS > 1 else "sync"
+
 
 @dataclass(frozen=True)
 class Scale:

@@ -1,4 +1,7 @@
-"""The real stack for a run: tools, PostgreSQL, Redis, gunicorn (2 workers), one Celery worker.
+"""The real stack for a run: tools, PostgreSQL, Redis, gunicorn, one Celery worker.
+
+gunicorn runs 2 sync workers (one per core); ``BENCH_GUNICORN_THREADS=N`` runs
+``gthread`` workers with N threads each instead (:mod:`bench.settings`).
 
 Like ``.ci/run``: PostgreSQL and Redis are started when they do not answer, and
 Debian's ``wrk`` is installed with apt-get when missing. Whatever this module starts
@@ -171,7 +174,10 @@ class Stack:
     def _server_command(self) -> list[str]:
         bind = f"127.0.0.1:{self.port}"
         return [
-            *(sys.executable, "-m", "gunicorn", "-w", "2", "-b", bind),
+            *(sys.executable, "-m", "gunicorn", "-b", bind),
+            *("--workers", str(settings.GUNICORN_WORKERS)),
+            *("--worker-class", settings.gunicorn_worker_class()),
+            *("--threads", str(settings.GUNICORN_THREADS)),
             *("--log-level", "warning", "bench.wsgi:bench_app()"),
         ]
 

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.goals.models import Goal
 from app.participation.models import Participant, StakeholderGroup
 from app.participation.services import request_guest_confirmation
-from app.privacy.consent import version_for_contribution
+from app.privacy.consent import version_for_contribution, version_in_force
 from app.processes.models import ModerationMode, Process
 from app.queue import enqueue_on_commit
 from app.results.tasks import schedule_process_recount
@@ -96,13 +96,16 @@ def create_comment(
         body=draft.body,
         status=initial_status(process, participant),
         idempotency_key=draft.idempotency_key,
-        consent_version_id=version_for_contribution(),
+        consent_version_id=version_in_force(),
     )
     if comment is None:  # the key's comment was committed meanwhile (a parallel retry)
         existing = find_by_key(draft.idempotency_key or "")
         if existing is None:
             raise LookupError("idempotency key in use, but no comment has it")
         raise DuplicateSubmissionError(existing)
+    if comment.consent_version_id is None:  # the first contribution: no version stored yet
+        comment.consent_version_id = version_for_contribution()
+        db.session.flush()
     if comment.status == CommentStatus.UNCONFIRMED:
         request_guest_confirmation(participant)
     elif comment.status == CommentStatus.PUBLISHED:

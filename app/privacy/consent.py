@@ -1,8 +1,10 @@
 """The consent text in force, and publishing a new version of it.
 
 Forms show :func:`consent_text`; the services that store a comment, a rating or a
-survey response record :func:`version_for_contribution`, the version in force at the
-moment of writing. Until an admin publishes one, the texts in
+survey response record the version in force at the moment of writing: as the
+subquery :func:`version_in_force` inside their INSERT or UPDATE (comments, survey
+responses: no round trip of its own), or read first with
+:func:`version_for_contribution`. Until an admin publishes one, the texts in
 ``default_texts/consent.<lang>.txt`` are in force; the first contribution stores them
 as version 1, so every contribution points at a wording that can be shown later.
 Functions flush, never commit.
@@ -55,6 +57,19 @@ def consent_text() -> dict[str, str]:
 def versions() -> list[ConsentVersion]:
     return list(
         db.session.scalars(sa.select(ConsentVersion).order_by(ConsentVersion.number.desc()))
+    )
+
+
+def version_in_force() -> sa.ScalarSelect[int]:
+    """The id of the version in force as a scalar subquery, for the INSERT or UPDATE
+    that stores a contribution: no round trip of its own. NULL until a first version
+    is stored; the caller then asks :func:`version_for_contribution` (once per
+    installation)."""
+    return (
+        sa.select(ConsentVersion.id)
+        .order_by(ConsentVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 

@@ -3,6 +3,7 @@ is never stale (app.surveys.answering.structure)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from app.results.services import mark_dirty
 from app.surveys.builder.structure import add_option, update_question
 from app.surveys.models import Answer, MatrixRow, Option, ResponseState, Survey
 from tests.conftest import counting_queries
+from tests.factories import make_survey
 from tests.surveys.conftest import (
     Sink,
     any_token,
@@ -51,10 +53,11 @@ def test_a_submission_reads_and_writes_in_few_queries(
     print(f"\nqueries: start, pages, submit: {counts}")
     # start: survey, taken part?, response in progress?, INSERT … RETURNING
     assert counts[0] <= 4
-    # a page: survey, response, answers, DELETE, one INSERT, seen pages
-    assert max(counts[1:4]) <= 6
-    # submit: survey, response, answers, consent, UPDATE, participation, aggregate
-    assert counts[4] <= 7
+    # a page: survey with this browser's response, answers, DELETE, one INSERT, seen pages
+    assert max(counts[1:4]) <= 5
+    # submit: survey with response, answers, UPDATE (reads the consent version),
+    # participation, aggregate
+    assert counts[4] <= 5
     (response,) = stored_responses()
     assert response.state == ResponseState.SUBMITTED
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) >= 4
@@ -119,3 +122,38 @@ def test_after_a_request_the_survey_holds_its_own_sections(
     db.session.commit()
     start(client, sink)
     assert "Renamed page" in client.get(page_url(sink, 1)).get_data(as_text=True)
+
+
+def test_each_survey_gets_its_own_response_from_the_joined_read(
+    app: Flask, client: FlaskClient, sink: Sink
+) -> None:
+    """The survey row brings this browser's responses of *that* survey only: with
+    responses to two surveys in one session, a page of the second stores its answers
+    on the second's response."""
+    other = make_survey("zweite", process=sink.survey.process)
+    db.session.commit()
+    assert start(client, sink).status_code == 302
+    token = any_token(client, sink)
+    intro = client.get(url("zweite")).get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', intro)
+    assert key is not None
+    started = client.post(url("zweite", "start"), data={"csrf_token": token, "key": key[1]})
+    assert started.headers["Location"].endswith(url("zweite", "page/1"))
+    question = other.sections[0].questions[0]
+    saved = client.post(
+        url("zweite", "page/1"),
+        data={"csrf_token": token, "action": "next", question.field_name: "Nur hier"},
+    )
+    assert saved.status_code == 302
+    first, second = sorted(stored_responses(), key=lambda r: r.id)
+    assert (first.survey_id, second.survey_id) == (sink.survey.id, other.id)
+    texts = db.session.scalars(
+        sa.select(Answer.value_text).where(Answer.response_id == second.id)
+    ).all()
+    assert texts == ["Nur hier"]
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Answer).where(Answer.response_id == first.id)
+        )
+        == 0
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app, g, request, session
 
 from app.extensions import db
+from app.surveys.answering.structure import loaded_response
 from app.surveys.models import Response, Survey
 
 BROWSER_COOKIE = "mitwirken_survey"
@@ -57,11 +58,17 @@ def remember(survey_id: int, response_id: int, resume_code: str | None) -> None:
     session[SESSION_KEY] = entries
 
 
+def remembered_ids() -> list[int]:
+    """The ids of the responses this browser fills in (any survey)."""
+    return [int(entry["r"]) for entry in _entries().values() if isinstance(entry.get("r"), int)]
+
+
 def remembered_response(survey: Survey) -> Response | None:
     entry = _entries().get(str(survey.id))
     if not entry:
         return None
-    response = db.session.get(Response, entry.get("r"))
+    response_id = entry.get("r")
+    response = loaded_response(response_id) or db.session.get(Response, response_id)
     return response if response is not None and response.survey_id == survey.id else None
 
 

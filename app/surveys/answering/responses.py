@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from app.core import upsert
 from app.db import utcnow
 from app.extensions import db
-from app.privacy.consent import version_for_contribution
+from app.privacy.consent import version_for_contribution, version_in_force
 from app.results.triggers import survey_changed
 from app.surveys import codes
 from app.surveys.answering import gate
@@ -183,7 +183,7 @@ def submit_response(
     if missing is not None:
         raise IncompleteResponseError(missing)
     _drop_hidden(response.id, survey, answers)
-    return accept(response, now or utcnow(), consent_version_id=version_for_contribution())
+    return accept(response, now or utcnow(), consent=True)
 
 
 def _drop_hidden(response_id: int, survey: Survey, answers: Answers) -> None:
@@ -201,11 +201,12 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone).date()
 
 
-def accept(response: Response, now: datetime, *, consent_version_id: int | None = None) -> bool:
+def accept(response: Response, now: datetime, *, consent: bool = False) -> bool:
     """Mark the response submitted (once: a conditional UPDATE), use up its code,
     record who took part and, for an anonymised survey, drop the links. Online and
     paper responses are accepted here alike; False if it had been accepted before.
-    An online response records the consent version it was submitted under."""
+    An online response (``consent``) records the consent version it was submitted
+    under, read by the UPDATE itself."""
     survey = response.survey
     day = local_day(now)
     # Read before the UPDATE, which drops them from an anonymised survey's response.
@@ -216,19 +217,27 @@ def accept(response: Response, now: datetime, *, consent_version_id: int | None 
         "submitted_on": day,
         "submitted_at": None if survey.anonymised else now,
         "resume_token_hash": None,
-        "consent_version_id": consent_version_id,
+        "consent_version_id": version_in_force() if consent else None,
     }
     if survey.anonymised:
         values |= ANONYMISED
-    result = db.session.execute(
+    updated = db.session.execute(
         sa.update(Response)
         .where(Response.id == response.id, Response.state == ResponseState.IN_PROGRESS)
         .values(**values)
+        .returning(Response.consent_version_id)
         .execution_options(synchronize_session=False)
-    )
+    ).first()
     db.session.expire(response)
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if updated is None:
         return False
+    if consent and updated.consent_version_id is None:  # no version stored yet: the first
+        db.session.execute(
+            sa.update(Response)
+            .where(Response.id == response.id)
+            .values(consent_version_id=version_for_contribution())
+            .execution_options(synchronize_session=False)
+        )
     used_at = datetime.combine(day, time(), tzinfo=UTC) if survey.anonymised else now
     _use_code(code_id, used_at)
     _record_participation(survey, respondent)

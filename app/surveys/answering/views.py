@@ -83,7 +83,7 @@ def template_helpers() -> dict[str, Any]:
 
 
 def _survey(slug: str) -> Survey:
-    survey = structure.survey_by_slug(slug)
+    survey = structure.survey_by_slug(slug, browser.remembered_ids())
     if survey is None or not policy.can_view_survey(current_user, survey):
         abort(404)
     return survey

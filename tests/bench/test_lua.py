@@ -1,0 +1,89 @@
+"""The wrk scripts send every prepared line exactly once (a stub server on loopback).
+
+wrk calls ``request()`` once more than it sends: for thread 0, before the load, to
+check the request is valid. A script whose ``request()`` moved on to the next line
+skipped that thread's first line; ``replay.lua`` now moves on in ``response()`` only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+
+from bench import wrk
+from bench.prepare import write_split
+
+pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing")
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    received: list[str]
+    lock = threading.Lock()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        with self.lock:
+            self.received.append(parse_qs(body)["key"][0])
+        self.send_response(302)
+        self.send_header("Location", "/ziel#comment-1")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # wrk resets its connections when it stops
+
+
+@pytest.fixture
+def stub() -> Iterator[tuple[str, list[str]]]:
+    received: list[str] = []
+    handler = type("Handler", (_Recorder,), {"received": received})
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_replay_sends_every_line_once_and_acknowledges_it(
+    stub: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, received = stub
+    keys = [f"k{i}" for i in range(9)]
+    lines = [f"{key}\tPOST\t/ziel\tsession=x\tkey={key}" for key in keys]
+    prefix = tmp_path / "comments"
+    write_split(prefix, lines, 3)
+
+    result = wrk.run(
+        url + "/ziel",
+        workdir=tmp_path,
+        seconds=1,
+        connections=3,
+        threads=3,
+        script="replay",
+        args=[str(prefix), "#comment-"],
+    )
+
+    assert sorted(received) == keys  # thread 0's first line too, none twice
+    assert sorted(result.done_keys) == keys
+    assert (result.ok, result.bad, result.requests_sent) == (9, 0, 9)
+    assert result.exhausted
