@@ -6,7 +6,7 @@ resume drafts and code links. ``closed_at`` is set when the survey closes, by ha
 or on time. Closed surveys get the earlier of their end and their last change.
 
 Revision ID: 7c3d9e2f1a60
-Revises: 5f2c8e1a9b47
+Revises: a7d3c9e2f410
 Create Date: 2026-12-03 08:40:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c3d9e2f1a60'
-down_revision = '5f2c8e1a9b47'
+down_revision = 'a7d3c9e2f410'
 branch_labels = None
 depends_on = None
 

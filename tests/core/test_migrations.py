@@ -101,3 +101,33 @@ def test_deleted_authors_stored_in_german_become_null(app: Flask, runner: Any) -
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     names = [db.session.get(Comment, i).author_name for i in ids]  # type: ignore[union-attr]
     assert names[0] is None and names[1] == german and names[2] not in (None, german)
+
+
+def test_closed_surveys_get_when_they_ended(app: Flask, runner: Any) -> None:
+    """7c3d9e2f1a60: a closed survey's closed_at is its end or its last change,
+    whichever came first; an open survey gets none."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.surveys.models import Survey, SurveyState
+    from tests.factories import make_survey
+
+    ended = make_survey("frueh-zu", closes_at=utcnow() - timedelta(days=40))
+    by_hand = make_survey("von-hand")
+    still_open = make_survey("offen")
+    db.session.commit()
+    ids = ended.id, by_hand.id, still_open.id
+    db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "a7d3c9e2f410"]).exit_code == 0
+    db.session.execute(
+        sa.text("UPDATE survey SET state = 'closed' WHERE id IN (:a, :b)"),
+        {"a": ids[0], "b": ids[1]},
+    )
+    db.session.commit()
+    db.session.remove()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    surveys = [db.session.get(Survey, i) for i in ids]
+    assert surveys[0] is not None and surveys[0].closed_at == surveys[0].closes_at
+    assert surveys[1] is not None and surveys[1].closed_at == surveys[1].updated_at
+    assert surveys[2] is not None and surveys[2].state == SurveyState.OPEN
+    assert surveys[2].closed_at is None
