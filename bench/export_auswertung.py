@@ -13,7 +13,7 @@ reply. Then, each in a child process whose peak RSS is sampled from outside
 
 1. ``auswertung``: ``app.exports.auswertung.xlsx.write`` into a file (the writer the
    export job runs, with the Übersicht, print setup, row heights, pseudonyms);
-2. ``raw``: the same 16 columns from one SQL query (goal title, a pseudonym-like
+2. ``raw``: the same 15 columns from one SQL query (goal title, a pseudonym-like
    label, the official reply, the topics joined in SQL) through a server-side cursor,
    written by XlsxWriter in constant-memory mode with no formatting (the floor).
 

@@ -29,14 +29,41 @@ SIZE = 60 * 1024 * 1024
 MB = 1024 * 1024
 
 
-def _finished_job(env: dict[str, str]) -> int:
-    """A done export job whose file is 60 MB of random bytes."""
-    import sqlalchemy as sa
-
-    from app import create_app
+def finished_job(process_id: int, key: str) -> int:
+    """A done export job of ``process_id`` whose stored file (under ``key``) is 60 MB
+    of random bytes; needs an app context. Shared by this script and the harness's
+    ``download_60mb`` scenario."""
     from app.db import utcnow
     from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
     from app.exports.storage import get_storage
+    from app.extensions import db
+
+    with get_storage().writer(key) as out:
+        for _ in range(SIZE // MB):
+            out.write(os.urandom(MB))
+    job = ExportJob(
+        process_id=process_id,
+        kind=ExportKind.ASSESSMENT,
+        format=ExportFormat.CSV,
+        locale="de",
+        options={},
+        status=ExportStatus.DONE,
+        storage_key=key,
+        size=SIZE,
+        filename="bench.csv",
+        content_type="text/csv; charset=utf-8",
+        finished_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
+def _finished_job(env: dict[str, str]) -> int:
+    """The 60 MB job of the bench process of :mod:`bench.export_data_seed`."""
+    import sqlalchemy as sa
+
+    from app import create_app
     from app.extensions import db
     from app.processes.models import Process
 
@@ -44,26 +71,7 @@ def _finished_job(env: dict[str, str]) -> int:
     with create_app().app_context():
         process = db.session.scalar(sa.select(Process).where(Process.slug == PROCESS))
         assert process is not None
-        key = "bench-60mb.csv"
-        with get_storage().writer(key) as out:
-            for _ in range(SIZE // MB):
-                out.write(os.urandom(MB))
-        job = ExportJob(
-            process_id=process.id,
-            kind=ExportKind.ASSESSMENT,
-            format=ExportFormat.CSV,
-            locale="de",
-            options={},
-            status=ExportStatus.DONE,
-            storage_key=key,
-            size=SIZE,
-            filename="bench.csv",
-            content_type="text/csv; charset=utf-8",
-            finished_at=utcnow(),
-        )
-        db.session.add(job)
-        db.session.commit()
-        return job.id
+        return finished_job(process.id, "bench-60mb.csv")
 
 
 def _free_port() -> int:
@@ -86,7 +94,8 @@ def sign_in(opener: urllib.request.OpenerDirector, base: str) -> None:
     opener.open(f"{base}/de/account/login", urllib.parse.urlencode(form).encode()).read()
 
 
-def _vm_hwm(pid: int) -> int:
+def vm_hwm(pid: int) -> int:
+    """The kernel's peak RSS of ``pid`` (VmHWM), in bytes."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
@@ -119,7 +128,7 @@ def download(url: str, env: dict[str, str]) -> dict[str, Any]:
         warm = urllib.request.Request(link, headers={"Range": "bytes=0-0"})
         opener.open(warm).read()  # the route's code is loaded; this is the baseline
         before = worker.memory_info().rss
-        hwm_before = _vm_hwm(worker.pid)
+        hwm_before = vm_hwm(worker.pid)
         peak = [before]
         done = threading.Event()
 
@@ -144,7 +153,7 @@ def download(url: str, env: dict[str, str]) -> dict[str, Any]:
             "seconds": round(seconds, 2),
             "rss_before_mb": round(before / MB, 1),
             "rss_added_mb": round((peak[0] - before) / MB, 1),
-            "vmhwm_added_mb": round((_vm_hwm(worker.pid) - hwm_before) / MB, 1),
+            "vmhwm_added_mb": round((vm_hwm(worker.pid) - hwm_before) / MB, 1),
         }
     finally:
         server.terminate()

@@ -88,7 +88,7 @@ def _pyreadstat_sav() -> dict[str, Any]:
     import pyreadstat
 
     from app.exports.survey_data.pivot import SurveyData
-    from app.exports.survey_data.sav import Columns, _metadata
+    from app.exports.survey_data.sav import Columns, metadata
 
     data = SurveyData(_survey(), "de")
     columns = Columns(data.variables, data.total)
@@ -99,7 +99,7 @@ def _pyreadstat_sav() -> dict[str, Any]:
     frame = columns.frame()
     with tempfile.NamedTemporaryFile(suffix=".sav") as out:
         started = time.perf_counter()
-        pyreadstat.write_sav(frame, out.name, **_metadata(data.variables))
+        pyreadstat.write_sav(frame, out.name, **metadata(data.variables, frame))
         seconds = time.perf_counter() - started
         size = os.path.getsize(out.name)
     return {

@@ -11,22 +11,18 @@ has loaded the route's code). The details add the kernel's VmHWM growth.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import psutil
 import sqlalchemy as sa
 
-from bench.export_data_download import sign_in
+from bench.export_data_download import MB, SIZE, finished_job, sign_in, vm_hwm
 from bench.export_data_seed import PASSWORD, STAFF
 from bench.scenarios.base import Context, Metrics
 
-SIZE = 60 * 1024 * 1024
-MB = 1024 * 1024
 KEY = "bench-60mb.csv"
 
 
@@ -59,31 +55,8 @@ def _staff(ctx: Context) -> None:
 
 def _finished_job(ctx: Context) -> int:
     """A done export job whose stored file is 60 MB of random bytes."""
-    from app.db import utcnow
-    from app.exports.models import ExportFormat, ExportJob, ExportKind, ExportStatus
-    from app.exports.storage import get_storage
-    from app.extensions import db
-
     with ctx.app.app_context():
-        with get_storage().writer(KEY) as out:
-            for _ in range(SIZE // MB):
-                out.write(os.urandom(MB))
-        job = ExportJob(
-            process_id=ctx.manifest.process_id,
-            kind=ExportKind.ASSESSMENT,
-            format=ExportFormat.CSV,
-            locale="de",
-            options={},
-            status=ExportStatus.DONE,
-            storage_key=KEY,
-            size=SIZE,
-            filename="bench.csv",
-            content_type="text/csv; charset=utf-8",
-            finished_at=utcnow(),
-        )
-        db.session.add(job)
-        db.session.commit()
-        return job.id
+        return finished_job(ctx.manifest.process_id, KEY)
 
 
 def _remove_file(ctx: Context) -> None:
@@ -93,20 +66,13 @@ def _remove_file(ctx: Context) -> None:
         get_storage().delete(KEY)
 
 
-def _vm_hwm(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
 class _Peaks:
     """RSS of each gunicorn worker, sampled every 10 ms in a thread."""
 
     def __init__(self, workers: list[psutil.Process]) -> None:
         self.workers = workers
         self.before = {w.pid: w.memory_info().rss for w in workers}
-        self.hwm_before = {w.pid: _vm_hwm(w.pid) for w in workers}
+        self.hwm_before = {w.pid: vm_hwm(w.pid) for w in workers}
         self.peak = dict(self.before)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -122,7 +88,7 @@ class _Peaks:
         self.done.set()
         self.thread.join()
         grown = max(self.peak[p] - self.before[p] for p in self.before)
-        hwm = max(_vm_hwm(p) - self.hwm_before[p] for p in self.before)
+        hwm = max(vm_hwm(p) - self.hwm_before[p] for p in self.before)
         return {"rss_delta_mb": round(grown / MB, 1), "vmhwm_delta_mb": round(hwm / MB, 1)}
 
 

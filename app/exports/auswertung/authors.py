@@ -55,38 +55,55 @@ def answer_key(response_id: int, user_id: int | None) -> AuthorKey:
 
 
 def _first_seen(process: Process, staff: set[int]) -> dict[AuthorKey, datetime]:
+    """Each private author's first contribution. The database keeps the private rows
+    and takes the first moment per author (the key of :func:`comment_key` and
+    :func:`answer_key`, computed in SQL), so Python sees one row per author, not one
+    per contribution."""
     first: dict[AuthorKey, datetime] = {}
 
-    def seen(key: AuthorKey, moment: datetime | None) -> None:
+    def seen(kind: str, ident: int, moment: datetime | None) -> None:
+        key = (kind, ident)
         moment = moment or LATEST
         if key not in first or moment < first[key]:
             first[key] = moment
 
+    not_staff = sa.or_(Participant.user_id.is_(None), Participant.user_id.not_in(staff))
+    kind = sa.case(
+        (Participant.user_id.is_not(None), "user"),
+        (Comment.participant_id.is_not(None), "participant"),
+        else_="comment",
+    )
+    ident = sa.func.coalesce(Participant.user_id, Comment.participant_id, Comment.id)
+    group = sa.func.coalesce(Assessment.stakeholder_group, Comment.stakeholder_group)
     comments = (
-        sa.select(
-            Comment.id,
-            Comment.participant_id,
-            Participant.user_id,
-            Comment.created_at,
-            Comment.stakeholder_group,
-            Assessment.stakeholder_group,
-        )
+        sa.select(kind, ident, sa.func.min(Comment.created_at))
         .join(Goal, Goal.id == Comment.goal_id)
         .outerjoin(Participant, Participant.id == Comment.participant_id)
         .outerjoin(Assessment, Assessment.comment_id == Comment.id)
-        .where(Goal.process_id == process.id, Comment.status.in_(LISTED_STATUSES))
+        .where(
+            Goal.process_id == process.id,
+            Comment.status.in_(LISTED_STATUSES),
+            group == StakeholderGroup.CITIZEN,
+            not_staff,
+        )
+        .group_by(kind, ident)
     )
-    for row in db.session.execute(comments.execution_options(yield_per=5000)):
-        group = row[5] or row[4]
-        if group == StakeholderGroup.CITIZEN and row.user_id not in staff:
-            seen(comment_key(row.id, row.participant_id, row.user_id), row.created_at)
-    answers = open_answers(process).with_only_columns(
-        Response.id, Response.user_id, Response.submitted_at, Assessment.stakeholder_group
+    for row in db.session.execute(comments):
+        seen(*row)
+    kind = sa.case((Response.user_id.is_not(None), "user"), else_="response")
+    ident = sa.func.coalesce(Response.user_id, Response.id)
+    group = sa.func.coalesce(Assessment.stakeholder_group, StakeholderGroup.CITIZEN)
+    answers = (
+        open_answers(process)
+        .with_only_columns(kind, ident, sa.func.min(Response.submitted_at))
+        .where(
+            group == StakeholderGroup.CITIZEN,
+            sa.or_(Response.user_id.is_(None), Response.user_id.not_in(staff)),
+        )
+        .group_by(kind, ident)
     )
-    for answer in db.session.execute(answers.execution_options(yield_per=5000)):
-        private = (answer[3] or StakeholderGroup.CITIZEN) == StakeholderGroup.CITIZEN
-        if private and answer.user_id not in staff:
-            seen(answer_key(answer.id, answer.user_id), answer.submitted_at)
+    for row in db.session.execute(answers):
+        seen(*row)
     return first
 
 

@@ -56,55 +56,61 @@ def _among(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
     return column.in_(ids)
 
 
+# The rows are read by position (unpacked in entries.py): a row's attribute is a
+# lookup by name, and a chunk's rows are read 25 times each.
+COMMENT_COLUMNS = (
+    Comment.id,
+    Comment.goal_id,
+    Comment.parent_id,
+    Comment.participant_id,
+    Participant.user_id,
+    Comment.author_name,
+    Comment.kind,
+    Comment.stakeholder_group,
+    Comment.stakeholder_confirmed,
+    Comment.organisation_name,
+    Comment.channel,
+    Comment.body,
+    Comment.status,
+    Comment.received_on,
+    Comment.created_at,
+)
+ANSWER_COLUMNS = (
+    Answer.id,
+    Answer.value_text,
+    Question.prompt,
+    Question.goal_id,
+    Response.id.label("response_id"),
+    Response.user_id,
+    Response.channel,
+    Response.submitted_on,
+    Response.submitted_at,
+    Option.label.label("option_label"),
+)
+
+
 def _comments(ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
     stmt = (
-        sa.select(
-            Comment.id,
-            Comment.goal_id,
-            Comment.parent_id,
-            Comment.participant_id,
-            Participant.user_id,
-            Comment.author_name,
-            Comment.kind,
-            Comment.stakeholder_group,
-            Comment.stakeholder_confirmed,
-            Comment.organisation_name,
-            Comment.channel,
-            Comment.body,
-            Comment.status,
-            Comment.received_on,
-            Comment.created_at,
-        )
+        sa.select(*COMMENT_COLUMNS)
         .outerjoin(Participant, Participant.id == Comment.participant_id)
         .where(_among(Comment.id, ids))
     )
-    return {row.id: row for row in db.session.execute(stmt)}
+    return {row[0]: row for row in db.session.execute(stmt)}
 
 
 def _answers(ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
     stmt = (
-        sa.select(
-            Answer.id,
-            Answer.value_text,
-            Question.prompt,
-            Question.goal_id,
-            Response.id.label("response_id"),
-            Response.user_id,
-            Response.channel,
-            Response.submitted_on,
-            Response.submitted_at,
-            Option.label.label("option_label"),
-        )
+        sa.select(*ANSWER_COLUMNS)
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(Option, sa.and_(Option.id == Answer.option_id, Option.is_other.is_(True)))
         .where(_among(Answer.id, ids))
     )
-    return {row.id: row for row in db.session.execute(stmt)}
+    return {row[0]: row for row in db.session.execute(stmt)}
 
 
 def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, Assessed]:
@@ -128,25 +134,21 @@ def _assessments(comment_ids: list[int], answer_ids: list[int]) -> dict[Key, Ass
             )
         )
     )
-    rows = db.session.execute(stmt).all()
+    rows: list[Any] = list(db.session.execute(stmt))
     tags: dict[int, list[str]] = {}
     if rows:
         tag_rows = db.session.execute(
             sa.select(assessment_tag.c.assessment_id, ProcessTag.name)
             .join(ProcessTag, ProcessTag.id == assessment_tag.c.tag_id)
-            .where(_among(assessment_tag.c.assessment_id, [row.id for row in rows]))
+            .where(_among(assessment_tag.c.assessment_id, [row[0] for row in rows]))
         )
         for assessment_id, name in tag_rows:
             tags.setdefault(assessment_id, []).append(name)
     result: dict[Key, Assessed] = {}
-    for row in rows:
-        key: Key = ("comment", row.comment_id) if row.comment_id else ("answer", row.answer_id)
+    for assessment_id, comment_id, answer_id, group, consideration, rationale, number in rows:
+        key: Key = ("comment", comment_id) if comment_id else ("answer", answer_id)
         found = Assessed(
-            row.stakeholder_group,
-            row.consideration,
-            row.rationale,
-            row.number,
-            sorted(tags.get(row.id, [])),
+            group, consideration, rationale, number, sorted(tags.get(assessment_id, []))
         )
         result[key] = found
     return result

@@ -60,11 +60,12 @@ def write(
     writer = csvfile.writer(text, delimiter=";")
     writer.writerow(columns.headers(chosen))
     written = 0
+    cells = columns.row_maker(chosen)
     for section in entries.sections():
         numbers: dict[Key, int] = {}
         for chunk in entries.chunks(section, numbers, written):
             for entry in chunk:
-                row = [_cell(value) for value in columns.cells(chosen, entry)]
+                row = [_cell(value) for value in cells(entry)]
                 row[GOAL_COLUMN] = as_text(entry.goal_code)
                 writer.writerow(row)
             written += len(chunk)

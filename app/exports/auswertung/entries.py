@@ -168,10 +168,10 @@ class Entries:
         ).all()
         by_goal: dict[int, list[Any]] = {}
         for row in comments:
-            by_goal.setdefault(row.goal_id, []).append(row)
+            by_goal.setdefault(row[1], []).append(row)
         answers_by_goal: dict[int, list[Any]] = {}
         for answer in answers:
-            answers_by_goal.setdefault(answer.goal_id or 0, []).append(answer)
+            answers_by_goal.setdefault(answer[1] or 0, []).append(answer)
         keys: list[Key] = []
         for goal_id in goal_ids:
             keys += _threads(by_goal.get(goal_id, []), self.zone)
@@ -228,41 +228,61 @@ class Entries:
     def _comment_entry(
         self, number: int, row: Any, data: ChunkData, numbers: dict[Key, int]
     ) -> Entry:
-        found = data.assessments.get(("comment", row.id))
+        # Unpacked once (a row's attribute is a lookup by name, 25 a row otherwise);
+        # the order of chunk_data.COMMENT_COLUMNS.
+        (
+            comment_id,
+            goal_id,
+            parent_id,
+            participant_id,
+            user_id,
+            author_name,
+            kind,
+            stakeholder_group,
+            stakeholder_confirmed,
+            organisation_name,
+            channel,
+            body,
+            status,
+            received_on,
+            created_at,
+        ) = row
+        found = data.assessments.get(("comment", comment_id))
         assessed_group = found.group if found is not None else None
         assessed = bool(assessed_group)
-        group: StakeholderGroup = assessed_group or row.stakeholder_group
-        offline = row.channel != Channel.ONLINE and row.participant_id is None
+        group: StakeholderGroup = assessed_group or stakeholder_group
+        offline = channel != Channel.ONLINE and participant_id is None
         # Staff set the group of offline input and of an assessment: confirmed too.
-        confirmed = bool(row.stakeholder_confirmed) or offline or assessed
+        confirmed = bool(stakeholder_confirmed) or offline or assessed
         speaks_as = group
         if group in CONFIRMED_GROUPS and not confirmed:
             speaks_as = StakeholderGroup.CITIZEN  # an unconfirmed claim names no institution
         author = self.authors.label(
-            comment_key(row.id, row.participant_id, row.user_id),
+            comment_key(comment_id, participant_id, user_id),
             speaks_as,
-            user_id=row.user_id,
-            organisation=row.author_name if offline else row.organisation_name,
+            user_id=user_id,
+            organisation=author_name if offline else organisation_name,
         )
-        reply = data.replies.get(row.id)
+        reply = data.replies.get(comment_id)
         topics, consideration, rationale, revision = self._assessed(found)
+        goal_code, goal_title = self.goal_texts(goal_id)
         return Entry(
             number=number,
             source="comment",
-            id=row.id,
-            goal_id=row.goal_id,
-            goal_code=self.goal_texts(row.goal_id)[0],
-            goal_title=self.goal_texts(row.goal_id)[1],
-            kind=self.labels.kinds.get(row.kind, row.kind),
-            reply_to=numbers.get(("comment", row.parent_id)) if row.parent_id else None,
-            channel=self.labels.channels.get(row.channel, row.channel),
+            id=comment_id,
+            goal_id=goal_id,
+            goal_code=goal_code,
+            goal_title=goal_title,
+            kind=self.labels.kinds.get(kind, kind),
+            reply_to=numbers.get(("comment", parent_id)) if parent_id else None,
+            channel=self.labels.channels.get(channel, channel),
             group=self._group_label(group, confirmed),
-            day=row.received_on or _local_day(row.created_at, self.zone),
+            day=received_on or _local_day(created_at, self.zone),
             author=author,
-            text=row.body,
+            text=body,
             official_reply=reply.body if reply else "",
             official_reply_by=reply.author_label if reply else "",
-            hidden=row.status == CommentStatus.HIDDEN,
+            hidden=status == CommentStatus.HIDDEN,
             topics=topics,
             consideration=consideration,
             rationale=rationale,
@@ -270,31 +290,45 @@ class Entries:
         )
 
     def _answer_entry(self, number: int, row: Any, data: ChunkData) -> Entry:
-        found = data.assessments.get(("answer", row.id))
+        # The order of chunk_data.ANSWER_COLUMNS.
+        (
+            answer_id,
+            value_text,
+            prompt,
+            goal_id,
+            response_id,
+            user_id,
+            response_channel,
+            submitted_on,
+            submitted_at,
+            option_label,
+        ) = row
+        found = data.assessments.get(("answer", answer_id))
         group = found.group if found is not None and found.group else StakeholderGroup.CITIZEN
         channel = (
             self.labels.channels[Channel.PAPER]
-            if row.channel == ResponseChannel.PAPER
+            if response_channel == ResponseChannel.PAPER
             else self.labels.online_survey
         )
-        answer = row.value_text or ""
-        if row.option_label is not None:  # the text of an "other" option
-            answer = f"{self.text(row.option_label)}: {answer}"
+        answer = value_text or ""
+        if option_label is not None:  # the text of an "other" option
+            answer = f"{self.text(option_label)}: {answer}"
         topics, consideration, rationale, revision = self._assessed(found)
+        goal_code, goal_title = self.goal_texts(goal_id)
         return Entry(
             number=number,
             source="answer",
-            id=row.id,
-            goal_id=row.goal_id,
-            goal_code=self.goal_texts(row.goal_id)[0],
-            goal_title=self.goal_texts(row.goal_id)[1],
+            id=answer_id,
+            goal_id=goal_id,
+            goal_code=goal_code,
+            goal_title=goal_title,
             kind=self.labels.survey_answer,
             reply_to=None,
             channel=channel,
             group=self.labels.groups[group],
-            day=row.submitted_on or _local_day(row.submitted_at, self.zone),
-            author=self.authors.label(answer_key(row.response_id, row.user_id), group),
-            text=f"{self.text(row.prompt)}\n{answer}",
+            day=submitted_on or _local_day(submitted_at, self.zone),
+            author=self.authors.label(answer_key(response_id, user_id), group),
+            text=f"{self.text(prompt)}\n{answer}",
             official_reply="",
             official_reply_by="",
             hidden=False,
@@ -310,27 +344,31 @@ def _day_of(row: Any, received: int, created: int, zone: ZoneInfo) -> date:
 
 
 def _threads(rows: list[Any], zone: ZoneInfo) -> list[Key]:
-    """Comments of one goal: threads by day, each reply after the comment it answers."""
-    ids = {row.id for row in rows}
+    """Comments of one goal: threads by day, each reply after the comment it answers.
+
+    ``rows``: (id, goal id, parent id, received on, created at), read by position."""
+    ids = {row[0] for row in rows}
     replies: dict[int, list[Any]] = {}
     roots = []
     for row in rows:
-        if row.parent_id is not None and row.parent_id in ids:
-            replies.setdefault(row.parent_id, []).append(row)
+        parent = row[2]
+        if parent is not None and parent in ids:
+            replies.setdefault(parent, []).append(row)
         else:
             roots.append(row)
     keys: list[Key] = []
 
     def add(row: Any) -> None:
-        keys.append(("comment", row.id))
-        for reply in sorted(replies.get(row.id, []), key=lambda r: (r.created_at, r.id)):
+        keys.append(("comment", row[0]))
+        for reply in sorted(replies.get(row[0], []), key=lambda r: (r[4], r[0])):
             add(reply)
 
-    for root in sorted(roots, key=lambda r: (_day_of(r, 3, 4, zone), r.id)):
+    for root in sorted(roots, key=lambda r: (_day_of(r, 3, 4, zone), r[0])):
         add(root)
     return keys
 
 
 def _answer_keys(rows: list[Any], zone: ZoneInfo) -> list[Key]:
-    ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3, zone), r.id))
-    return [("answer", row.id) for row in ordered]
+    """``rows``: (answer id, goal id, submitted on, submitted at), read by position."""
+    ordered = sorted(rows, key=lambda r: (_day_of(r, 2, 3, zone), r[0]))
+    return [("answer", row[0]) for row in ordered]

@@ -367,10 +367,11 @@ def _stream(
         )
         with archive.open("content.xml", "w") as content:
             content.write(pieces[0].encode("utf-8"))
+            cells = columns.row_maker(chosen)
             for section, piece in zip(sections, pieces[1:], strict=True):
                 numbers: dict[Key, int] = {}
                 for chunk in entries.chunks(entries.load_keys(section), numbers, written):
-                    rows = "".join(row_xml(columns.cells(chosen, entry)) for entry in chunk)
+                    rows = "".join(row_xml(cells(entry)) for entry in chunk)
                     content.write(rows.encode("utf-8"))
                     written += len(chunk)
                     progress(written)
