@@ -112,12 +112,16 @@ def suppress_table(
     hidden_rows: set[int],
     hidden_columns: set[int],
     additive: bool,
+    row_mass: bool = False,
 ) -> TablePattern:
     """The public pattern of a rows x columns table shown with its totals.
 
     ``hidden_rows``: row totals hidden elsewhere (the overall distribution), fixed
     here. ``hidden_columns``: groups hidden as a whole. ``additive``: the columns add
-    up as well (one answer per person).
+    up as well (one answer per person). ``row_mass``: each row also shows a mean per
+    cell beside a public overall mean (rankings: the mean rank per group), so the
+    hidden cells of a row must together hold 0 or at least k people (see
+    :func:`_grow_rows`).
     """
     rows, columns = len(cells), len(column_totals)
     hidden_cols = set(hidden_columns) | {
@@ -137,6 +141,8 @@ def suppress_table(
         complete = _complete_additive(cells, pattern.cells, hidden_rows, hidden_cols)
     else:
         complete = _complete_rows(cells, pattern.cells, hidden_rows)
+    if complete and row_mass:
+        _grow_rows(cells, pattern.cells, threshold)
     if not complete:
         pattern.hidden = True
         pattern.cells = {(i, j) for i in range(rows) for j in range(columns)}
@@ -165,6 +171,25 @@ def _complete_rows(
             return False
         hidden.add((i, other))
     return True
+
+
+def _grow_rows(cells: Sequence[Sequence[int]], hidden: set[Cell], threshold: int) -> None:
+    """Hide further cells of each row until its hidden cells hold 0 or ≥ k people.
+
+    A ranking row shows the item's overall mean rank (public) and each shown group's
+    mean rank and count; the hidden groups' combined rank sum is then the overall sum
+    minus the shown ones. If one person (or fewer than k) make up the hidden cells,
+    their mean rank is their own. More cells are hidden, smallest non-zero first
+    (:func:`complement`); a row with nothing left to hide keeps its pattern.
+    """
+    for i, row in enumerate(cells):
+        while 0 < sum(row[j] for j in range(len(row)) if (i, j) in hidden) < threshold:
+            other = complement(
+                (j for j in range(len(row)) if (i, j) not in hidden and row[j] > 0), row
+            )
+            if other is None:
+                break
+            hidden.add((i, other))
 
 
 # --- tables that add up both ways: no hidden entry may be a bridge --------------------

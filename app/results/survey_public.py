@@ -186,6 +186,7 @@ def _ranking_table(
         hidden_rows=hidden_rows,
         hidden_columns=hidden_groups_at,
         additive=False,
+        row_mass=True,
     )
     for j, ranking in enumerate(rankings):
         hidden = pattern.hidden or j in pattern.columns or bool(overall["public"]["hidden"])

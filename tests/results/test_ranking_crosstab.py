@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.results import snapshots
+from app.results.survey_public import _ranking_table
 from app.surveys.models import ResultsVisibility
 from tests.conftest import login_as
 from tests.factories import make_user
@@ -107,6 +108,13 @@ def made_respondents(made: ResultsSurvey, option_id: int) -> int:
     return int(ranks[ranks.response_id.isin(town.response_id)].response_id.nunique())
 
 
+def _hides(public: dict, rank: str, group: dict, index: int) -> bool:
+    column = public["questions"][rank]["columns"][group["key"]]
+    if group["hidden"] or column.get("hidden"):
+        return True
+    return bool(column["ranking"]["items"][index].get("suppressed"))
+
+
 def test_the_public_ranking_crosstab_hides_small_groups_and_items(
     client: FlaskClient, made: ResultsSurvey
 ) -> None:
@@ -128,6 +136,14 @@ def test_the_public_ranking_crosstab_hides_small_groups_and_items(
                 assert column.get("hidden") or group["hidden"] or shown.get("suppressed")
                 hidden.append((position, index, item))
     assert hidden, "the test data has no small ranking cell"
+    # the overall mean rank is public: per item, the hidden groups hold 0 or ≥ k rankers
+    for index in {index for _, index, _ in hidden}:
+        mass = sum(
+            staff["questions"][rank]["columns"][group["key"]]["ranking"]["items"][index]["ranked"]
+            for group in public["groups"]
+            if _hides(public, rank, group, index)
+        )
+        assert mass == 0 or mass >= made.survey.suppression_threshold
     url = (
         f"/en/surveys/{made.survey.slug}/results/crosstab?question={rank}&by={made.q['gender'].id}"
     )
@@ -138,3 +154,14 @@ def test_the_public_ranking_crosstab_hides_small_groups_and_items(
             column = 1 + position  # the row header first, then one column per group
             assert table[index][column] == "hidden"
             assert f"{item['mean_rank']:.2f}" not in table[index][column]
+
+
+def test_a_ranking_row_hides_groups_until_they_hold_k_rankers() -> None:
+    # item 7 ranked by 1 and 2 people of two groups: with the overall mean rank public,
+    # hiding only those two would give their combined ranks; the group of 6 joins them
+    overall = {"items": [{"id": 7}], "public": {"items": [], "hidden": False}}
+    rankers = [1, 2, 6, 40]
+    columns = [{"ranking": {"n": 50, "items": [{"ranked": r}]}} for r in rankers]
+    _ranking_table(overall, columns, set(), 5)
+    hidden = [c["ranking"]["public"]["items"] for c in columns]
+    assert hidden == [[7], [7], [7], []]

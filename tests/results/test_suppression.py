@@ -169,6 +169,34 @@ def test_a_row_hides_a_non_zero_complement() -> None:
     assert pattern.cells == {(0, 0), (0, 3)}
 
 
+def test_a_ranking_row_hides_at_least_k_rankers_together() -> None:
+    # the item's overall mean rank is public: the hidden groups' combined rank sum is
+    # the overall one minus the shown groups', so 1 + 2 hidden rankers would be known
+    # as a pair; the next smallest group (6) joins them, making 9 >= k
+    cells = [[1, 2, 6, 30, 0]]
+    totals = [10, 10, 10, 40, 10]
+    pattern = suppress_table(
+        cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False, row_mass=True
+    )
+    assert pattern.cells == {(0, 0), (0, 1), (0, 2)}
+    plain = suppress_table(cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False)
+    assert plain.cells == {(0, 0), (0, 1)}  # what rows without a public mean need
+
+
+@given(rows=st.lists(st.lists(small_counts, min_size=2, max_size=5), min_size=1, max_size=4))
+def test_every_ranking_row_hides_none_or_at_least_k(rows: list[list[int]]) -> None:
+    width = min(len(r) for r in rows)
+    cells = [r[:width] for r in rows]
+    totals = [max(40, sum(c[j] for c in cells)) for j in range(width)]
+    pattern = suppress_table(
+        cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False, row_mass=True
+    )
+    for i, row in enumerate(cells):
+        mass = sum(row[j] for j in range(width) if (i, j) in pattern.cells)
+        # or every ranker of the item is hidden: then the overall row's own rule applies
+        assert mass == 0 or mass >= K or mass == sum(row)
+
+
 def test_a_table_hides_a_rectangle_without_zeros() -> None:
     # the cheapest rectangle through (0, 2) would use the zeros (cost 0 + 0 + 7)
     cells = [[20, 30, 2], [0, 18, 0], [33, 12, 50]]
