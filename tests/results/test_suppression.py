@@ -179,7 +179,9 @@ def test_a_ranking_row_hides_at_least_k_rankers_together() -> None:
         cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False, row_mass=True
     )
     assert pattern.cells == {(0, 0), (0, 1), (0, 2)}
-    plain = suppress_table(cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False)
+    plain = suppress_table(
+        cells, totals, K, hidden_rows=set(), hidden_columns=set(), additive=False
+    )
     assert plain.cells == {(0, 0), (0, 1)}  # what rows without a public mean need
 
 
