@@ -3,6 +3,7 @@ and gathers the same SAV frame as the Python coding."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import UTC, date, datetime
@@ -213,3 +214,47 @@ def test_the_sav_frame_from_copy_equals_the_coded_one(app: Flask, process: Proce
     pandas.testing.assert_frame_equal(copied, coded, check_exact=True)
     assert copied["q07"].tolist()[-1] == 2e15 and copied["code"].tolist()[-1] == "ABCDE-FGHJK"
     assert copied["q09"].tolist()[3] == "=HYPERLINK(1)"  # SAV texts have no formula guard
+
+
+def _count_copies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    statements: list[str] = []
+    copy = copy_csv._copy
+
+    def counted(driver: Any, statement: str, *args: Any) -> int:
+        statements.append(statement)
+        return copy(driver, statement, *args)
+
+    monkeypatch.setattr(copy_csv, "_copy", counted)
+    return statements
+
+
+@pytest.mark.parametrize("extra", [0, 1], ids=["even", "odd"])
+def test_two_copies_at_once_write_the_bytes_of_the_python_writer(
+    app: Flask, process: Process, monkeypatch: pytest.MonkeyPatch, extra: int
+) -> None:
+    # large surveys are copied in two halves on two connections; the second half's
+    # numbering continues the first's, in one snapshot
+    monkeypatch.setitem(app.config, "EXPORT_PARALLEL_COPY_FROM", 1)
+    statements = _count_copies(monkeypatch)
+    sink = _survey(process)
+    for _ in range(extra):
+        _response(sink, {"short": [AnswerRow(sink.q["short"].id, value_text="noch eine")]})
+    db.session.commit()
+    copied, python, seen = _both(sink)
+    assert copied == python
+    assert seen[-1] == len(HOSTILE) + 3 + extra
+    rows = list(csv.reader(io.StringIO(copied.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == [str(n) for n in range(1, len(HOSTILE) + 4 + extra)]
+    assert len(statements) == 2
+
+
+def test_the_sav_frame_from_two_copies_equals_the_coded_one(
+    app: Flask, process: Process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "EXPORT_PARALLEL_COPY_FROM", 1)
+    statements = _count_copies(monkeypatch)
+    sink = _survey(process)
+    copied = _gathered(sink, sav._gather_copied)
+    assert len(statements) == 2
+    coded = _gathered(sink, sav._gather_coded)
+    pandas.testing.assert_frame_equal(copied, coded, check_exact=True)

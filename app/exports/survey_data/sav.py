@@ -230,8 +230,9 @@ def _gather_copied(data: SurveyData, columns: Columns, progress: Progress) -> in
     names = [v.name for v in data.variables]
     kinds = {v.name: "float64" if v.type == VarType.NUMERIC else object for v in data.variables}
     with tempfile.TemporaryFile() as raw:
-        statement = copy_csv.copy_statement(data, copy_csv.PLAIN)
-        written = copy_csv.copy_into(raw, statement, lambda rows: progress(rows // 2, data.total))
+        written = copy_csv.copy_rows(
+            raw, data, copy_csv.PLAIN, lambda rows: progress(rows // 2, data.total)
+        )
         raw.seek(0)
         pages = pd.read_csv(
             raw,
