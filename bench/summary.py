@@ -42,6 +42,7 @@ TARGETS: dict[str, Check] = {
     "export_csv_250k.vs_raw": _t(LE, 2),
     "export_sav_250k.s": _t(LE, 40),
     "export_sav_250k.rss_mb": _t(LE, 300),
+    "export_sav_250k.vs_copy": _t(LE, 2),
     "download_60mb.rss_delta_mb": _t(LT, 20),
 }
 

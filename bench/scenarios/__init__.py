@@ -83,7 +83,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "export_sav_250k",
         exports.export_sav_250k,
-        ("export_sav_250k.s", "export_sav_250k.rss_mb", "export_sav_250k.vs_raw"),
+        exports.SAV_KEYS,
     ),
     Scenario("download_60mb", download.download_60mb, ("download_60mb.rss_delta_mb",)),
 )
