@@ -152,6 +152,8 @@ def _export_settings(instance_path: Path) -> dict[str, Any]:
         "EXPORT_HEARTBEAT_SECONDS": int(os.environ.get("EXPORT_HEARTBEAT_SECONDS", "15")),
         "EXPORT_STALE_SECONDS": int(os.environ.get("EXPORT_STALE_SECONDS", "120")),
         "EXPORT_MAX_ATTEMPTS": int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3")),
+        # Survey CSV/SAV on PostgreSQL: two COPYs at once from this many responses.
+        "EXPORT_PARALLEL_COPY_FROM": int(os.environ.get("EXPORT_PARALLEL_COPY_FROM", "20000")),
         # Tests and benchmarks only: seconds to sleep after each chunk of rows.
         "EXPORT_CHUNK_DELAY": float(os.environ.get("EXPORT_CHUNK_DELAY", "0")),
     }

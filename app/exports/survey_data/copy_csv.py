@@ -41,7 +41,6 @@ from app.surveys.models import Answer, Response, ResponseState
 
 EXACT_BELOW = 1e15  # |x| below which float8's text equals Python's repr (integers aside)
 FLUSH_BYTES = 1 << 20
-PARALLEL_FROM = 20_000  # responses from which two COPYs run at once (config may lower it)
 # The pivot's arrays, in the order of layout.GROUPS (options, rows, ranks, numbers, ...).
 ARRAYS: tuple[str, ...] = ("opts", "rowids", "rowopts", "ranked", "ranks", "numq", "nums")
 ARRAYS += ("textq", "texts", "dateq", "dates")
@@ -423,14 +422,15 @@ def copy_rows(
 ) -> int:
     """The survey's data rows into ``out`` (see :func:`copy_into`).
 
-    From ``PARALLEL_FROM`` responses the work is split in two halves by response id,
-    copied at the same time on two connections (one core each: the pivot and the
-    formatting are PostgreSQL's CPU work, about two thirds of an export's time). Both
-    read one snapshot (``pg_export_snapshot``, as ``pg_dump --jobs`` does), so the
-    second half's numbering starts exactly after the first half's last row and no
-    response is in both or neither. The second half waits in a temporary file.
+    From ``EXPORT_PARALLEL_COPY_FROM`` responses (config) the work is split in two
+    halves by response id, copied at the same time on two connections (one core each:
+    the pivot and the formatting are PostgreSQL's CPU work, most of an export's time).
+    Both read one snapshot (``pg_export_snapshot``, as ``pg_dump --jobs`` does), so
+    every response of the snapshot is in exactly one half and the second half's
+    numbering starts right after the first half's last row. The second half waits in
+    a temporary file.
     """
-    if data.total < current_app.config.get("EXPORT_PARALLEL_COPY_FROM", PARALLEL_FROM):
+    if data.total < current_app.config["EXPORT_PARALLEL_COPY_FROM"]:
         return copy_into(out, copy_statement(data, spelling), progress)
     with db.engine.connect() as one, db.engine.connect() as two:
         first, second = one.connection.driver_connection, two.connection.driver_connection
