@@ -2,7 +2,8 @@
 
     python -m bench.profile_page [--scale M] [--path /de/p/bench-hf12/goals/12.2.2]
                                  [--requests 200] [--html profile.html]
-    python -m bench.profile_page --post survey|comment --redis redis://…/N [--database URL]
+    python -m bench.profile_page --post survey|survey-short|comment --redis redis://…/N
+        [--database URL]
 
 No gunicorn and no load generator: the app (production settings, the bench database,
 the rate limiter off) answers ``--requests`` first-time visitors through Flask's test
@@ -14,7 +15,8 @@ all requests. ``--warm`` requests go first (catalogs, templates, caches).
 ``--redis URL`` caches on Redis as production does, else in the process's memory.
 
 ``--post survey`` profiles survey submissions instead (start, page with 20 answers,
-submit: three requests counted as one), ``--post comment`` anonymous comments
+submit: three requests counted as one), ``--post survey-short`` the same survey
+without the summary (start, the page that submits: two), ``--post comment`` anonymous comments
 (:mod:`bench.profile_posts`). Give ``--redis`` so that tasks are queued as in
 production (they are purged afterwards; without it they run inside the requests).
 What the POSTs wrote is deleted at the end.
@@ -142,7 +144,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--path", default=f"/{settings.LANG}/p/{settings.PROCESS_SLUG}/goals/{settings.BUSY_GOAL}"
     )
-    parser.add_argument("--post", choices=("survey", "comment"), default=None)
+    parser.add_argument("--post", choices=("survey", "survey-short", "comment"), default=None)
     parser.add_argument("--requests", type=int, default=None, help="200 (GET), 100 (--post)")
     parser.add_argument("--warm", type=int, default=20)
     parser.add_argument("--redis", default=None, help="cache on this Redis (default: none)")

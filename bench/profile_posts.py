@@ -2,7 +2,9 @@
 
 A survey submission is what a browser sends for the load survey
 (``bench-befragung-last``): POST start, POST page 1 with the 20 answers, POST submit,
-each answered by a redirect. A comment is one anonymous POST to the comment goal. The
+each answered by a redirect. ``survey-short`` is the same survey without the summary
+(``Survey.review_before_submit`` off while it runs): POST start, POST page 1 with the
+20 answers and "submit". A comment is one anonymous POST to the comment goal. The
 requests are the ones ``bench.prepare`` makes for wrk (a session cookie with its CSRF
 token and idempotency key per request), sent through Flask's test client; each call
 of :class:`Posts` sends the next prepared one. :func:`reset` deletes what they wrote.
@@ -19,7 +21,7 @@ from bench.prepare import Visitors, comment_posts, survey_submissions
 from bench.settings import LANG
 
 FORM = "application/x-www-form-urlencoded"
-KINDS = ("survey", "comment")
+KINDS = ("survey", "survey-short", "comment")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def manifest_of(app: Any) -> manifests.Manifest:
     return found
 
 
-def _surveys(app: Any, manifest: manifests.Manifest, count: int) -> list[Prepared]:
+def _surveys(
+    app: Any, manifest: manifests.Manifest, count: int, *, short: bool = False
+) -> list[Prepared]:
     from app.extensions import db
     from app.surveys.models import Survey
 
@@ -57,11 +61,14 @@ def _surveys(app: Any, manifest: manifests.Manifest, count: int) -> list[Prepare
     prepared = []
     for line in lines:
         _key, cookies, start, page, submit = line.split("\t")
-        steps = (
+        steps: tuple[Step, ...] = (
             Step(base + "/start", start, "/page/1"),
             Step(base + "/page/1", page, "/review"),
             Step(base + "/submit", submit, "/thanks"),
         )
+        if short:
+            last = Step(base + "/page/1", page.replace("action=next", "action=submit"), "/thanks")
+            steps = (steps[0], last)
         prepared.append(Prepared(cookies, steps))
     return prepared
 
@@ -82,8 +89,12 @@ class Posts:
     def __init__(self, app: Any, kind: str, count: int) -> None:
         self.app = app
         self.manifest = manifest_of(app)
-        make = _surveys if kind == "survey" else _comments
-        self.prepared = iter(make(app, self.manifest, count))
+        if kind == "comment":
+            self.prepared = iter(_comments(app, self.manifest, count))
+            return
+        short = kind == "survey-short"
+        _set_summary(app, self.manifest.load_survey_id, on=not short)
+        self.prepared = iter(_surveys(app, self.manifest, count, short=short))
 
     def __call__(self) -> None:
         item = next(self.prepared)
@@ -98,10 +109,25 @@ class Posts:
                 raise SystemExit(f"{step.path} answered {response.status_code} {location!r}")
 
 
+def _set_summary(app: Any, survey_id: int, *, on: bool) -> None:
+    """The load survey with or without the summary page (``reset`` turns it on)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.surveys.models import Survey
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(Survey).where(Survey.id == survey_id).values(review_before_submit=on)
+        )
+        db.session.commit()
+
+
 def reset(app: Any, manifest: manifests.Manifest) -> dict[str, int]:
     """The bench database as generated again; queued tasks dropped."""
     from app.extensions import db
 
+    _set_summary(app, manifest.load_survey_id, on=True)
     with app.app_context(), db.engine.begin() as conn:
         removed = manifests.reset(conn, manifest)
     if app.config.get("REDIS_URL"):  # else the tasks ran in the requests

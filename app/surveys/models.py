@@ -112,6 +112,8 @@ class Survey(TimestampMixin, db.Model):  # type: ignore[name-defined]
     # Drops the link between user, code or browser and the response on submission
     # and keeps the day of submission only.
     anonymised: so.Mapped[bool] = so.mapped_column(default=False)
+    # Off: the last page's button submits (with the privacy notice), no summary page.
+    review_before_submit: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     results_visibility: so.Mapped[ResultsVisibility] = so.mapped_column(
         enum_column(ResultsVisibility, name="survey_results_visibility"),
         default=ResultsVisibility.AFTER_CLOSE,

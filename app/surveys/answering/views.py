@@ -50,6 +50,7 @@ from app.surveys.models import AccessMode, Response, ResponseState, Survey
 
 CODE_LIMIT = "10 per minute"
 SUBMIT_LIMIT = "30 per minute;300 per hour"  # per address: a class or an office may share one
+SUBMIT_SCOPE = "survey-submit"  # one budget for the summary's and the last page's submit
 
 
 class Bounce(Exception):  # noqa: N818  (a redirect, not an error)
@@ -188,6 +189,11 @@ def _start(survey: Survey) -> tuple[Response, str | None]:
     return start_response(survey, respondent, idempotency_key=request.form.get("key", "")[:64])
 
 
+def _not_submitting() -> bool:
+    return request.form.get("action") != "submit"
+
+
+@limiter.shared_limit(SUBMIT_LIMIT, SUBMIT_SCOPE, methods=["POST"], exempt_when=_not_submitting)
 def page(slug: str, number: int) -> Any:
     survey = _survey(slug)
     response = _active_response(survey)
@@ -201,12 +207,15 @@ def page(slug: str, number: int) -> Any:
     if request.method == "POST":
         action = request.form.get("action", "next")
         answers, errors = validate_page(
-            survey, section, request.form, previous, enforce_required=action == "next"
+            survey, section, request.form, previous, enforce_required=action in ("next", "submit")
         )
         if not errors:
             save_section(response.id, section, answers)
             mark_seen(response, section)
-            target = _after_page(survey, number, action, with_section(stored, section, answers))
+            now_stored = with_section(stored, section, answers)
+            if action == "submit" and not survey.review_before_submit:
+                return _submit_from_page(survey, response, now_stored)
+            target = _after_page(survey, number, action, now_stored)
             db.session.commit()
             return redirect(target)
         values = request.form
@@ -222,7 +231,27 @@ def page(slug: str, number: int) -> Any:
         questions=questions,
         values=values,
         errors=errors,
+        submits=_submits_here(survey, number, stored),
     )
+
+
+def _submits_here(survey: Survey, number: int, stored: Answers) -> bool:
+    """Whether this page's main button submits: a survey without the summary, on the
+    last page with questions (as far as the stored answers tell; see
+    :func:`_submit_from_page` for answers that open a later page)."""
+    review = url_for("surveys.review", slug=survey.slug)
+    return not survey.review_before_submit and _step(survey, number, 1, stored) == review
+
+
+def _submit_from_page(survey: Survey, response: Response, answers: Answers) -> HttpResponse:
+    """The last page's "Submit" of a survey without the summary: the page's answers
+    (stored by the caller) and the submission in one transaction. If anything is still
+    open (a page these answers show, a required question, a page never seen), the
+    answers are kept and the summary says what, as with the summary on."""
+    if first_open_page(survey, answers, response.seen_sections) is not None:
+        db.session.commit()
+        return redirect(url_for("surveys.review", slug=survey.slug))
+    return _accept(survey, response, answers)
 
 
 def _after_page(survey: Survey, number: int, action: str, answers: Any) -> str:
@@ -269,7 +298,7 @@ def _unconfirmed_unseen(survey: Survey, response: Response, answers: Answers) ->
     return unseen_pages(survey, answers, response.seen_sections)
 
 
-@limiter.limit(SUBMIT_LIMIT)
+@limiter.shared_limit(SUBMIT_LIMIT, SUBMIT_SCOPE)
 def submit(slug: str) -> HttpResponse | str:
     survey = _survey(slug)
     response = browser.remembered_response(survey)
@@ -283,6 +312,12 @@ def submit(slug: str) -> HttpResponse | str:
         # Asks once more; without JavaScript the answer is a second POST with ``confirm``.
         context = _review_context(survey, response) | {"confirm_unseen": True}
         return render_template("surveys/answering/review.html", **context)
+    return _accept(survey, response, answers)
+
+
+def _accept(survey: Survey, response: Response, answers: Answers) -> HttpResponse:
+    """Submit ``response`` (its ``answers`` just read or stored), commit, thank."""
+    thanks = url_for("surveys.thanks", slug=survey.slug)
     try:
         accepted = submit_response(response, answers=answers)
     except IncompleteResponseError as incomplete:
@@ -291,7 +326,7 @@ def submit(slug: str) -> HttpResponse | str:
         raise Bounce(message, _page_url(survey, incomplete.page)) from None
     except SurveyRefusedError as refused:
         db.session.rollback()
-        raise Bounce(str(refused), url_for("surveys.intro", slug=slug)) from None
+        raise Bounce(str(refused), url_for("surveys.intro", slug=survey.slug)) from None
     db.session.commit()
     if accepted:
         flash(_("Thank you! Your answers have been submitted."), "success")

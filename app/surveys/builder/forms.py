@@ -116,6 +116,13 @@ class SurveyForm(TranslatedForm):
         _l("Anonymised"),
         description=_l("Drops the link to account, code or browser and keeps only the day."),
     )
+    review_before_submit = BooleanField(
+        _l("Show a summary before submitting"),
+        description=_l(
+            "Off: the button on the last page submits the answers; short surveys need "
+            "one step less."
+        ),
+    )
     results_visibility = SelectField(_l("Results are shown"), choices=RESULTS_CHOICES)
     opens_at = local_day_field(
         _l("First day"),

@@ -32,8 +32,10 @@ from app.surveys.models import (
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+# Fields that may change after the first response (none changes what an answer means).
 SURVEY_TEXT_FIELDS = frozenset(
     {"title", "intro", "thanks", "opens_at", "closes_at", "results_visibility", "process_id"}
+    | {"review_before_submit"}
 )
 SURVEY_FIELDS = SURVEY_TEXT_FIELDS | {"slug", "default_locale", "access_mode", "anonymised"}
 SECTION_TEXT_FIELDS = frozenset({"title", "intro"})

@@ -36,7 +36,14 @@ from app.surveys.builder.helpers import (
 from app.surveys.builder.structure import SurveyError
 from app.surveys.models import AccessMode, ResultsVisibility, Section, Survey, SurveyState
 
-SURVEY_SETTINGS = ("slug", "default_locale", "access_mode", "anonymised", "results_visibility")
+SURVEY_SETTINGS = (
+    "slug",
+    "default_locale",
+    "access_mode",
+    "anonymised",
+    "review_before_submit",
+    "results_visibility",
+)
 
 
 # --- surveys -------------------------------------------------------------------------
@@ -80,6 +87,7 @@ def _settings(form: SurveyForm) -> dict[str, Any]:
         "default_locale": form.default_locale.data,
         "access_mode": AccessMode(form.access_mode.data),
         "anonymised": bool(form.anonymised.data),
+        "review_before_submit": bool(form.review_before_submit.data),
         "results_visibility": ResultsVisibility(form.results_visibility.data),
         "opens_at": day_start(form.opens_at.data) if form.opens_at.data else None,
         "closes_at": day_end(form.closes_at.data) if form.closes_at.data else None,
@@ -95,6 +103,7 @@ def create() -> ResponseReturnValue:
         "default_locale": languages[0],
         "access_mode": AccessMode.OPEN.value,
         "results_visibility": ResultsVisibility.AFTER_CLOSE.value,
+        "review_before_submit": True,
         "process_id": request.args.get("process", type=int),
     }
     form = survey_form(languages, choices, data)
