@@ -6,10 +6,12 @@ with the summary on."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app import create_app
 from app.accounts.models import User
 from app.extensions import db
 from app.privacy.consent import version_for_contribution
@@ -182,3 +184,25 @@ def test_the_page_that_submits_reads_and_writes_in_few_queries(
     # consent version), participation, aggregate: the page's 5 and the submit's 5
     # less the two reads they share
     assert len(statements) <= 8, statements
+
+
+def test_both_ways_of_submitting_share_one_rate_limit(app_config: dict[str, Any]) -> None:
+    limited = create_app(app_config | {"RATELIMIT_ENABLED": True})
+    client = limited.test_client()
+    with limited.app_context():
+        sink = kitchen_sink()
+        sink.survey.review_before_submit = False
+        db.session.commit()
+        start(client, sink)
+        token = csrf_token(client, page_url(sink, 1))
+        last = {"csrf_token": token, "action": "submit", **page_one_data(sink)}
+        statuses = [client.post(page_url(sink, 1), data=last).status_code for _ in range(20)]
+        statuses += [
+            client.post(url(sink, "submit"), data={"csrf_token": token}).status_code
+            for _ in range(11)
+        ]
+        continuing = {"csrf_token": token, "action": "next", **page_one_data(sink)}
+        onwards = client.post(page_url(sink, 1), data=continuing).status_code
+    assert 429 not in statuses[:30]
+    assert statuses[30] == 429  # 20 from the last page and 10 from the summary: 30 a minute
+    assert onwards == 302  # "Continue" is not a submission
