@@ -111,9 +111,10 @@ class Submission:
 
 
 def survey_submissions(
-    visitors: Visitors, survey: Survey, count: int, seed: int
+    visitors: Visitors, survey: Survey, count: int, seed: int, *, action: str = "next"
 ) -> tuple[list[str], list[Submission]]:
-    """Lines for survey.lua: start, the page with all answers, submit; and the rows."""
+    """Lines for survey.lua: start, the page with all answers, submit; and the rows.
+    ``action="submit"``: the page submits (a survey without the summary)."""
     synthesiser = Synthesiser(survey, seed, None)
     section = survey.sections[0]
     lines, submissions = [], []
@@ -122,7 +123,7 @@ def survey_submissions(
         browser = secrets.token_urlsafe(32)
         key = secrets.token_urlsafe(24)
         answers = synthesiser.answers()
-        page: list[tuple[str, Any]] = [("csrf_token", token), ("action", "next")]
+        page: list[tuple[str, Any]] = [("csrf_token", token), ("action", action)]
         page += list(as_formdata(section, answers).items(multi=True))
         cookies = f"session={cookie}; {BROWSER_COOKIE}={browser}; {LOCALE_COOKIE}=de"
         start = urlencode({"csrf_token": token, "key": key})

@@ -26,6 +26,8 @@ TARGETS: dict[str, Check] = {
     "survey_submit.lost": _t(LE, 0),
     "survey_submit.dupes": _t(LE, 0),
     "survey_submit.vs_raw": _t(GE, 0.5),
+    "survey_submit_short.lost": _t(LE, 0),
+    "survey_submit_short.dupes": _t(LE, 0),
     "comment_post.rps": _t(GE, 200),
     "comment_post.lost": _t(LE, 0),
     "comment_post.dupes": _t(LE, 0),

@@ -4,6 +4,8 @@
 -- args: prefix, start path, page path, submit path. One connection per thread
 -- (-t N -c N): the session cookie the start answer sets goes with the next two
 -- requests. A respondent is done when submit redirects to the thanks page.
+-- A submit path of "-" is a survey without the summary: the page's POST submits
+-- (its body says action=submit), two requests, done when the page redirects to thanks.
 --
 -- request() only reads the state and response() moves it on: wrk calls request()
 -- once more than it sends (thread 0, to check the request is valid, before the
@@ -23,10 +25,15 @@ local paths = {}
 local prefix, acked = nil, nil
 local session = nil
 local EXPECT = {"/page/1", "/review", "/thanks"}
+local last = 2  -- the step whose answer acknowledges the respondent
 
 function init(args)
   prefix = args[1] .. "." .. id
   paths = {args[2], args[3], args[4]}
+  if args[4] == "-" then
+    last = 1
+    EXPECT = {"/page/1", "/thanks"}
+  end
   for line in io.lines(prefix .. ".tsv") do
     local key, cookie, start, page, submit =
       line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
@@ -83,7 +90,7 @@ function response(status, headers, body)
   local cookie = headers["Set-Cookie"]
   local value = cookie and cookie:match("session=([^;]+)")
   if value then session = value end
-  if step == 2 then
+  if step == last then
     acknowledge(rows[index].key)
     return next_respondent()
   end

@@ -46,6 +46,16 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
     ),
     Scenario(
+        "survey_submit_short",
+        writes.survey_submit_short,
+        (
+            "survey_submit_short.rps",
+            "survey_submit_short.p99_ms",
+            "survey_submit_short.lost",
+            "survey_submit_short.dupes",
+        ),
+    ),
+    Scenario(
         "comment_post",
         writes.comment_post,
         (

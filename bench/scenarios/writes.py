@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,16 +68,30 @@ def _ground_truth(model: Any, done_keys: list[str], scope: Any) -> dict[str, int
 # --- survey_submit ----------------------------------------------------------------------
 
 
-def survey_submit(ctx: Context) -> Metrics:
+@dataclass
+class _SurveyLoad:
+    result: Any
+    truth: dict[str, int]
+    submissions: list[Submission]
+    question_ids: list[int]
+
+
+def _survey_load(ctx: Context, name: str, *, short: bool) -> _SurveyLoad:
+    """wrk submits to the load survey: three POSTs each (start, the page, submit), or
+    with ``short`` two (start, the page that submits: the survey without the summary)."""
     with ctx.app.app_context():
         survey = db.session.get(Survey, ctx.manifest.load_survey_id)
         assert survey is not None
         count = _prepared(ctx.durations.load, SURVEY_PER_S, SURVEY_CLIENTS)
-        lines, submissions = survey_submissions(Visitors(ctx.app), survey, count, seed=16)
+        action = "submit" if short else "next"
+        lines, submissions = survey_submissions(
+            Visitors(ctx.app), survey, count, seed=16, action=action
+        )
         question_ids = [q.id for q in survey.questions]
-    prefix = ctx.workdir / "survey"
+    prefix = ctx.workdir / name
     write_split(prefix, lines, SURVEY_CLIENTS)
     base = f"/{LANG}/surveys/{ctx.manifest.load_survey_slug}"
+    submit = "-" if short else base + "/submit"
     with ctx.sampler.window() as window:
         result = wrk.run(
             ctx.url(base + "/start"),
@@ -85,11 +100,11 @@ def survey_submit(ctx: Context) -> Metrics:
             connections=SURVEY_CLIENTS,
             threads=SURVEY_CLIENTS,
             script="survey",
-            args=[str(prefix), base + "/start", base + "/page/1", base + "/submit"],
+            args=[str(prefix), base + "/start", base + "/page/1", submit],
         )
-    ctx.record("survey_submit", prepared=count, **result.summary())
-    ctx.record_window("survey_submit", window)
-    ctx.record_cpu_per_request("survey_submit", window, result.requests)
+    ctx.record(name, prepared=count, **result.summary())
+    ctx.record_window(name, window)
+    ctx.record_cpu_per_request(name, window, result.requests)
     with ctx.app.app_context():
         scope = sa.and_(
             Response.survey_id == ctx.manifest.load_survey_id,
@@ -97,18 +112,50 @@ def survey_submit(ctx: Context) -> Metrics:
         )
         truth = _ground_truth(Response, result.done_keys, scope)
         truth["answers_mismatched"] = _answer_mismatches(submissions, result.done_keys)
-    ctx.record("survey_submit", ground_truth=truth)
-    baseline = _raw_survey(ctx, submissions, question_ids)
+    ctx.record(name, ground_truth=truth)
+    return _SurveyLoad(result, truth, submissions, question_ids)
+
+
+def survey_submit(ctx: Context) -> Metrics:
+    load = _survey_load(ctx, "survey_submit", short=False)
+    baseline = _raw_survey(ctx, load.submissions, load.question_ids)
     ctx.record("survey_submit", raw=baseline, restored=ctx.restore())
-    rps = result.ok_per_s
+    rps = load.result.ok_per_s
     return {
         "survey_submit.rps": round(rps, 1),
-        "survey_submit.p99_ms": result.latency_ms["p99"],
-        "survey_submit.lost": truth["lost"],
-        "survey_submit.dupes": truth["dupes"],
+        "survey_submit.p99_ms": load.result.latency_ms["p99"],
+        "survey_submit.lost": load.truth["lost"],
+        "survey_submit.dupes": load.truth["dupes"],
         "survey_submit.raw_rps": baseline["per_s"],
         "survey_submit.vs_raw": round(rps / baseline["per_s"], 3) if baseline["per_s"] else None,
     }
+
+
+def survey_submit_short(ctx: Context) -> Metrics:
+    """The same 20-question submissions to the survey without the summary (two POSTs);
+    no target of its own: it shows what the shorter flow gives against survey_submit."""
+    _set_summary(ctx, on=False)
+    try:
+        load = _survey_load(ctx, "survey_submit_short", short=True)
+    finally:
+        _set_summary(ctx, on=True)
+    ctx.record("survey_submit_short", restored=ctx.restore())
+    return {
+        "survey_submit_short.rps": round(load.result.ok_per_s, 1),
+        "survey_submit_short.p99_ms": load.result.latency_ms["p99"],
+        "survey_submit_short.lost": load.truth["lost"],
+        "survey_submit_short.dupes": load.truth["dupes"],
+    }
+
+
+def _set_summary(ctx: Context, *, on: bool) -> None:
+    with ctx.app.app_context():
+        db.session.execute(
+            sa.update(Survey)
+            .where(Survey.id == ctx.manifest.load_survey_id)
+            .values(review_before_submit=on)
+        )
+        db.session.commit()
 
 
 def _answer_mismatches(submissions: list[Submission], done_keys: list[str]) -> int:

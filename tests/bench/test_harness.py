@@ -80,6 +80,11 @@ def test_generate_and_quick_scenarios(bench_database: str, tmp_path: Path) -> No
         assert metrics[f"{scenario}.dupes"] == 0
         assert result["details"][scenario]["raw"]["count"] > 0
         assert result["details"][scenario]["statuses"] == {}  # no answer but the redirect
+    # the survey without the summary: two POSTs, every one answered by its redirect
+    short = result["details"]["survey_submit_short"]
+    assert metrics["survey_submit_short.rps"] > 0 and short["statuses"] == {}
+    assert metrics["survey_submit_short.lost"] == metrics["survey_submit_short.dupes"] == 0
+    assert short["ground_truth"]["answers_mismatched"] == 0
     assert metrics["export_abwaegung_xlsx.rows"] == metrics["export_abwaegung_csv.rows"] > 0
     # Scale S has neither 100,000 contributions nor 250,000 responses.
     assert metrics["export_xlsx_100k.s"] == "skipped: needs scale M"

@@ -87,3 +87,54 @@ def test_replay_sends_every_line_once_and_acknowledges_it(
     assert sorted(result.done_keys) == keys
     assert (result.ok, result.bad, result.requests_sent) == (9, 0, 9)
     assert result.exhausted
+
+
+class _SurveyStub(_Recorder):
+    """Answers survey.lua's POSTs as the app does: start → page 1, the page → the
+    summary (or, with action=submit, thanks), submit → thanks."""
+
+    steps: list[tuple[str, str]]
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        path = self.path.rsplit("/", 1)[-1]
+        with self.lock:
+            self.steps.append((form["key"][0], path))
+        target = {"start": "/s/page/1", "submit": "/s/thanks"}.get(path, "/s/review")
+        if path == "1" and form.get("action") == ["submit"]:
+            target = "/s/thanks"
+        self.send_response(302)
+        self.send_header("Location", target)
+        self.send_header("Set-Cookie", "session=next; Path=/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.mark.parametrize("short", [False, True], ids=["with-summary", "without"])
+def test_survey_sends_each_respondents_steps_once(tmp_path: Path, short: bool) -> None:
+    received: list[tuple[str, str]] = []
+    server = _Server(("127.0.0.1", 0), type("H", (_SurveyStub,), {"steps": received}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    keys = [f"k{i}" for i in range(6)]
+    action = "submit" if short else "next"
+    lines = [f"{key}\tsession=a\tkey={key}\tkey={key}&action={action}\tkey={key}" for key in keys]
+    prefix = tmp_path / "survey"
+    write_split(prefix, lines, 2)
+    try:
+        result = wrk.run(
+            url + "/s/start",
+            workdir=tmp_path,
+            seconds=1,
+            connections=2,
+            threads=2,
+            script="survey",
+            args=[str(prefix), "/s/start", "/s/page/1", "-" if short else "/s/submit"],
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    steps = ["start", "1"] if short else ["start", "1", "submit"]
+    assert sorted(received) == sorted((key, step) for key in keys for step in steps)
+    assert sorted(result.done_keys) == keys
+    assert (result.ok, result.bad) == (6, 0)
