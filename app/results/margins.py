@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.audit.services import record
@@ -97,7 +98,8 @@ _MESSAGES: dict[MarginProblemCode, Callable[[dict[str, Any]], str]] = {
     MarginProblemCode.SHARE_RANGE: lambda p: _("A share must be above 0 and at most 100 percent."),
     MarginProblemCode.SUM: lambda p: _(
         "“%(question)s”: the shares add up to %(sum)s percent; they must add up to 100 (± 0.5).",
-        **p,
+        question=p["question"],
+        sum=format_decimal(p["sum"], format="#,##0.0"),  # 183,5 in German
     ),
     MarginProblemCode.CAP_RANGE: lambda p: _("The weight cap must be a number from 1 to 50."),
 }
@@ -267,7 +269,7 @@ def validate_margins(survey: Survey, entries: list[MarginEntry]) -> list[MarginP
                 code = MarginProblemCode.MISSING_CATEGORY
                 problems.append(MarginProblem(code, "category", None, params))
         if abs(share_sum - 100.0) > SUM_TOLERANCE:
-            params = {"question": _name(question), "sum": f"{share_sum:.1f}"}
+            params = {"question": _name(question), "sum": round(share_sum, 1)}
             params["question_id"] = str(question.id)
             problems.append(MarginProblem(MarginProblemCode.SUM, "share", None, params))
     return problems

@@ -90,6 +90,8 @@ def test_shares_must_add_up_and_cover_every_category(made: ResultsSurvey) -> Non
     ]
     with force_locale("en"):
         assert "add up to 90.0 percent" in problems[1].message()
+    with force_locale("de"):  # the sum in the language's own numbers, as the inputs are
+        assert "ergeben zusammen 90,0 Prozent" in problems[1].message()
 
 
 def test_no_answer_options_duplicates_and_other_questions_are_refused(made: ResultsSurvey) -> None:
