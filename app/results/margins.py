@@ -269,9 +269,9 @@ def validate_margins(survey: Survey, entries: list[MarginEntry]) -> list[MarginP
                 code = MarginProblemCode.MISSING_CATEGORY
                 problems.append(MarginProblem(code, "category", None, params))
         if abs(share_sum - 100.0) > SUM_TOLERANCE:
-            params = {"question": _name(question), "sum": round(share_sum, 1)}
-            params["question_id"] = str(question.id)
-            problems.append(MarginProblem(MarginProblemCode.SUM, "share", None, params))
+            total = {"question": _name(question), "sum": round(share_sum, 1)}
+            total["question_id"] = str(question.id)
+            problems.append(MarginProblem(MarginProblemCode.SUM, "share", None, total))
     return problems
 
 
