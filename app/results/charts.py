@@ -53,10 +53,16 @@ def _svg(height: float, body: list[str], css: str) -> Markup:
     )
 
 
+# Right-to-left, left-to-right and Arabic letter marks. Babel puts them into Arabic
+# dates ("06\u200f/11\u200f/2026") for right-to-left paragraphs; a chart is always
+# laid out left to right (CSS ``.chart``), where they would scramble the date.
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+
+
 def _text(x: float, y: float, text: str, css: str = "chart-label", anchor: str = "start") -> str:
     return (
         f'<text x="{_num(x)}" y="{_num(y)}" class="{css}" text-anchor="{anchor}">'
-        f"{escape(text)}</text>"
+        f"{escape(text.translate(_BIDI_MARKS))}</text>"
     )
 
 

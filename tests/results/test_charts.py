@@ -56,3 +56,13 @@ def test_timeline_draws_a_line_through_every_day() -> None:
     assert points is not None and len(points.group(1).split()) == 3
     single = str(charts.timeline([("2026-05-01", 3)], "a", "a"))
     assert "<circle" in single
+
+
+def test_an_arabic_date_keeps_its_order_in_the_left_to_right_chart() -> None:
+    # Babel's Arabic short date carries right-to-left marks, which in the chart's
+    # left-to-right box showed "06/11/2026" as "062026/11/"
+    svg = str(
+        charts.timeline([("a", 1), ("b", 2)], "06\u200f/11\u200f/2026", "03\u200f/12\u200f/2026")
+    )
+    assert ">06/11/2026</text>" in svg and ">03/12/2026</text>" in svg
+    assert "\u200f" not in svg
