@@ -84,6 +84,10 @@ def test_representativeness_view_is_axe_clean(
     page.goto(f"{live_server}/{lang}/staff/surveys/{survey_id}/representativeness")
     assert page.locator("svg.repr-chart").count() == 3  # age band, gender, municipality
     assert page.locator("svg.repr-chart rect.bar-sample").count() > 0
+    # the category labels end left of the axis, also in Arabic (right to left)
+    axis = page.locator("svg.repr-chart line.axis").first.bounding_box()
+    label = page.locator("svg.repr-chart text.bar-label").first.bounding_box()
+    assert axis and label and label["x"] + label["width"] <= axis["x"] + 1
     assert axe_violations(page) == []
     _keep(screenshot(page, f"representativeness-{lang}-1280"))
 
