@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Flask, session
 from flask_wtf.csrf import generate_csrf
 
 from app.demo.survey_responses import Synthesiser
+from app.extensions import db
 from app.i18n import LOCALE_COOKIE
 from app.participation.models import CONFIRMED_GROUPS
 from app.surveys.answering.answers import as_formdata
@@ -133,3 +135,13 @@ def survey_submissions(
         browser_hash = hashlib.sha256(browser.encode()).hexdigest()
         submissions.append(Submission(key, browser_hash, rows))
     return lines, submissions
+
+
+def set_review_before_submit(app: Flask, survey_id: int, *, on: bool) -> None:
+    """The load survey with or without the summary page (``survey_submit_short`` and
+    ``profile_page --post survey-short`` turn it off, and on again afterwards)."""
+    with app.app_context():
+        db.session.execute(
+            sa.update(Survey).where(Survey.id == survey_id).values(review_before_submit=on)
+        )
+        db.session.commit()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.data import manifest as manifests
-from bench.prepare import Visitors, comment_posts, survey_submissions
+from bench.prepare import Visitors, comment_posts, set_review_before_submit, survey_submissions
 from bench.settings import LANG
 
 FORM = "application/x-www-form-urlencoded"
@@ -93,7 +93,7 @@ class Posts:
             self.prepared = iter(_comments(app, self.manifest, count))
             return
         short = kind == "survey-short"
-        _set_summary(app, self.manifest.load_survey_id, on=not short)
+        set_review_before_submit(app, self.manifest.load_survey_id, on=not short)
         self.prepared = iter(_surveys(app, self.manifest, count, short=short))
 
     def __call__(self) -> None:
@@ -109,25 +109,11 @@ class Posts:
                 raise SystemExit(f"{step.path} answered {response.status_code} {location!r}")
 
 
-def _set_summary(app: Any, survey_id: int, *, on: bool) -> None:
-    """The load survey with or without the summary page (``reset`` turns it on)."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.surveys.models import Survey
-
-    with app.app_context():
-        db.session.execute(
-            sa.update(Survey).where(Survey.id == survey_id).values(review_before_submit=on)
-        )
-        db.session.commit()
-
-
 def reset(app: Any, manifest: manifests.Manifest) -> dict[str, int]:
     """The bench database as generated again; queued tasks dropped."""
     from app.extensions import db
 
-    _set_summary(app, manifest.load_survey_id, on=True)
+    set_review_before_submit(app, manifest.load_survey_id, on=True)
     with app.app_context(), db.engine.begin() as conn:
         removed = manifests.reset(conn, manifest)
     if app.config.get("REDIS_URL"):  # else the tasks ran in the requests

@@ -28,6 +28,7 @@ from bench.prepare import (
     Submission,
     Visitors,
     comment_posts,
+    set_review_before_submit,
     survey_submissions,
     write_split,
 )
@@ -134,11 +135,12 @@ def survey_submit(ctx: Context) -> Metrics:
 def survey_submit_short(ctx: Context) -> Metrics:
     """The same 20-question submissions to the survey without the summary (two POSTs);
     no target of its own: it shows what the shorter flow gives against survey_submit."""
-    _set_summary(ctx, on=False)
+    survey_id = ctx.manifest.load_survey_id
+    set_review_before_submit(ctx.app, survey_id, on=False)
     try:
         load = _survey_load(ctx, "survey_submit_short", short=True)
     finally:
-        _set_summary(ctx, on=True)
+        set_review_before_submit(ctx.app, survey_id, on=True)
     ctx.record("survey_submit_short", restored=ctx.restore())
     return {
         "survey_submit_short.rps": round(load.result.ok_per_s, 1),
@@ -146,16 +148,6 @@ def survey_submit_short(ctx: Context) -> Metrics:
         "survey_submit_short.lost": load.truth["lost"],
         "survey_submit_short.dupes": load.truth["dupes"],
     }
-
-
-def _set_summary(ctx: Context, *, on: bool) -> None:
-    with ctx.app.app_context():
-        db.session.execute(
-            sa.update(Survey)
-            .where(Survey.id == ctx.manifest.load_survey_id)
-            .values(review_before_submit=on)
-        )
-        db.session.commit()
 
 
 def _answer_mismatches(submissions: list[Submission], done_keys: list[str]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -52,16 +53,23 @@ class _Server(ThreadingHTTPServer):
         pass  # wrk resets its connections when it stops
 
 
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` on a free loopback port; its base URL."""
+    server = _Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def stub() -> Iterator[tuple[str, list[str]]]:
     received: list[str] = []
-    handler = type("Handler", (_Recorder,), {"received": received})
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    with _serving(type("Handler", (_Recorder,), {"received": received})) as url:
+        yield url, received
 
 
 def test_replay_sends_every_line_once_and_acknowledges_it(
@@ -113,15 +121,12 @@ class _SurveyStub(_Recorder):
 @pytest.mark.parametrize("short", [False, True], ids=["with-summary", "without"])
 def test_survey_sends_each_respondents_steps_once(tmp_path: Path, short: bool) -> None:
     received: list[tuple[str, str]] = []
-    server = _Server(("127.0.0.1", 0), type("H", (_SurveyStub,), {"steps": received}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
     keys = [f"k{i}" for i in range(6)]
     action = "submit" if short else "next"
     lines = [f"{key}\tsession=a\tkey={key}\tkey={key}&action={action}\tkey={key}" for key in keys]
     prefix = tmp_path / "survey"
     write_split(prefix, lines, 2)
-    try:
+    with _serving(type("H", (_SurveyStub,), {"steps": received})) as url:
         result = wrk.run(
             url + "/s/start",
             workdir=tmp_path,
@@ -131,9 +136,6 @@ def test_survey_sends_each_respondents_steps_once(tmp_path: Path, short: bool) -
             script="survey",
             args=[str(prefix), "/s/start", "/s/page/1", "-" if short else "/s/submit"],
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     steps = ["start", "1"] if short else ["start", "1", "submit"]
     assert sorted(received) == sorted((key, step) for key in keys for step in steps)
     assert sorted(result.done_keys) == keys
