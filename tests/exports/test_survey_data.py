@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from app.exports import formats, writers
 from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Source
+from app.exports.survey_data import pivot
 from app.extensions import db
 from app.processes.models import Process
 from app.surveys.answering.answers import insert_answers, visible_answers
@@ -491,3 +492,35 @@ def test_xlsx_sheets_split_before_the_row_limit(
     assert all(sheet.cell(1, 1).value == "id" for sheet in sheets)
     ids = [row[0] for sheet in sheets for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert ids == [1, 2, 3, 4]
+
+
+def test_only_numbers_that_may_be_negative_look_for_their_lowest_value(
+    process: Process, tmp_path: Path
+) -> None:
+    # the look scans the survey's answers; a lower bound of 0 or more already says
+    # where the missing codes go
+    survey = create_survey(slug="zahlen", title={"en": "Numbers"}, process_id=process.id)
+    section = create_section(survey, title={"en": "P"})
+    free = create_question(section, kind=QuestionKind.NUMBER, prompt={"en": "Balance"})
+    years = create_question(
+        section, kind=QuestionKind.NUMBER, prompt={"en": "Years"}, settings={"min": 0}
+    )
+    db.session.commit()
+    sink = Sink(survey, {"free": free, "years": years})
+    _response(
+        sink,
+        {
+            "free": [AnswerRow(free.id, value_number=-7.5)],
+            "years": [AnswerRow(years.id, value_number=3.0)],
+        },
+    )
+    db.session.commit()
+    assert pivot._lowest_numbers(survey) == {free.id: -7.5}
+    source = Source(ExportKind.SURVEY_RESPONSES, ExportFormat.SAV, "en", process.id, survey.id)
+    out = io.BytesIO()
+    formats.write(source, out, lambda done, total: None)
+    frame, meta = _read_sav(out.getvalue(), tmp_path, user_missing=True)
+    # "not shown" and "not answered" below the floor of the lowest value, -8
+    assert [r["lo"] for r in meta.missing_ranges["q01"]] == [-11.0, -10.0]
+    assert [r["lo"] for r in meta.missing_ranges["q02"]] == [-3.0, -2.0]
+    assert frame["q01"].tolist() == [-7.5] and frame["q02"].tolist() == [3]

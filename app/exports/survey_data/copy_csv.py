@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -47,7 +48,7 @@ ARRAYS += ("textq", "texts", "dateq", "dates")
 FORMULA_START = ", ".join(f"E'{c}'" if c in "\t\r" else f"'{c}'" for c in csvfile.FORMULA_START)
 
 
-def _q(text: str) -> str:
+def quote(text: str) -> str:
     """A SQL string literal (standard-conforming strings)."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -95,8 +96,8 @@ def _python_text(value: Any, variable: Variable) -> str | None:
         if value.is_integer():
             value = int(value)
         elif variable.decimals:
-            return _q(repr(value).replace(".", ","))
-    return _q(str(value))
+            return quote(repr(value).replace(".", ","))
+    return quote(str(value))
 
 
 def _number(expr: str, variable: Variable) -> str:
@@ -116,7 +117,7 @@ def _text(expr: str) -> str:
 def _plain_const(value: Any, variable: Variable) -> str | None:
     if value is None or value == "":
         return None
-    return _q(repr(value) if isinstance(value, float) else str(value))
+    return quote(repr(value) if isinstance(value, float) else str(value))
 
 
 def _plain_number(expr: str, variable: Variable) -> str:
@@ -127,28 +128,37 @@ def _plain_text(expr: str) -> str:
     return expr
 
 
-@dataclass(frozen=True)
-class Spelling:
-    """How constants, numbers and texts are written: as the CSV file has them, or
-    plain (numbers as PostgreSQL writes them, texts unguarded) for reading back."""
-
-    const: Callable[[Any, Variable], str | None]
-    number: Callable[[str, Variable], str]
-    text: Callable[[str], str]
-
-
-CSV = Spelling(_python_text, _number, _text)
-PLAIN = Spelling(_plain_const, _plain_number, _plain_text)
+def _rank(expr: str) -> str:
+    return f"({expr})::text"
 
 
 def _day(expr: str) -> str:
     return f"to_char({expr}, 'YYYY-MM-DD')"
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """How constants, numbers, ranks, dates and texts are written: as the CSV file has
+    them, or plain (numbers as PostgreSQL writes them, texts unguarded) for reading
+    back, or as ``float8`` for the binary rows of :mod:`.copy_binary`. ``texts``: the
+    pivot's array a text cell reads (the texts, or the ids of their answers)."""
+
+    const: Callable[[Any, Variable], str | None]
+    number: Callable[[str, Variable], str]
+    text: Callable[[str], str]
+    rank: Callable[[str], str] = _rank
+    day: Callable[[str], str] = _day
+    texts: str = "texts"
+
+
+CSV = Spelling(_python_text, _number, _text)
+PLAIN = Spelling(_plain_const, _plain_number, _plain_text)
+
+
 # --- the cells ------------------------------------------------------------------------
 
 
-class _Cells:
+class Cells:
     """For every cell after the fixed variables: the SQL that gives its text."""
 
     def __init__(self, data: SurveyData, spelling: Spelling) -> None:
@@ -191,25 +201,25 @@ class _Cells:
             value = f"CASE {chosen} {cases} ELSE {self._const(default, index)} END"
             self.sets[self._slot(index)].append((f"{row_id} = ANY(p.rowids)", value))
         for option_id, (index, _fill) in layout.ranks.items():
-            rank = f"(p.ranks[array_position(p.ranked, {option_id})])::text"
+            rank = self.spelling.rank(f"p.ranks[array_position(p.ranked, {option_id})]")
             self.sets[self._slot(index)].append((f"{option_id} = ANY(p.ranked)", rank))
         self._values()
 
     def _values(self) -> None:
         kinds = (
             (self.layout.numbers, "numq", "nums"),
-            (self.layout.texts, "textq", "texts"),
+            (self.layout.texts, "textq", self.spelling.texts),
             (self.layout.dates, "dateq", "dates"),
         )
         for slots, keys, values in kinds:
             for question_id, index in slots.items():
                 raw = f"p.{values}[array_position(p.{keys}, {question_id})]"
-                if values == "nums":
+                if keys == "numq":
                     value = self.spelling.number(raw, self._variable(index))
-                elif values == "texts":
+                elif keys == "textq":
                     value = self.spelling.text(raw)
                 else:
-                    value = _day(raw)
+                    value = self.spelling.day(raw)
                 self.sets[self._slot(index)].append((f"{question_id} = ANY(p.{keys})", value))
 
     def _fills(self) -> None:
@@ -296,12 +306,11 @@ def _chosen(data: SurveyData) -> list[Any]:
     return columns
 
 
-def _inner(data: SurveyData, part: Part) -> tuple[str, list[str]]:
+def inner_query(data: SurveyData, part: Part, *extra: Any) -> tuple[str, list[str]]:
     """The pivot query of the responses in ``part``, with its columns named (the chosen
-    options per question, see :func:`_chosen`); the names of the fixed columns."""
-    query = data.query(part.after_id, limit=None).order_by(None)
-    if part.through_id is not None:
-        query = query.where(Response.id <= part.through_id)
+    options per question, see :func:`_chosen`, and the labelled ``extra`` aggregates);
+    the names of the fixed columns."""
+    query = data.query(part.after_id, limit=None, through_id=part.through_id).order_by(None)
     columns = list(query.selected_columns)
     fixed = ["rid", "channel", "day"]
     if not data.anonymised:
@@ -315,7 +324,9 @@ def _inner(data: SurveyData, part: Part) -> tuple[str, list[str]]:
     labeled = [
         column.label(name) for column, name in zip(columns, names, strict=True) if name != "opts"
     ]
-    statement = query.with_only_columns(*labeled, *_chosen(data), maintain_column_froms=False)
+    statement = query.with_only_columns(
+        *labeled, *_chosen(data), *extra, maintain_column_froms=False
+    )
     compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
     return str(compiled), fixed
 
@@ -326,13 +337,14 @@ def _fixed(
     weight = next((v for v in variables if v.name == "weight"), None)
     zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin")
     paper = "".join(
-        f"WHEN {_q(str(channel.value))} THEN '{code}' " for channel, code in CHANNEL_CODES.items()
+        f"WHEN {quote(str(channel.value))} THEN '{code}' "
+        for channel, code in CHANNEL_CODES.items()
     )
     sql = {
         "rid": f"(row_number() OVER (ORDER BY p.rid) + {int(numbered_from)})::text",
         "channel": f"CASE p.channel {paper}ELSE '1' END",
         "day": _day("p.day"),
-        "submitted": f"to_char((p.submitted AT TIME ZONE 'UTC') AT TIME ZONE {_q(zone)}, "
+        "submitted": f"to_char((p.submitted AT TIME ZONE 'UTC') AT TIME ZONE {quote(zone)}, "
         "'YYYY-MM-DD HH24:MI')",
         "code": spelling.text("regexp_replace(p.code, '(.{5})(?=.)', '\\1-', 'g')"),
     }
@@ -353,12 +365,12 @@ class Part:
 
 def copy_statement(data: SurveyData, spelling: Spelling = CSV, part: Part = Part()) -> str:
     """``COPY (…) TO STDOUT`` of the data rows (no header), ``;``-separated CSV."""
-    inner, fixed = _inner(data, part)
-    cells = _Cells(data, spelling)
+    inner, fixed = inner_query(data, part)
+    cells = Cells(data, spelling)
     columns = _fixed(fixed, data.variables, spelling, part.numbered_from) + [
         cells.sql(slot) for slot in range(len(data.layout.template))
     ]
-    # Built from ids, numbers and _q()-quoted constants only; the inner query is
+    # Built from ids, numbers and quote()-quoted constants only; the inner query is
     # SQLAlchemy's, compiled with literal values.
     select = f"SELECT {', '.join(columns)} FROM ({inner}) AS p ORDER BY p.rid"  # noqa: S608
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', QUOTE '\"')"
@@ -386,16 +398,6 @@ class LineEnds:
         return b'"'.join(parts), rows
 
 
-def copy_into(out: IO[bytes], statement: str, progress: Callable[[int], None]) -> int:
-    """The rows of a ``COPY … TO STDOUT`` statement into ``out``, with CRLF row ends;
-    ``progress(rows)`` about every megabyte. Returns the rows written."""
-    with db.engine.connect() as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        with driver.transaction():
-            return _copy(driver, statement, out, progress)
-
-
 def _copy(driver: Any, statement: str, out: IO[bytes], progress: Callable[[int], None]) -> int:
     ends = LineEnds()
     written = 0
@@ -417,38 +419,60 @@ def _copy(driver: Any, statement: str, out: IO[bytes], progress: Callable[[int],
     return written
 
 
+@contextmanager
+def connections(data: SurveyData) -> Iterator[list[tuple[Any, Part]]]:
+    """psycopg connections that read one snapshot, each with its part of the responses,
+    in a transaction open for the block.
+
+    From ``EXPORT_PARALLEL_COPY_FROM`` responses (config) the work is split in two
+    halves by response id, for two connections to copy at the same time (one core
+    each: the pivot and the formatting are PostgreSQL's CPU work, most of an export's
+    time). Both read one snapshot (``pg_export_snapshot``, as ``pg_dump --jobs`` does),
+    so every response of the snapshot is in exactly one half and the second half's
+    numbering starts right after the first half's last row. Below that: one
+    connection with every response.
+    """
+    halves = data.total >= current_app.config["EXPORT_PARALLEL_COPY_FROM"]
+    with ExitStack() as stack:
+        drivers = []
+        for _ in range(2 if halves else 1):
+            driver = stack.enter_context(db.engine.connect()).connection.driver_connection
+            assert driver is not None
+            stack.enter_context(driver.transaction())
+            driver.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            drivers.append(driver)
+        if not halves:
+            yield [(drivers[0], Part())]
+            return
+        first, second = drivers
+        snapshot = first.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        second.execute(f"SET TRANSACTION SNAPSHOT {quote(snapshot)}")
+        head, tail = _halves(first, data)
+        yield [(first, head), (second, tail)]
+
+
 def copy_rows(
     out: IO[bytes], data: SurveyData, spelling: Spelling, progress: Callable[[int], None]
 ) -> int:
-    """The survey's data rows into ``out`` (see :func:`copy_into`).
+    """The survey's data rows into ``out``, with CRLF row ends; ``progress(rows)`` about
+    every megabyte. Returns the rows written.
 
-    From ``EXPORT_PARALLEL_COPY_FROM`` responses (config) the work is split in two
-    halves by response id, copied at the same time on two connections (one core each:
-    the pivot and the formatting are PostgreSQL's CPU work, most of an export's time).
-    Both read one snapshot (``pg_export_snapshot``, as ``pg_dump --jobs`` does), so
-    every response of the snapshot is in exactly one half and the second half's
-    numbering starts right after the first half's last row. The second half waits in
-    a temporary file.
+    Two halves (see :func:`connections`) are copied at the same time; the second
+    half waits in a temporary file.
     """
-    if data.total < current_app.config["EXPORT_PARALLEL_COPY_FROM"]:
-        return copy_into(out, copy_statement(data, spelling), progress)
-    with db.engine.connect() as one, db.engine.connect() as two:
-        first, second = one.connection.driver_connection, two.connection.driver_connection
-        assert first is not None and second is not None
-        with first.transaction(), second.transaction():
-            first.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            snapshot = first.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            second.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            second.execute(f"SET TRANSACTION SNAPSHOT {_q(snapshot)}")
-            head, tail = _halves(first, data)
-            with tempfile.TemporaryFile() as later, ThreadPoolExecutor(1) as pool:
-                rest = pool.submit(
-                    _copy, second, copy_statement(data, spelling, tail), later, lambda rows: None
-                )
-                written = _copy(first, copy_statement(data, spelling, head), out, progress)
-                written += rest.result()
-                later.seek(0)
-                shutil.copyfileobj(later, out, FLUSH_BYTES)
+    with connections(data) as parts:
+        if len(parts) == 1:
+            ((driver, part),) = parts
+            return _copy(driver, copy_statement(data, spelling, part), out, progress)
+        (first, head), (second, tail) = parts
+        with tempfile.TemporaryFile() as later, ThreadPoolExecutor(1) as pool:
+            rest = pool.submit(
+                _copy, second, copy_statement(data, spelling, tail), later, lambda rows: None
+            )
+            written = _copy(first, copy_statement(data, spelling, head), out, progress)
+            written += rest.result()
+            later.seek(0)
+            shutil.copyfileobj(later, out, FLUSH_BYTES)
     progress(written)
     return written
 

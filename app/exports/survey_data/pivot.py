@@ -35,6 +35,7 @@ from app.surveys.models import (
     AccessMode,
     Answer,
     InvitationCode,
+    Question,
     QuestionKind,
     Response,
     ResponseChannel,
@@ -59,9 +60,17 @@ def has_weighting(survey_id: int) -> bool:
     return bool(db.session.scalar(stmt))
 
 
+def _unbounded(question: Question) -> bool:
+    """A number question that may take negative values (see ``blocks.number_block``)."""
+    floor = question.setting("min")
+    return question.kind == QuestionKind.NUMBER and (floor is None or float(floor) < 0)
+
+
 def _lowest_numbers(survey: Survey) -> dict[int, float | None]:
-    """The smallest value given to each number question (for its missing codes)."""
-    ids = [q.id for q in survey.questions if q.kind == QuestionKind.NUMBER]
+    """The smallest value given to each number question that may be negative (for its
+    missing codes; a question with a lower bound of 0 or more needs no look, and the
+    look scans the survey's answers)."""
+    ids = [q.id for q in survey.questions if _unbounded(q)]
     if not ids:
         return {}
     stmt = (
@@ -138,18 +147,29 @@ class SurveyData:
         # As the driver returns it (lists from psycopg): no per-item type processing.
         return sa.type_coerce(collect(column).filter(rows), sa.types.NullType())
 
-    def query(self, after_id: int, limit: int | None = CHUNK) -> sa.Select[Any]:
-        """The pivot of the responses after ``after_id`` (one page of ``limit``)."""
+    def query(
+        self, after_id: int, limit: int | None = CHUNK, through_id: int | None = None
+    ) -> sa.Select[Any]:
+        """The pivot of the responses after ``after_id`` (one page of ``limit``; up to
+        ``through_id`` if given).
+
+        The bounds are on the answers' side of the join too: PostgreSQL's merge join
+        would otherwise read the answer index from the survey's first response on,
+        through every answer before ``after_id`` (half the table for the second half
+        of :func:`.copy_csv.connections`)."""
         shown = [sa.case((condition, 1), else_=0) for _, condition in self.conditional]
         arrays = [self._collect(column, rows) for _, pair, rows in self.groups for column in pair]
+        bounds = [Response.id > after_id, Answer.response_id > after_id]
+        if through_id is not None:
+            bounds += [Response.id <= through_id, Answer.response_id <= through_id]
         stmt = (
             sa.select(Response.id, *self._fixed_columns(), *shown, *arrays)
             .select_from(Response)
-            .outerjoin(Answer, Answer.response_id == Response.id)
+            .outerjoin(Answer, sa.and_(Answer.response_id == Response.id, *bounds[1::2]))
             .where(
                 Response.survey_id == self.survey_id,
                 Response.state == ResponseState.SUBMITTED,
-                Response.id > after_id,
+                *bounds[::2],
             )
             .group_by(Response.id)
             .order_by(Response.id)
