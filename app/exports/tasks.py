@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_init
 
 from app.exports import build, recovery
 from app.extensions import db
+
+# Imported by the worker once, before it forks its processes (see _preload).
+EXPORT_LIBRARIES = ("numpy", "polars", "pyreadstat", "app.exports.survey_data.copy_binary")
+
+
+@worker_init.connect
+def _preload(**_kwargs: Any) -> None:
+    """The survey data export's libraries, imported when a worker starts: the first
+    SAV does not wait half a second for them, and the worker's processes share them
+    (the web app never imports them)."""
+    for name in EXPORT_LIBRARIES:
+        importlib.import_module(name)
 
 
 @shared_task(acks_late=True, ignore_result=True)

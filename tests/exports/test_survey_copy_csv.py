@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import struct
 import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pandas
+import polars
+import polars.testing
 import pytest
 from flask import Flask
 from flask_babel import force_locale
@@ -17,7 +20,7 @@ from flask_babel import force_locale
 from app.exports import formats
 from app.exports.models import ExportFormat, ExportKind
 from app.exports.source import Source
-from app.exports.survey_data import copy_csv, files, sav
+from app.exports.survey_data import copy_binary, copy_csv, files, sav
 from app.exports.survey_data.pivot import SurveyData
 from app.extensions import db
 from app.processes.models import Process
@@ -211,20 +214,20 @@ def test_the_sav_frame_from_copy_equals_the_coded_one(app: Flask, process: Proce
     db.session.commit()
     copied = _gathered(sink, sav._gather_copied)
     coded = _gathered(sink, sav._gather_coded)
-    pandas.testing.assert_frame_equal(copied, coded, check_exact=True)
-    assert copied["q07"].tolist()[-1] == 2e15 and copied["code"].tolist()[-1] == "ABCDE-FGHJK"
-    assert copied["q09"].tolist()[3] == "=HYPERLINK(1)"  # SAV texts have no formula guard
+    polars.testing.assert_frame_equal(copied, coded, check_exact=True)
+    assert copied["q07"].to_list()[-1] == 2e15 and copied["code"].to_list()[-1] == "ABCDE-FGHJK"
+    assert copied["q09"].to_list()[3] == "=HYPERLINK(1)"  # SAV texts have no formula guard
 
 
-def _count_copies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _count_copies(monkeypatch: pytest.MonkeyPatch, module: Any = copy_csv) -> list[str]:
     statements: list[str] = []
-    copy = copy_csv._copy
+    copy = module._copy
 
-    def counted(driver: Any, statement: str, *args: Any) -> int:
+    def counted(driver: Any, statement: str, *args: Any) -> Any:
         statements.append(statement)
         return copy(driver, statement, *args)
 
-    monkeypatch.setattr(copy_csv, "_copy", counted)
+    monkeypatch.setattr(module, "_copy", counted)
     return statements
 
 
@@ -252,9 +255,48 @@ def test_the_sav_frame_from_two_copies_equals_the_coded_one(
     app: Flask, process: Process, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "EXPORT_PARALLEL_COPY_FROM", 1)
-    statements = _count_copies(monkeypatch)
+    statements = _count_copies(monkeypatch, copy_binary)
     sink = _survey(process)
     copied = _gathered(sink, sav._gather_copied)
-    assert len(statements) == 2
+    assert len(statements) == 2 and all("FORMAT binary" in s for s in statements)
     coded = _gathered(sink, sav._gather_coded)
-    pandas.testing.assert_frame_equal(copied, coded, check_exact=True)
+    polars.testing.assert_frame_equal(copied, coded, check_exact=True)
+
+
+def test_a_survey_without_responses_gives_the_empty_frame(app: Flask, process: Process) -> None:
+    sink = kitchen_sink("leer", process_id=process.id)
+    db.session.commit()
+    copied = _gathered(sink, sav._gather_copied)
+    with force_locale("en"):
+        data = SurveyData(sink.survey, "en")
+    nothing = sav.Columns(data.variables, 0).frame()
+    assert len(copied) == 0 and list(copied.columns) == [v.name for v in data.variables]
+    polars.testing.assert_frame_equal(copied, nothing)
+
+
+def _binary_rows(*rows: bytes) -> io.BytesIO:
+    return io.BytesIO(copy_binary.HEADER + b"".join(rows) + copy_binary.TRAILER)
+
+
+def _row(*cells: bytes) -> bytes:
+    return len(cells).to_bytes(2, "big") + b"".join(cells)
+
+
+def test_binary_rows_are_read_as_float64_columns() -> None:
+    cell = (8).to_bytes(4, "big") + struct.pack(">d", 2.5)
+    nan = (8).to_bytes(4, "big") + struct.pack(">d", float("nan"))
+    pages = list(copy_binary.read_pages(_binary_rows(_row(cell, nan), _row(nan, cell)), 2))
+    assert len(pages) == 1
+    first, second = pages[0]
+    assert first.dtype.name == "float64" and first[0] == 2.5 and second[1] == 2.5
+    assert math.isnan(first[1]) and math.isnan(second[0])
+
+
+def test_a_null_cell_in_the_binary_rows_is_refused() -> None:
+    # every cell must be a float8: a NULL (length -1, no bytes) would shift the rows
+    cell = (8).to_bytes(4, "big") + struct.pack(">d", 1.0)
+    null = (-1).to_bytes(4, "big", signed=True)
+    with pytest.raises(ValueError, match="float8 cells"):
+        list(copy_binary.read_pages(_binary_rows(_row(cell, null + bytes(8))), 2))
+    with pytest.raises(ValueError, match="float8 cells"):
+        list(copy_binary.read_pages(_binary_rows(_row(cell, null)), 2))
