@@ -114,20 +114,6 @@ def _text(expr: str) -> str:
     )
 
 
-def _plain_const(value: Any, variable: Variable) -> str | None:
-    if value is None or value == "":
-        return None
-    return quote(repr(value) if isinstance(value, float) else str(value))
-
-
-def _plain_number(expr: str, variable: Variable) -> str:
-    return f"({expr})::text"  # round-trips: extra_float_digits = 1
-
-
-def _plain_text(expr: str) -> str:
-    return expr
-
-
 def _rank(expr: str) -> str:
     return f"({expr})::text"
 
@@ -139,8 +125,7 @@ def _day(expr: str) -> str:
 @dataclass(frozen=True)
 class Spelling:
     """How constants, numbers, ranks, dates and texts are written: as the CSV file has
-    them, or plain (numbers as PostgreSQL writes them, texts unguarded) for reading
-    back, or as ``float8`` for the binary rows of :mod:`.copy_binary`. ``texts``: the
+    them, or as ``float8`` for the binary rows of :mod:`.copy_binary`. ``texts``: the
     pivot's array a text cell reads (the texts, or the ids of their answers)."""
 
     const: Callable[[Any, Variable], str | None]
@@ -152,7 +137,6 @@ class Spelling:
 
 
 CSV = Spelling(_python_text, _number, _text)
-PLAIN = Spelling(_plain_const, _plain_number, _plain_text)
 
 
 # --- the cells ------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def _cases(frame: Any, widths: dict[str, int], out: BinaryIO) -> None:
         for name in frame.columns:
             if name in widths:
                 size = _storage(widths[name])
-                cases[name] = [value.encode().ljust(size) for value in page[name].to_list()]
+                cases[name] = [(value or "").encode().ljust(size) for value in page[name].to_list()]
             else:
                 cases[name] = _numbers(page[name])
         out.write(cases.tobytes())
