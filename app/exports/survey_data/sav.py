@@ -91,11 +91,10 @@ class Columns:
     Each numeric variable is one preallocated array of the smallest type that holds
     its values exactly: ``int8`` while they are codes from -128 to 127 (one byte a
     value instead of eight), widened to ``int16``, ``int32`` or ``float64`` when a
-    page brings a value that does not fit. pyreadstat writes an integer column as
-    the same doubles (the file is the same byte for byte), and the frame uses the
-    arrays as they are. Texts and dates are lists, handed to pandas as plain object
-    columns (no extension arrays, which pyreadstat would read one Python call per
-    value); equal dates of a page share one object.
+    page brings a value that does not fit. A SAV file holds every number as a double
+    either way (the file is the same byte for byte), and the frame takes the arrays
+    as they are. Texts, dates and times are object arrays, typed when the frame is
+    built; equal dates of a page share one object.
     """
 
     def __init__(self, variables: list[Variable], total: int) -> None:
