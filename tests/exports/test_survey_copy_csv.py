@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import struct
+import tempfile
 import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
@@ -300,3 +301,31 @@ def test_a_null_cell_in_the_binary_rows_is_refused() -> None:
         list(copy_binary.read_pages(_binary_rows(_row(cell, null + bytes(8))), 2))
     with pytest.raises(ValueError, match="float8 cells"):
         list(copy_binary.read_pages(_binary_rows(_row(cell, null)), 2))
+
+
+def test_the_rows_copied_so_far_are_counted_from_the_files_sizes() -> None:
+    # the progress bar moves while the parts still copy: whole rows written so far
+    cell = (8).to_bytes(4, "big") + struct.pack(">d", 1.0)
+    whole = copy_binary.HEADER + _row(cell, cell) * 3
+    with tempfile.TemporaryFile() as one, tempfile.TemporaryFile() as two:
+        assert copy_binary.copied_rows([one, two], 2) == 0
+        one.write(whole)
+        two.write(copy_binary.HEADER + _row(cell, cell) + _row(cell)[:5])  # half a row
+        one.flush()
+        two.flush()
+        assert copy_binary.copied_rows([one, two], 2) == 4
+
+
+def test_progress_ends_at_the_rows_and_never_goes_back(
+    app: Flask, process: Process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "EXPORT_PARALLEL_COPY_FROM", 1)
+    monkeypatch.setattr(copy_binary, "POLL_SECONDS", 0.0001)
+    monkeypatch.setattr(copy_binary, "PAGE", 2)
+    sink = _survey(process)
+    with force_locale("en"):
+        data = SurveyData(sink.survey, "en")
+        columns = sav.Columns(data.variables, data.total)
+        seen: list[int] = []
+        assert copy_binary.gather(data, columns.add_cells, seen.append) == data.total
+    assert seen[-1] == data.total and seen == sorted(seen) and len(seen) > 4

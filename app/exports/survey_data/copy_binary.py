@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from typing import IO, Any
@@ -45,6 +45,7 @@ SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 HEADER = SIGNATURE + bytes(8)  # no flags, no header extension
 TRAILER = b"\xff\xff"
 PAGE = 5_000  # rows read at a time
+POLL_SECONDS = 1.0  # progress while the parts copy
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1)  # local wall-clock time, as the export has it
 
@@ -235,13 +236,21 @@ def _part(driver: Any, sql: str, raw: IO[bytes], objects: Objects) -> Found:
     return objects.fetch(driver, raw)
 
 
+def copied_rows(raws: Sequence[IO[bytes]], count: int) -> int:
+    """The rows of ``count`` cells in the parts' files so far, while threads copy."""
+    width = row_type(count).itemsize
+    return sum(max(0, os.fstat(raw.fileno()).st_size - len(HEADER)) // width for raw in raws)
+
+
 def gather(data: SurveyData, add: Callable[[Cells], None], progress: Callable[[int], None]) -> int:
     """Every submitted response of ``data`` as pages of cells for ``add``; returns the
-    rows. ``progress(rows)`` after each page.
+    rows.
 
     Each part (:func:`.copy_csv.connections`) is copied into a temporary file and its
     texts fetched, on its own connection and thread, at the same time; the first
-    part's pages are read while the second is still copying."""
+    part's pages are read while the second is still copying. ``progress(rows)``
+    counts the rows copied and the rows read as half a row each, every second while
+    the parts copy and after each page."""
     objects = Objects(data.variables)
     with copy_csv.connections(data) as parts, ExitStack() as files:
         raws = [files.enter_context(tempfile.TemporaryFile()) for _ in parts]
@@ -251,11 +260,18 @@ def gather(data: SurveyData, add: Callable[[Cells], None], progress: Callable[[i
                 for (driver, part), raw in zip(parts, raws, strict=True)
             ]
             read = 0
+
+            def report() -> None:
+                copied = min(copied_rows(raws, objects.count), max(data.total, read))
+                progress((copied + read) // 2)
+
             for future, raw in zip(futures, raws, strict=True):
+                while future not in wait([future], timeout=POLL_SECONDS).done:
+                    report()
                 texts = future.result()
                 for page in read_pages(raw, objects.count):
                     add(objects(page, texts))
                     read += len(page[0])
-                    progress(read)
+                    report()
     progress(read)
     return read
