@@ -524,3 +524,42 @@ def test_only_numbers_that_may_be_negative_look_for_their_lowest_value(
     assert [r["lo"] for r in meta.missing_ranges["q01"]] == [-11.0, -10.0]
     assert [r["lo"] for r in meta.missing_ranges["q02"]] == [-3.0, -2.0]
     assert frame["q01"].tolist() == [-7.5] and frame["q02"].tolist() == [3]
+
+
+PSPP_CONVERT = shutil.which("pspp-convert")
+
+
+def _as_pspp_writes(value: Any) -> str:
+    """A value as pspp-convert's CSV has it (US dates, blank for missing)."""
+    if value is None or value != value:  # NaN, NaT: system-missing
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%m/%d/%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y")
+    return str(value)
+
+
+@pytest.mark.skipif(PSPP_CONVERT is None, reason="GNU PSPP (pspp-convert) is not installed")
+def test_gnu_pspp_reads_the_sav_as_pyreadstat_does(data: Sink, tmp_path: Path) -> None:
+    # An independent reader: PSPP does not use ReadStat, which wrote the dictionary,
+    # and reads the cases that numpy wrote (app/exports/survey_data/sav_cases.py).
+    content = _write(data, ExportFormat.SAV)
+    frame, _meta = _read_sav(content, tmp_path, user_missing=True)  # the codes as they are
+    converted = tmp_path / "data.csv"
+    subprocess.run(  # noqa: S603 (GNU PSPP, a fixed command line)
+        [str(PSPP_CONVERT), str(tmp_path / "data.sav"), str(converted)],
+        check=True,
+        capture_output=True,
+    )
+    with converted.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == list(frame.columns) == EXPECTED_NAMES
+    assert len(rows) == len(frame) == _submitted(data.survey)
+    for row, (_index, expected) in zip(rows, frame.iterrows(), strict=True):
+        for name, cell in zip(header, row, strict=True):
+            value = expected[name]
+            if isinstance(value, float) and value == value and cell.strip():
+                assert float(cell) == value, name  # 0.3333333333333333, 1e+15
+            else:
+                assert cell.strip() == _as_pspp_writes(value), name
