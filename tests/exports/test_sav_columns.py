@@ -109,7 +109,7 @@ def test_the_polars_frame_writes_the_file_of_the_pandas_frame(tmp_path: Path) ->
         {
             v.name: columns.arrays[n][: columns.rows]
             if n in columns.arrays
-            else pandas.Series(columns.others[n][: columns.rows], dtype=object)
+            else pandas.Series(ours[v.name].to_list(), dtype=object)
             for n, v in enumerate(variables)
         }
     )

@@ -85,6 +85,13 @@ def _fractional_labels(variable: Variable) -> bool:
     return any(not float(value).is_integer() for value in variable.labels)
 
 
+def _polars_type(variable: Variable) -> Any:
+    import polars as pl
+
+    kinds = {VarType.STRING: pl.String, VarType.DATE: pl.Date, VarType.DATETIME: pl.Datetime}
+    return kinds[variable.type]
+
+
 class Columns:
     """The values of every variable, gathered column by column.
 
@@ -93,8 +100,9 @@ class Columns:
     value instead of eight), widened to ``int16``, ``int32`` or ``float64`` when a
     page brings a value that does not fit. A SAV file holds every number as a double
     either way (the file is the same byte for byte), and the frame takes the arrays
-    as they are. Texts, dates and times are object arrays, typed when the frame is
-    built; equal dates of a page share one object.
+    as they are. Texts, dates and times become a typed polars series per page (texts
+    as UTF-8 bytes in one buffer), so a page's Python strings are freed right away
+    and the texts are held once, not once as objects and again in the frame.
     """
 
     def __init__(self, variables: list[Variable], total: int) -> None:
@@ -104,10 +112,8 @@ class Columns:
         self.numeric = [i for i, v in enumerate(variables) if v.type == VarType.NUMERIC]
         self.size = max(total, 1)
         self.arrays = {i: np.zeros(self.size, dtype=np.int8) for i in self.numeric}
-        self.others = {
-            i: np.empty(self.size, dtype=object)
-            for i, v in enumerate(variables)
-            if v.type != VarType.NUMERIC
+        self.others: dict[int, list[Any]] = {
+            i: [] for i, v in enumerate(variables) if v.type != VarType.NUMERIC
         }
         self.rows = 0
 
@@ -118,11 +124,10 @@ class Columns:
         end = self.rows + count
         if end > self.size:
             self.size = end + count
-            for arrays in (self.arrays, self.others):
-                for index, array in arrays.items():
-                    grown = np.zeros(self.size, dtype=array.dtype)
-                    grown[: self.rows] = array[: self.rows]
-                    arrays[index] = grown
+            for index, array in self.arrays.items():
+                grown = np.zeros(self.size, dtype=array.dtype)
+                grown[: self.rows] = array[: self.rows]
+                self.arrays[index] = grown
         return end
 
     def _store(self, index: int, values: Any, end: int) -> None:
@@ -136,6 +141,12 @@ class Columns:
             array = self.arrays[index] = array.astype(wider)
         array[self.rows : end] = values
 
+    def _keep(self, index: int, values: list[Any]) -> None:
+        import polars as pl
+
+        variable = self.variables[index]
+        self.others[index].append(pl.Series(variable.name, values, _polars_type(variable)))
+
     def add(self, rows: list[list[Any]]) -> None:
         """Coded rows of :meth:`.pivot.SurveyData.chunks`."""
         import numpy as np
@@ -146,8 +157,8 @@ class Columns:
         by_column = list(zip(*rows, strict=True))  # transposed in C
         for index in self.numeric:
             self._store(index, np.array(by_column[index], dtype=np.float64), end)
-        for index, column in self.others.items():
-            column[self.rows : end] = by_column[index]
+        for index in self.others:
+            self._keep(index, list(by_column[index]))
         self.rows = end
 
     def add_cells(self, cells: list[Any]) -> None:
@@ -156,8 +167,8 @@ class Columns:
         end = self._reserve(len(cells[0]))
         for index in self.numeric:
             self._store(index, cells[index], end)
-        for index, column in self.others.items():
-            column[self.rows : end] = cells[index]
+        for index in self.others:
+            self._keep(index, cells[index].tolist())
         self.rows = end
 
     def frame(self) -> Any:
@@ -170,7 +181,6 @@ class Columns:
         """
         import polars as pl
 
-        kinds = {VarType.STRING: pl.String, VarType.DATE: pl.Date, VarType.DATETIME: pl.Datetime}
         series = []
         for index, variable in enumerate(self.variables):
             if index in self.arrays:
@@ -179,8 +189,9 @@ class Columns:
                     array = array.astype("float64")  # a label's value must fit the type
                 series.append(pl.Series(variable.name, array, nan_to_null=True))
             else:
-                column = self.others[index][: self.rows]
-                series.append(pl.Series(variable.name, column.tolist(), kinds[variable.type]))
+                pages = self.others[index]
+                empty = pl.Series(variable.name, [], _polars_type(variable))
+                series.append(pl.concat(pages, rechunk=False) if pages else empty)
         return pl.DataFrame(series)
 
 
