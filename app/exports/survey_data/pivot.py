@@ -159,17 +159,19 @@ class SurveyData:
         of :func:`.copy_csv.connections`)."""
         shown = [sa.case((condition, 1), else_=0) for _, condition in self.conditional]
         arrays = [self._collect(column, rows) for _, pair, rows in self.groups for column in pair]
-        bounds = [Response.id > after_id, Answer.response_id > after_id]
+        responses = [Response.id > after_id]
+        answers = [Answer.response_id > after_id]
         if through_id is not None:
-            bounds += [Response.id <= through_id, Answer.response_id <= through_id]
+            responses.append(Response.id <= through_id)
+            answers.append(Answer.response_id <= through_id)
         stmt = (
             sa.select(Response.id, *self._fixed_columns(), *shown, *arrays)
             .select_from(Response)
-            .outerjoin(Answer, sa.and_(Answer.response_id == Response.id, *bounds[1::2]))
+            .outerjoin(Answer, sa.and_(Answer.response_id == Response.id, *answers))
             .where(
                 Response.survey_id == self.survey_id,
                 Response.state == ResponseState.SUBMITTED,
-                *bounds[::2],
+                *responses,
             )
             .group_by(Response.id)
             .order_by(Response.id)
